@@ -1,0 +1,141 @@
+# mod_concerto: build, test, run and install.
+#   make            build/mod_concerto.so and build/concertoctl
+#   make run        a private Apache on 127.0.0.1:$(PORT) with the data in var/
+#   make check      every test (unit, integration on SQLite and PostgreSQL)
+#   make check-asan the unit tests built with AddressSanitizer and UBSan
+#   make install    into $(DESTDIR), paths from apxs -q
+#   make deps       the Debian packages a fresh machine lacks
+
+APXS      ?= apxs
+PORT      ?= 8080
+BUILD     ?= build
+SAN       ?=
+VERSION   := 0.1.0
+
+DEB_PACKAGES := build-essential pkg-config apache2 apache2-dev libapr1-dev libaprutil1-dev \
+                libaprutil1-dbd-sqlite3 libaprutil1-dbd-pgsql libjson-c-dev check libsubunit-dev \
+                sqlite3 postgresql postgresql-client curl python3 prometheus \
+                clang-format clang-tidy cppcheck
+
+# Everything from apxs and pkg-config is looked up lazily, so that `make deps`
+# works on a machine that has none of it yet.
+AP_INCLUDEDIR  = $(shell $(APXS) -q INCLUDEDIR 2>/dev/null)
+AP_LIBEXECDIR  = $(shell $(APXS) -q LIBEXECDIR 2>/dev/null)
+AP_SYSCONFDIR  = $(shell $(APXS) -q SYSCONFDIR 2>/dev/null)
+AP_CPPFLAGS    = $(shell $(APXS) -q EXTRA_CPPFLAGS 2>/dev/null)
+APR_CFLAGS     = $(shell apr-1-config --cppflags --includes 2>/dev/null) \
+                 $(shell apu-1-config --includes 2>/dev/null)
+APR_LIBS       = $(shell apr-1-config --link-ld --libs 2>/dev/null) \
+                 $(shell apu-1-config --link-ld --libs 2>/dev/null)
+DEP_CFLAGS     = $(shell pkg-config --cflags json-c 2>/dev/null)
+DEP_LIBS       = $(shell pkg-config --libs json-c 2>/dev/null)
+CHECK_CFLAGS   = $(shell pkg-config --cflags check 2>/dev/null)
+CHECK_LIBS     = $(shell pkg-config --libs check 2>/dev/null)
+
+PREFIX     ?= /usr
+BINDIR     ?= $(PREFIX)/bin
+DATADIR    ?= /var/lib/concerto
+DOCDIR     ?= $(PREFIX)/share/doc/concerto
+
+WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2
+CFLAGS    ?= -O2 -g
+ALL_CFLAGS = -std=gnu11 -fPIC $(WARN) $(CFLAGS) $(SAN) -I mod_concerto -I $(BUILD)/gen \
+             $(APR_CFLAGS) $(DEP_CFLAGS) -DCONCERTO_VERSION='"$(VERSION)"' \
+             -DCONCERTO_DEFAULT_DATA_DIR='"$(DATADIR)"'
+# The core never sees httpd's headers; only the glue gets INCLUDEDIR.
+GLUE_CFLAGS = $(ALL_CFLAGS) -I $(AP_INCLUDEDIR) $(AP_CPPFLAGS)
+
+CORE_SRC  := $(sort $(wildcard mod_concerto/core/*.c mod_concerto/store/*.c mod_concerto/monitor/*.c))
+GLUE_SRC  := $(sort $(wildcard mod_concerto/httpd/*.c))
+CLI_SRC   := $(sort $(wildcard mod_concerto/cli/*.c))
+UNIT_SRC  := $(sort $(wildcard tests/unit/*.c))
+MIGRATIONS := $(sort $(wildcard mod_concerto/store/migrations/[0-9]*.sql))
+
+CORE_OBJ  := $(CORE_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/migrations.o
+GLUE_OBJ  := $(GLUE_SRC:%.c=$(BUILD)/obj/%.o)
+CLI_OBJ   := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
+UNIT_OBJ  := $(UNIT_SRC:%.c=$(BUILD)/obj/%.o)
+
+.PHONY: all run check check-unit check-integration check-asan install deps clean format lint
+
+all: $(BUILD)/mod_concerto.so $(BUILD)/concertoctl
+
+$(BUILD)/gen/migrations.c: $(MIGRATIONS) mod_concerto/store/migrations/embed.sh
+	@mkdir -p $(@D)
+	sh mod_concerto/store/migrations/embed.sh $@ $(MIGRATIONS)
+
+$(BUILD)/obj/gen/migrations.o: $(BUILD)/gen/migrations.c
+	@mkdir -p $(@D)
+	@echo "  CC  $@"; $(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/obj/mod_concerto/httpd/%.o: mod_concerto/httpd/%.c
+	@mkdir -p $(@D)
+	@echo "  CC  $@"; $(CC) $(GLUE_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/obj/tests/unit/%.o: tests/unit/%.c
+	@mkdir -p $(@D)
+	@echo "  CC  $@"; $(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -DSHARED_DIR='"$(CURDIR)/../shared"' -MMD -MP -c $< -o $@
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	@echo "  CC  $@"; $(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/libconcerto.a: $(CORE_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/mod_concerto.so: $(GLUE_OBJ) $(BUILD)/libconcerto.a
+	@echo "  CC  $@"; $(CC) -shared $(SAN) -Wl,-z,relro -Wl,-z,now -o $@ $(GLUE_OBJ) $(BUILD)/libconcerto.a $(DEP_LIBS)
+
+$(BUILD)/concertoctl: $(CLI_OBJ) $(BUILD)/libconcerto.a
+	@echo "  CC  $@"; $(CC) $(SAN) -o $@ $(CLI_OBJ) $(BUILD)/libconcerto.a $(APR_LIBS) $(DEP_LIBS)
+
+$(BUILD)/check_concerto: $(UNIT_OBJ) $(BUILD)/libconcerto.a
+	@echo "  CC  $@"; $(CC) $(SAN) -o $@ $(UNIT_OBJ) $(BUILD)/libconcerto.a $(APR_LIBS) $(DEP_LIBS) $(CHECK_LIBS)
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+
+run: deps all
+	sh conf/run.sh $(PORT)
+
+check: deps all $(BUILD)/check_concerto
+	sh tests/run-all.sh $(BUILD)
+
+check-unit: $(BUILD)/check_concerto
+	$(BUILD)/check_concerto
+
+check-integration: all
+	python3 tests/integration/run.py --build $(BUILD)
+
+check-asan:
+	$(MAKE) BUILD=build/asan CFLAGS="-O1 -g -fno-omit-frame-pointer" \
+	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined" check-unit
+
+install: all
+	install -d $(DESTDIR)$(AP_LIBEXECDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(DOCDIR)/examples
+	install -m 0644 $(BUILD)/mod_concerto.so $(DESTDIR)$(AP_LIBEXECDIR)/mod_concerto.so
+	install -m 0755 $(BUILD)/concertoctl $(DESTDIR)$(BINDIR)/concertoctl
+	install -m 0644 README $(DESTDIR)$(DOCDIR)/README
+	install -m 0644 conf/example-vhost.conf conf/example.htaccess $(DESTDIR)$(DOCDIR)/examples/
+	install -d -m 0750 $(DESTDIR)$(DATADIR)
+
+deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do \
+	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
+	  done); \
+	if [ -n "$$missing" ]; then \
+	  echo "make deps: installing" $$missing; \
+	  if [ "$$(id -u)" != 0 ]; then echo "make deps: run as root (or install these packages)"; exit 1; fi; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+
+format:
+	clang-format -i $(CORE_SRC) $(GLUE_SRC) $(CLI_SRC) $(UNIT_SRC) $(wildcard mod_concerto/*/*.h)
+
+lint:
+	clang-format --dry-run --Werror $(CORE_SRC) $(GLUE_SRC) $(CLI_SRC) $(wildcard mod_concerto/*/*.h)
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+	    --suppress=missingIncludeSystem -I mod_concerto $(CORE_SRC) $(GLUE_SRC) $(CLI_SRC)
+
+clean:
+	rm -rf build

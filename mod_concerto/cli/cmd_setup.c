@@ -1,0 +1,163 @@
+/* concertoctl setup and migrate. */
+#include "cli.h"
+
+#include "store/migrate.h"
+#include "store/setup.h"
+
+#include <apr_file_io.h>
+#include <apr_strings.h>
+#include <ftw.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+/* rwxr-x---: the owner (the Apache user) and its group only. */
+#define DATA_DIR_PERMS                                                                             \
+    (APR_FPROT_UREAD | APR_FPROT_UWRITE | APR_FPROT_UEXECUTE | APR_FPROT_GREAD | APR_FPROT_GEXECUTE)
+
+static const char *const data_subdirs[] = {"files", "sessions", "logs", NULL};
+
+static int make_data_dir(cli_context *ctx)
+{
+    char errbuf[256];
+    apr_status_t rv = apr_dir_make_recursive(ctx->data_dir, DATA_DIR_PERMS,
+                                             ctx->pool);
+    int i;
+
+    for (i = 0; rv == APR_SUCCESS && data_subdirs[i]; i++)
+        rv = apr_dir_make_recursive(apr_pstrcat(ctx->pool, ctx->data_dir, "/", data_subdirs[i],
+                                                NULL),
+                                    DATA_DIR_PERMS, ctx->pool);
+    if (rv != APR_SUCCESS) {
+        cli_error("cannot create the data directory %s: %s", ctx->data_dir,
+                  apr_strerror(rv, errbuf, sizeof(errbuf)));
+        return CLI_FAILED;
+    }
+    return CLI_OK;
+}
+
+static uid_t owner_uid;
+static gid_t owner_gid;
+
+static int chown_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    if (lchown(path, owner_uid, owner_gid) != 0) {
+        cli_error("cannot give %s to the owner: %s", path, strerror(errno));
+        return 1;
+    }
+    return 0;
+}
+
+/* USER or USER:GROUP; the user's own group when none is named. */
+static int give_data_dir_to(cli_context *ctx, const char *owner)
+{
+    char *user = apr_pstrdup(ctx->pool, owner);
+    char *group = strchr(user, ':');
+    struct passwd *pw;
+
+    if (group)
+        *group++ = '\0';
+    pw = getpwnam(user);
+    if (pw == NULL) {
+        cli_error("--owner: no user '%s' on this system", user);
+        return CLI_USAGE;
+    }
+    owner_uid = pw->pw_uid;
+    owner_gid = pw->pw_gid;
+    if (group) {
+        struct group *gr = getgrnam(group);
+        if (gr == NULL) {
+            cli_error("--owner: no group '%s' on this system", group);
+            return CLI_USAGE;
+        }
+        owner_gid = gr->gr_gid;
+    }
+    return nftw(ctx->data_dir, chown_entry, 16, FTW_PHYS) == 0 ? CLI_OK : CLI_FAILED;
+}
+
+int cli_cmd_setup(cli_context *ctx, int argc, const char *const *argv)
+{
+    const char *owner = NULL;
+    cc_setup_result result;
+    cc_db *db = NULL;
+    int i, code;
+    apr_status_t rv;
+
+    for (i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--owner") && i + 1 < argc)
+            owner = argv[++i];
+        else if (!strncmp(argv[i], "--owner=", 8))
+            owner = argv[i] + 8;
+        else {
+            cli_error("setup: unexpected argument '%s' (usage: setup [--owner USER[:GROUP]])",
+                      argv[i]);
+            return CLI_USAGE;
+        }
+    }
+    code = make_data_dir(ctx);
+    if (code != CLI_OK)
+        return code;
+    if (cli_connect(ctx, &db) != APR_SUCCESS)
+        return CLI_FAILED;
+    rv = cc_setup_run(db, ctx->pool, getenv("CONCERTO_PASSWORD"), &result);
+    if (rv != APR_SUCCESS) {
+        cli_error("setup failed: %s", db->last_error ? db->last_error : "see the messages above");
+        cc_db_close(db);
+        return CLI_FAILED;
+    }
+    cc_db_close(db);
+    printf("concertoctl: data directory %s is ready\n", ctx->data_dir);
+    printf("concertoctl: schema at version %d (%d migration%s applied)\n", result.schema_version,
+           result.migrations_applied, result.migrations_applied == 1 ? "" : "s");
+    if (result.admin_created && result.generated_password)
+        printf("concertoctl: created user \"%s\" with password: %s\n"
+               "concertoctl: this password is shown only now; change it with "
+               "'concertoctl passwd %s'\n",
+               CC_ADMIN_USER, result.generated_password, CC_ADMIN_USER);
+    else if (result.admin_created)
+        printf("concertoctl: created user \"%s\" with the password from CONCERTO_PASSWORD\n",
+               CC_ADMIN_USER);
+    if (result.secret_created)
+        printf("concertoctl: generated the signing secret\n");
+    {
+        const char *content_url = getenv("CONCERTO_CONTENT_URL");
+        if (content_url && *content_url && strcmp(content_url, "."))
+            printf("concertoctl: CONCERTO_CONTENT_URL is set, but content import is not "
+                   "available in this version; nothing was imported\n");
+    }
+    if (owner)
+        return give_data_dir_to(ctx, owner);
+    return CLI_OK;
+}
+
+int cli_cmd_migrate(cli_context *ctx, int argc, const char *const *argv)
+{
+    cc_db *db = NULL;
+    int applied = 0, version = 0;
+    apr_status_t rv;
+
+    (void)argv;
+    if (argc > 1) {
+        cli_error("migrate takes no arguments");
+        return CLI_USAGE;
+    }
+    if (cli_connect(ctx, &db) != APR_SUCCESS)
+        return CLI_FAILED;
+    rv = cc_schema_migrate(db, ctx->pool, &applied);
+    if (rv == APR_SUCCESS)
+        rv = cc_schema_current(db, ctx->pool, &version);
+    if (rv != APR_SUCCESS) {
+        cli_error("migration failed: %s", db->last_error);
+        cc_db_close(db);
+        return CLI_FAILED;
+    }
+    cc_db_close(db);
+    printf("concertoctl: schema at version %d (%d migration%s applied)\n", version, applied,
+           applied == 1 ? "" : "s");
+    return CLI_OK;
+}

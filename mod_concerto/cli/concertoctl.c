@@ -1,0 +1,148 @@
+/* concertoctl: the command line of mod_concerto, on the same core library
+ * as the module. */
+#include "cli.h"
+
+#include "core/config.h"
+#include "core/log.h"
+#include "store/dbparams.h"
+#include "store/migrate.h"
+
+#include <apr_general.h>
+#include <apr_strings.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static const char usage_text[] =
+    "usage: concertoctl [options] COMMAND [ARGS]\n"
+    "\n"
+    "Commands:\n"
+    "  setup [--owner USER[:GROUP]]  create the data directory, bring the schema up to date,\n"
+    "                                create the admin user and the signing secret (safe to repeat)\n"
+    "  migrate                       apply pending schema migrations only\n"
+    "  status                        show the database and schema state\n"
+    "                                (exit 0 current, 3 behind, 1 unreachable)\n"
+    "  passwd USER                   set a new password ($CONCERTO_PASSWORD, or generated)\n"
+    "  version                       print the version\n"
+    "\n"
+    "Options:\n"
+    "  -d, --data-dir DIR      data directory (default $CONCERTO_DATA_DIR or " CONCERTO_DEFAULT_DATA_DIR ")\n"
+    "      --db DRIVER         sqlite3, pgsql, mysql, odbc or oracle (default $CONCERTO_DB_DRIVER or sqlite3)\n"
+    "      --db-params PARAMS  apr_dbd connection parameters (default $CONCERTO_DB_PARAMS, else\n"
+    "                          DIR/concerto.db for sqlite3 and DB_HOST, DB_PORT, DB_NAME, DB_USER,\n"
+    "                          DB_PASSWORD for the others)\n"
+    "  -v, --verbose           more messages\n"
+    "  -h, --help              this text\n";
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+
+    fputs("concertoctl: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+static void log_to_stderr(void *baton, const char *file, int line, cc_log_level level,
+                          apr_status_t status, const char *message)
+{
+    (void)baton;
+    (void)file;
+    (void)line;
+    (void)status;
+    fprintf(stderr, "concertoctl: %s%s\n", level <= CC_LOG_ERR ? "error: " : "", message);
+}
+
+apr_status_t cli_connect(cli_context *ctx, cc_db **db)
+{
+    const char *errmsg = NULL;
+    apr_status_t rv = cc_db_open(ctx->pool, ctx->db_driver, ctx->db_params, db, &errmsg);
+
+    if (rv != APR_SUCCESS)
+        cli_error("%s (%s)", errmsg, cc_db_params_redact(ctx->pool, ctx->db_params));
+    return rv;
+}
+
+static const char *env_default(const char *name, const char *fallback)
+{
+    const char *value = getenv(name);
+    return (value && *value) ? value : fallback;
+}
+
+int main(int argc, const char *const *argv)
+{
+    static const apr_getopt_option_t options[] = {
+        {"data-dir", 'd', 1, "data directory"}, {"db", 'D', 1, "database driver"},
+        {"db-params", 'P', 1, "connection parameters"}, {"verbose", 'v', 0, "verbose"},
+        {"help", 'h', 0, "help"}, {NULL, 0, 0, NULL}};
+    cli_context ctx;
+    apr_getopt_t *opt;
+    const char *arg, *command, *errmsg = NULL, *params;
+    apr_pool_t *pool;
+    int ch, code;
+    apr_status_t rv;
+
+    if (apr_app_initialize(&argc, &argv, NULL) != APR_SUCCESS) {
+        fputs("concertoctl: cannot initialise APR\n", stderr);
+        return CLI_FAILED;
+    }
+    atexit(apr_terminate);
+    apr_pool_create(&pool, NULL);
+    memset(&ctx, 0, sizeof(ctx));
+    ctx.pool = pool;
+    ctx.data_dir = env_default("CONCERTO_DATA_DIR", CONCERTO_DEFAULT_DATA_DIR);
+    ctx.db_driver = env_default("CONCERTO_DB_DRIVER", "sqlite3");
+    params = env_default("CONCERTO_DB_PARAMS", NULL);
+
+    apr_getopt_init(&opt, pool, argc, argv);
+    /* Options stop at the command; its own arguments follow it. */
+    while ((rv = apr_getopt_long(opt, options, &ch, &arg)) == APR_SUCCESS) {
+        switch (ch) {
+        case 'd': ctx.data_dir = arg; break;
+        case 'D': ctx.db_driver = arg; break;
+        case 'P': params = arg; break;
+        case 'v': ctx.verbose = 1; break;
+        case 'h': fputs(usage_text, stdout); return CLI_OK;
+        }
+    }
+    if (rv != APR_EOF) {
+        fputs(usage_text, stderr);
+        return CLI_USAGE;
+    }
+    if (opt->ind >= argc) {
+        cli_error("no command given");
+        fputs(usage_text, stderr);
+        return CLI_USAGE;
+    }
+    command = argv[opt->ind];
+    if (!strcmp(command, "version")) {
+        printf("concertoctl %s (schema version %d)\n", CONCERTO_VERSION, cc_schema_latest());
+        return CLI_OK;
+    }
+    cc_log_set_sink(log_to_stderr, NULL, ctx.verbose ? CC_LOG_DEBUG : CC_LOG_NOTICE);
+    ctx.db_params = cc_db_params_resolve(pool, ctx.db_driver, params, ctx.data_dir, NULL, NULL,
+                                         &errmsg);
+    if (ctx.db_params == NULL) {
+        cli_error("%s", errmsg);
+        return CLI_USAGE;
+    }
+    argc -= opt->ind;
+    argv += opt->ind;
+    if (!strcmp(command, "setup"))
+        code = cli_cmd_setup(&ctx, argc, argv);
+    else if (!strcmp(command, "migrate"))
+        code = cli_cmd_migrate(&ctx, argc, argv);
+    else if (!strcmp(command, "status"))
+        code = cli_cmd_status(&ctx, argc, argv);
+    else if (!strcmp(command, "passwd"))
+        code = cli_cmd_passwd(&ctx, argc, argv);
+    else {
+        cli_error("unknown command '%s'", command);
+        fputs(usage_text, stderr);
+        code = CLI_USAGE;
+    }
+    apr_pool_destroy(pool);
+    return code;
+}

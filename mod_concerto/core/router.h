@@ -1,0 +1,46 @@
+/* Maps a request path (below the platform's base URL) and method to an
+ * endpoint. Pure string logic, so that every route is unit tested. */
+#ifndef CC_ROUTER_H
+#define CC_ROUTER_H
+
+#include <apr_pools.h>
+
+/* X(id, metrics label, method, path pattern). A '*' segment matches one
+ * non-empty path segment. Later issues add their routes here. */
+#define CC_ROUTES(X)                                                                               \
+    X(CC_EP_HEALTH, "check_health", "GET", "/api/check/health")                                    \
+    X(CC_EP_SESSION_COUNT, "check_session_count", "GET", "/api/check/session_count")               \
+    X(CC_EP_PROMETHEUS, "check_prometheus", "GET", "/api/check/prometheus")                        \
+    X(CC_EP_ADMIN_LOGIN, "admin_login", "POST", "/api/admin/login")
+
+typedef enum {
+#define CC_ROUTE_ENUM(id, label, method, pattern) id,
+    CC_ROUTES(CC_ROUTE_ENUM)
+#undef CC_ROUTE_ENUM
+    CC_EP_NOT_FOUND, /* no route: counted under "unmatched" */
+    CC_EP__COUNT
+} cc_endpoint;
+
+typedef enum { CC_ROUTE_FOUND, CC_ROUTE_NOT_FOUND, CC_ROUTE_BAD_METHOD } cc_route_result;
+
+typedef struct cc_route_match {
+    cc_endpoint endpoint;
+    /* For CC_ROUTE_BAD_METHOD: the methods the path accepts, for Allow. */
+    const char *allow;
+    /* Values of the '*' segments, in order (up to 4). */
+    const char *params[4];
+    int nparams;
+} cc_route_match;
+
+/* GET routes also answer HEAD. */
+cc_route_result cc_route(apr_pool_t *pool, const char *method, const char *path,
+                         cc_route_match *match);
+
+/* The metrics label of an endpoint ("unmatched" for CC_EP_NOT_FOUND). */
+const char *cc_endpoint_label(cc_endpoint endpoint);
+
+/* The path below base: "/x" for base "/b" and uri "/b/x"; NULL when uri is
+ * not below base. base "" or NULL means the whole uri. */
+const char *cc_path_below(const char *uri, const char *base);
+
+#endif

@@ -1,0 +1,75 @@
+/* Shared declarations of the httpd glue: the only part that knows httpd. */
+#ifndef CC_GLUE_H
+#define CC_GLUE_H
+
+#include "httpd.h"
+#include "http_config.h"
+#include "http_log.h"
+#include "http_protocol.h"
+#include "http_request.h"
+
+#include "core/config.h"
+#include "core/router.h"
+#include "monitor/metrics.h"
+#include "store/dbpool.h"
+
+extern module AP_MODULE_DECLARE_DATA concerto_module;
+/* mod_concerto.c gets this from AP_DECLARE_MODULE. */
+#ifndef CC_MODULE_MAIN
+APLOG_USE_MODULE(concerto);
+#endif
+
+#define CC_HANDLER_NAME "concerto"
+
+/* State of this process, set up in post_config (metrics) and child_init. */
+typedef struct cc_process {
+    cc_metrics *metrics;          /* shared memory, all children */
+    cc_dbpool_registry *dbpools; /* this child's connections */
+} cc_process;
+extern cc_process cc_proc;
+
+/* One request on its way through the handler. */
+typedef struct cc_request {
+    request_rec *r;
+    const cc_config *cfg;
+    const char *path; /* below the base URL */
+    cc_route_match route;
+    cc_dbpool *dbpool;
+    cc_db *db;
+    int db_broken;
+} cc_request;
+
+/* config.c */
+extern const command_rec cc_directives[];
+void *cc_create_dir_config(apr_pool_t *pool, char *dir);
+void *cc_merge_dir_config(apr_pool_t *pool, void *base, void *add);
+/* The database settings of a configuration, resolved against the
+ * environment; NULL and *errmsg when they cannot be. */
+const char *cc_config_resolved_db_params(apr_pool_t *pool, const cc_config *cfg,
+                                         const char **errmsg);
+
+/* response.c */
+int cc_send_text(request_rec *r, int status, const char *content_type, const char *body);
+int cc_send_json(request_rec *r, int status, const char *json);
+/* Logs (info for 4xx, error for 5xx) and answers with a readable message:
+ * JSON below /api/, a small HTML page elsewhere. */
+int cc_send_error(cc_request *req, int status, const char *message);
+/* Reads the whole body, at most the configured size. OK, or DONE when the
+ * request has been answered with an error. */
+int cc_read_body(cc_request *req, const char **body, apr_size_t *len);
+
+/* database.c */
+/* This request's connection, acquired on first use and released with the
+ * request pool. OK, or DONE when the request has been answered with an
+ * error (503 when the database is down or its schema is behind). */
+int cc_request_db(cc_request *req, cc_db **db);
+/* Same, without answering: for the health check. */
+apr_status_t cc_request_db_quiet(cc_request *req, cc_db **db, const char **reason);
+
+/* handler_check.c, handler_admin.c */
+int cc_handle_check_health(cc_request *req);
+int cc_handle_check_session_count(cc_request *req);
+int cc_handle_check_prometheus(cc_request *req);
+int cc_handle_admin_login(cc_request *req);
+
+#endif

@@ -1,0 +1,60 @@
+/* The administrators' API. For now: checking credentials at
+ * POST /api/admin/login; the session cookie comes with the admin interface. */
+#include "glue.h"
+
+#include "core/body.h"
+#include "store/users.h"
+
+#include <apr_strings.h>
+#include <json.h>
+
+int cc_handle_admin_login(cc_request *req)
+{
+    request_rec *r = req->r;
+    const char *body = NULL, *errmsg = NULL, *username, *password;
+    apr_size_t len = 0;
+    apr_table_t *fields = NULL;
+    cc_db *db = NULL;
+    int valid = 0, rc;
+    apr_status_t rv;
+
+    rc = cc_read_body(req, &body, &len);
+    if (rc != OK)
+        return rc;
+    rv = cc_body_parse(r->pool, apr_table_get(r->headers_in, "Content-Type"), body, len, &fields,
+                       &errmsg);
+    if (rv != APR_SUCCESS)
+        return cc_send_error(req, rv == APR_ENOTIMPL ? HTTP_UNSUPPORTED_MEDIA_TYPE
+                                                     : HTTP_BAD_REQUEST,
+                             errmsg);
+    username = apr_table_get(fields, "username");
+    password = apr_table_get(fields, "password");
+    if (username == NULL || *username == '\0' || password == NULL)
+        return cc_send_error(req, HTTP_BAD_REQUEST,
+                             "both \"username\" and \"password\" are required");
+    rc = cc_request_db(req, &db);
+    if (rc != OK)
+        return rc;
+    if (cc_user_check_password(db, r->pool, username, password, &valid) != APR_SUCCESS) {
+        req->db_broken = 1;
+        return cc_send_error(req, HTTP_SERVICE_UNAVAILABLE,
+                             apr_pstrcat(r->pool, "cannot check the password: ", db->last_error,
+                                         NULL));
+    }
+    if (!valid) {
+        ap_log_rerror(APLOG_MARK, APLOG_NOTICE, 0, r, "failed login for user \"%s\"",
+                      ap_escape_logitem(r->pool, username));
+        return cc_send_error(req, HTTP_UNAUTHORIZED, "wrong user name or password");
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "user \"%s\" logged in",
+                  ap_escape_logitem(r->pool, username));
+    {
+        json_object *answer = json_object_new_object();
+        const char *text;
+        json_object_object_add(answer, "username", json_object_new_string(username));
+        text = apr_pstrdup(r->pool,
+                           json_object_to_json_string_ext(answer, JSON_C_TO_STRING_PLAIN));
+        json_object_put(answer);
+        return cc_send_json(r, HTTP_OK, text);
+    }
+}

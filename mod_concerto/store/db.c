@@ -1,0 +1,278 @@
+#include "db.h"
+
+#include "../core/log.h"
+
+#include <apr_strings.h>
+#include <apr_tables.h>
+
+const char *const cc_db_driver_names[] = {"sqlite3", "pgsql", "mysql", "odbc", "oracle", NULL};
+
+static cc_db_error_observer_fn *error_observer;
+
+void cc_db_set_error_observer(cc_db_error_observer_fn *observer)
+{
+    error_observer = observer;
+}
+
+static void db_count_error(void)
+{
+    if (error_observer)
+        error_observer();
+}
+
+apr_status_t cc_db_dialect_for(const char *driver, cc_dialect *out)
+{
+    static const cc_dialect dialects[] = {CC_DIALECT_SQLITE, CC_DIALECT_PGSQL, CC_DIALECT_MYSQL,
+                                          CC_DIALECT_ODBC, CC_DIALECT_ORACLE};
+    int i;
+
+    for (i = 0; driver && cc_db_driver_names[i]; i++) {
+        if (!strcmp(driver, cc_db_driver_names[i])) {
+            *out = dialects[i];
+            return APR_SUCCESS;
+        }
+    }
+    return APR_ENOTIMPL;
+}
+
+/* Record a failure: keep the driver's message and count it. */
+static apr_status_t db_fail(cc_db *db, int rv, const char *what)
+{
+    const char *detail = db->handle ? apr_dbd_error(db->driver, db->handle, rv) : NULL;
+
+    db_count_error();
+    db->last_error = apr_psprintf(db->pool, "%s failed (%s error %d): %s", what, db->driver_name,
+                                  rv, detail && *detail ? detail : "no detail from the driver");
+    cc_log(CC_LOG_MARK, CC_LOG_DEBUG, APR_EGENERAL, "%s", db->last_error);
+    return APR_EGENERAL;
+}
+
+/* SQLite needs a busy timeout (apr sets none) and foreign keys on; PRAGMAs
+ * that answer with a row must go through select, since apr_dbd_query treats
+ * a returned row as failure. */
+static apr_status_t db_prepare_sqlite(cc_db *db)
+{
+    static const char *const pragmas[] = {"PRAGMA foreign_keys = ON", "PRAGMA busy_timeout = 5000",
+                                          "PRAGMA journal_mode = WAL", NULL};
+    int i;
+
+    for (i = 0; pragmas[i]; i++) {
+        apr_dbd_results_t *res = NULL;
+        apr_dbd_row_t *row = NULL;
+        int rv = apr_dbd_select(db->driver, db->pool, db->handle, &res, pragmas[i], 0);
+        if (rv != 0)
+            return db_fail(db, rv, pragmas[i]);
+        while (apr_dbd_get_row(db->driver, db->pool, res, &row, -1) == 0)
+            ;
+    }
+    return APR_SUCCESS;
+}
+
+static apr_status_t db_close_cleanup(void *data)
+{
+    cc_db *db = data;
+
+    if (db->handle) {
+        apr_dbd_close(db->driver, db->handle);
+        db->handle = NULL;
+    }
+    return APR_SUCCESS;
+}
+
+apr_status_t cc_db_open(apr_pool_t *parent, const char *driver, const char *params, cc_db **out,
+                        const char **errmsg)
+{
+    apr_pool_t *pool;
+    cc_db *db;
+    apr_status_t rv;
+    const char *open_error = NULL;
+    cc_dialect dialect;
+
+    *out = NULL;
+    if (cc_db_dialect_for(driver, &dialect) != APR_SUCCESS) {
+        *errmsg = apr_psprintf(parent, "unknown database driver '%s'", driver ? driver : "");
+        return APR_ENOTIMPL;
+    }
+    rv = apr_pool_create(&pool, parent);
+    if (rv != APR_SUCCESS) {
+        *errmsg = "out of memory";
+        return rv;
+    }
+    apr_pool_tag(pool, "concerto_db");
+    db = apr_pcalloc(pool, sizeof(*db));
+    db->pool = pool;
+    db->dialect = dialect;
+    db->driver_name = apr_pstrdup(pool, driver);
+    rv = apr_dbd_init(pool);
+    if (rv == APR_SUCCESS)
+        rv = apr_dbd_get_driver(pool, driver, &db->driver);
+    if (rv != APR_SUCCESS) {
+        *errmsg = apr_psprintf(parent,
+                               rv == APR_ENOTIMPL ? "apr_dbd has no driver '%s' (install the "
+                                                    "libaprutil1-dbd-%s package)"
+                                                  : "cannot load apr_dbd driver '%s' (%s)",
+                               driver, driver);
+        db_count_error();
+        apr_pool_destroy(pool);
+        return rv;
+    }
+    rv = apr_dbd_open_ex(db->driver, pool, params ? params : "", &db->handle, &open_error);
+    if (rv != APR_SUCCESS || db->handle == NULL) {
+        *errmsg = apr_psprintf(parent, "cannot connect to the %s database: %s", driver,
+                               open_error && *open_error ? open_error : "no detail from apr_dbd");
+        db_count_error();
+        apr_pool_destroy(pool);
+        return rv != APR_SUCCESS ? rv : APR_EGENERAL;
+    }
+    apr_pool_cleanup_register(pool, db, db_close_cleanup, apr_pool_cleanup_null);
+    if (dialect == CC_DIALECT_SQLITE && db_prepare_sqlite(db) != APR_SUCCESS) {
+        *errmsg = apr_pstrdup(parent, db->last_error);
+        apr_pool_destroy(pool);
+        return APR_EGENERAL;
+    }
+    *out = db;
+    return APR_SUCCESS;
+}
+
+void cc_db_close(cc_db *db)
+{
+    if (db)
+        apr_pool_destroy(db->pool);
+}
+
+apr_status_t cc_db_ping(cc_db *db)
+{
+    const char *one = NULL;
+    apr_pool_t *scratch;
+    apr_status_t rv;
+
+    if (apr_dbd_check_conn(db->driver, db->pool, db->handle) != APR_SUCCESS)
+        return db_fail(db, APR_EGENERAL, "connection check");
+    apr_pool_create(&scratch, db->pool);
+    rv = cc_db_select_value(db, scratch, &one,
+                            db->dialect == CC_DIALECT_ORACLE ? "SELECT 1 FROM DUAL" : "SELECT 1",
+                            0, NULL);
+    if (rv == APR_SUCCESS && (one == NULL || strcmp(one, "1") != 0))
+        rv = db_fail(db, 0, "SELECT 1 (unexpected answer)");
+    apr_pool_destroy(scratch);
+    return rv;
+}
+
+apr_status_t cc_db_exec(cc_db *db, const char *sql)
+{
+    int nrows = 0;
+    int rv = apr_dbd_query(db->driver, db->handle, &nrows, sql);
+
+    return rv == 0 ? APR_SUCCESS : db_fail(db, rv, "statement");
+}
+
+static apr_status_t db_prepare(cc_db *db, apr_pool_t *pool, const char *sql,
+                               apr_dbd_prepared_t **stmt)
+{
+    int rv = apr_dbd_prepare(db->driver, pool, db->handle, sql, NULL, stmt);
+
+    return rv == 0 ? APR_SUCCESS : db_fail(db, rv, "prepare");
+}
+
+apr_status_t cc_db_query(cc_db *db, apr_pool_t *pool, int *affected, const char *sql, int nargs,
+                         const char *const *args)
+{
+    apr_dbd_prepared_t *stmt = NULL;
+    int nrows = 0;
+    int rv;
+    apr_status_t st = db_prepare(db, pool, sql, &stmt);
+
+    if (st != APR_SUCCESS)
+        return st;
+    rv = apr_dbd_pquery(db->driver, pool, db->handle, &nrows, stmt, nargs, (const char **)args);
+    if (rv != 0)
+        return db_fail(db, rv, "query");
+    if (affected)
+        *affected = nrows;
+    return APR_SUCCESS;
+}
+
+/* apr_dbd reports SQL NULL differently per driver (NULL for sqlite, "" for
+ * pgsql); datum_get with a string type answers APR_ENOENT for NULL on both. */
+static const char *db_entry(cc_db *db, apr_pool_t *pool, apr_dbd_row_t *row, int col)
+{
+    char *value = NULL;
+
+    if (apr_dbd_datum_get(db->driver, row, col, APR_DBD_TYPE_STRING, &value) == APR_ENOENT)
+        return NULL;
+    if (value == NULL) {
+        const char *raw = apr_dbd_get_entry(db->driver, row, col);
+        return raw ? apr_pstrdup(pool, raw) : NULL;
+    }
+    return apr_pstrdup(pool, value);
+}
+
+apr_status_t cc_db_select(cc_db *db, apr_pool_t *pool, cc_rows **out, const char *sql, int nargs,
+                          const char *const *args)
+{
+    apr_dbd_prepared_t *stmt = NULL;
+    apr_dbd_results_t *res = NULL;
+    apr_dbd_row_t *row = NULL;
+    apr_array_header_t *rows;
+    cc_rows *result;
+    int rv, i;
+    apr_status_t st = db_prepare(db, pool, sql, &stmt);
+
+    if (st != APR_SUCCESS)
+        return st;
+    /* random access: the pgsql driver's sequential mode hides errors. */
+    rv = apr_dbd_pselect(db->driver, pool, db->handle, &res, stmt, 1, nargs,
+                         (const char **)args);
+    if (rv != 0)
+        return db_fail(db, rv, "select");
+    result = apr_pcalloc(pool, sizeof(*result));
+    result->ncols = apr_dbd_num_cols(db->driver, res);
+    result->names = apr_pcalloc(pool, sizeof(char *) * (result->ncols + 1));
+    /* Names first: pgsql frees its result once the last row is read. */
+    for (i = 0; i < result->ncols; i++) {
+        const char *name = apr_dbd_get_name(db->driver, res, i);
+        result->names[i] = apr_pstrdup(pool, name ? name : "");
+    }
+    rows = apr_array_make(pool, 8, sizeof(const char **));
+    while ((rv = apr_dbd_get_row(db->driver, pool, res, &row, -1)) == 0) {
+        const char **values = apr_pcalloc(pool, sizeof(char *) * (result->ncols + 1));
+        for (i = 0; i < result->ncols; i++)
+            values[i] = db_entry(db, pool, row, i);
+        APR_ARRAY_PUSH(rows, const char **) = values;
+    }
+    if (rv != -1)
+        return db_fail(db, rv, "reading rows");
+    result->nrows = rows->nelts;
+    result->values = (const char ***)rows->elts;
+    *out = result;
+    return APR_SUCCESS;
+}
+
+apr_status_t cc_db_select_value(cc_db *db, apr_pool_t *pool, const char **out, const char *sql,
+                                int nargs, const char *const *args)
+{
+    cc_rows *rows = NULL;
+    apr_status_t rv = cc_db_select(db, pool, &rows, sql, nargs, args);
+
+    *out = NULL;
+    if (rv == APR_SUCCESS && rows->nrows > 0 && rows->ncols > 0)
+        *out = rows->values[0][0];
+    return rv;
+}
+
+apr_status_t cc_db_begin(cc_db *db, apr_pool_t *pool, apr_dbd_transaction_t **txn)
+{
+    int rv = apr_dbd_transaction_start(db->driver, pool, db->handle, txn);
+
+    return rv == 0 ? APR_SUCCESS : db_fail(db, rv, "begin transaction");
+}
+
+apr_status_t cc_db_end(cc_db *db, apr_pool_t *pool, apr_dbd_transaction_t *txn, int rollback)
+{
+    int rv;
+
+    if (rollback)
+        apr_dbd_transaction_mode_set(db->driver, txn, APR_DBD_TRANSACTION_ROLLBACK);
+    rv = apr_dbd_transaction_end(db->driver, pool, txn);
+    return rv == 0 ? APR_SUCCESS : db_fail(db, rv, "end transaction");
+}

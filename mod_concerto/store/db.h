@@ -1,0 +1,71 @@
+/* One database connection through apr_dbd, with the few things every caller
+ * needs: bound-parameter queries, result sets read into a pool, transactions
+ * and a readable error message. SQL uses apr_dbd's portable %s markers. */
+#ifndef CC_DB_H
+#define CC_DB_H
+
+#include <apr_dbd.h>
+#include <apr_pools.h>
+
+typedef enum {
+    CC_DIALECT_SQLITE,
+    CC_DIALECT_PGSQL,
+    CC_DIALECT_MYSQL,
+    CC_DIALECT_ODBC,
+    CC_DIALECT_ORACLE
+} cc_dialect;
+
+typedef struct cc_db {
+    apr_pool_t *pool; /* owns the connection; destroyed by cc_db_close */
+    const apr_dbd_driver_t *driver;
+    apr_dbd_t *handle;
+    cc_dialect dialect;
+    const char *driver_name;
+    const char *last_error; /* message of the last failure, in pool */
+} cc_db;
+
+/* Rows of a result set, every value a string or NULL for SQL NULL. */
+typedef struct cc_rows {
+    int ncols;
+    int nrows;
+    const char **names;
+    const char ***values; /* values[row][col] */
+} cc_rows;
+
+/* Known driver names; NULL-terminated. */
+extern const char *const cc_db_driver_names[];
+
+/* APR_SUCCESS and the dialect for a driver name we support. */
+apr_status_t cc_db_dialect_for(const char *driver, cc_dialect *out);
+
+/* Load the apr_dbd driver and open a connection with its own subpool of
+ * parent. On failure *errmsg says why (never NULL). */
+apr_status_t cc_db_open(apr_pool_t *parent, const char *driver, const char *params, cc_db **out,
+                        const char **errmsg);
+void cc_db_close(cc_db *db);
+
+/* Cheap liveness check; APR_SUCCESS when the server answers. */
+apr_status_t cc_db_ping(cc_db *db);
+
+/* A statement without parameters and without result (DDL, PRAGMA). The text
+ * is passed to the database as it is: '%' needs no escaping here. */
+apr_status_t cc_db_exec(cc_db *db, const char *sql);
+
+/* A statement with bound parameters (%s markers, '%%' for a literal '%'). */
+apr_status_t cc_db_query(cc_db *db, apr_pool_t *pool, int *affected, const char *sql, int nargs,
+                         const char *const *args);
+apr_status_t cc_db_select(cc_db *db, apr_pool_t *pool, cc_rows **out, const char *sql, int nargs,
+                          const char *const *args);
+/* The first column of the first row, or NULL when there is none. */
+apr_status_t cc_db_select_value(cc_db *db, apr_pool_t *pool, const char **out, const char *sql,
+                                int nargs, const char *const *args);
+
+apr_status_t cc_db_begin(cc_db *db, apr_pool_t *pool, apr_dbd_transaction_t **txn);
+/* Commits, or rolls back when any statement inside failed or rollback is set. */
+apr_status_t cc_db_end(cc_db *db, apr_pool_t *pool, apr_dbd_transaction_t *txn, int rollback);
+
+/* Called once for every failed database operation (the metrics count them). */
+typedef void cc_db_error_observer_fn(void);
+void cc_db_set_error_observer(cc_db_error_observer_fn *observer);
+
+#endif

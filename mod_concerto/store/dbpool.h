@@ -1,0 +1,27 @@
+/* Pools of connections per (driver, parameters), shared by the threads of
+ * one process. Connections open lazily on first use, are checked before
+ * reuse and are replaced when broken. */
+#ifndef CC_DBPOOL_H
+#define CC_DBPOOL_H
+
+#include "db.h"
+
+typedef struct cc_dbpool cc_dbpool;
+typedef struct cc_dbpool_registry cc_dbpool_registry;
+
+apr_status_t cc_dbpool_registry_create(apr_pool_t *pool, int max_per_pool,
+                                       cc_dbpool_registry **out);
+/* The pool for these settings, created on first use. */
+apr_status_t cc_dbpool_get(cc_dbpool_registry *registry, const char *driver, const char *params,
+                           cc_dbpool **out);
+
+/* A connection for the caller's exclusive use; *errmsg says why not. */
+apr_status_t cc_dbpool_acquire(cc_dbpool *dbpool, cc_db **db, const char **errmsg);
+/* Give the connection back; broken ones (after a failure) are closed. */
+void cc_dbpool_release(cc_dbpool *dbpool, cc_db *db, int broken);
+
+/* The schema version last seen on this pool's database, 0 when unknown. */
+int cc_dbpool_schema_version(const cc_dbpool *dbpool);
+void cc_dbpool_set_schema_version(cc_dbpool *dbpool, int version);
+
+#endif

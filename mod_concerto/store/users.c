@@ -1,0 +1,139 @@
+#include "users.h"
+
+#include <apr_md5.h>
+#include <apr_strings.h>
+#include <time.h>
+
+const char *const cc_role_names[] = {"ROLE_SUPER_ADMIN", "ROLE_TEST",   "ROLE_TABLE",
+                                     "ROLE_TEMPLATE",    "ROLE_WIZARD", "ROLE_FILE",
+                                     NULL};
+
+/* bcrypt cost 11: about a tenth of a second per check on this class of
+ * machine, which slows guessing without making a login feel slow. */
+#define CC_BCRYPT_COST 11
+
+static const char *now_text(apr_pool_t *pool)
+{
+    return apr_psprintf(pool, "%ld", (long)time(NULL));
+}
+
+apr_status_t cc_roles_ensure(cc_db *db, apr_pool_t *pool)
+{
+    int i;
+
+    for (i = 0; cc_role_names[i]; i++) {
+        const char *found = NULL;
+        const char *args[] = {cc_role_names[i], cc_role_names[i] + 5, NULL};
+        apr_status_t rv =
+            cc_db_select_value(db, pool, &found, "SELECT id FROM role WHERE role = %s", 1, args);
+        if (rv == APR_SUCCESS && found == NULL)
+            rv = cc_db_query(db, pool, NULL, "INSERT INTO role (role, name) VALUES (%s, %s)", 2,
+                             args);
+        if (rv != APR_SUCCESS)
+            return rv;
+    }
+    return APR_SUCCESS;
+}
+
+apr_status_t cc_password_hash(apr_pool_t *pool, const char *password, const char **out)
+{
+    unsigned char salt[16];
+    char hash[64];
+    apr_status_t rv = apr_generate_random_bytes(salt, sizeof(salt));
+
+    if (rv == APR_SUCCESS)
+        rv = apr_bcrypt_encode(password, CC_BCRYPT_COST, salt, sizeof(salt), hash, sizeof(hash));
+    if (rv == APR_SUCCESS)
+        *out = apr_pstrdup(pool, hash);
+    return rv;
+}
+
+apr_status_t cc_user_exists(cc_db *db, apr_pool_t *pool, const char *username, int *exists)
+{
+    const char *found = NULL;
+    const char *args[] = {username, NULL};
+    apr_status_t rv = cc_db_select_value(
+        db, pool, &found, "SELECT id FROM concerto_user WHERE username = %s", 1, args);
+
+    *exists = (rv == APR_SUCCESS && found != NULL);
+    return rv;
+}
+
+apr_status_t cc_user_create(cc_db *db, apr_pool_t *pool, const char *username,
+                            const char *password, const char *const *roles)
+{
+    const char *hash = NULL;
+    const char *now = now_text(pool);
+    apr_dbd_transaction_t *txn = NULL;
+    apr_status_t rv = cc_password_hash(pool, password, &hash);
+    int i;
+
+    if (rv == APR_SUCCESS)
+        rv = cc_db_begin(db, pool, &txn);
+    if (rv != APR_SUCCESS)
+        return rv;
+    {
+        const char *args[] = {username, hash, now, now, NULL};
+        rv = cc_db_query(db, pool, NULL,
+                         "INSERT INTO concerto_user (username, password_hash, created, updated) "
+                         "VALUES (%s, %s, %s, %s)",
+                         4, args);
+    }
+    for (i = 0; rv == APR_SUCCESS && roles && roles[i]; i++) {
+        const char *args[] = {username, roles[i], NULL};
+        rv = cc_db_query(db, pool, NULL,
+                         "INSERT INTO user_role (user_id, role_id) "
+                         "SELECT u.id, r.id FROM concerto_user u, role r "
+                         "WHERE u.username = %s AND r.role = %s",
+                         2, args);
+    }
+    if (rv != APR_SUCCESS) {
+        const char *why = db->last_error;
+        cc_db_end(db, pool, txn, 1);
+        db->last_error = why;
+        return rv;
+    }
+    return cc_db_end(db, pool, txn, 0);
+}
+
+apr_status_t cc_user_set_password(cc_db *db, apr_pool_t *pool, const char *username,
+                                  const char *password)
+{
+    const char *hash = NULL;
+    int affected = 0;
+    apr_status_t rv = cc_password_hash(pool, password, &hash);
+
+    if (rv == APR_SUCCESS) {
+        const char *args[] = {hash, now_text(pool), username, NULL};
+        rv = cc_db_query(db, pool, &affected,
+                         "UPDATE concerto_user SET password_hash = %s, updated = %s, "
+                         "failed_auth_streak = 0, locked_until = NULL WHERE username = %s",
+                         3, args);
+    }
+    if (rv == APR_SUCCESS && affected == 0)
+        return APR_NOTFOUND;
+    return rv;
+}
+
+apr_status_t cc_user_check_password(cc_db *db, apr_pool_t *pool, const char *username,
+                                    const char *password, int *valid)
+{
+    const char *hash = NULL;
+    const char *args[] = {username, NULL};
+    apr_status_t rv = cc_db_select_value(
+        db, pool, &hash, "SELECT password_hash FROM concerto_user WHERE username = %s", 1, args);
+
+    *valid = 0;
+    if (rv != APR_SUCCESS)
+        return rv;
+    if (hash == NULL) {
+        /* Spend the same time as for a real user, so timing does not tell
+         * which user names exist. */
+        static const char *const decoy =
+            "$2y$11$abcdefghijklmnopqrstuu0cEjJpSIY3Thd3XUcMGHoVW6zSwxXe6";
+        apr_password_validate(password, decoy);
+        return APR_SUCCESS;
+    }
+    *valid = (apr_password_validate(password, hash) == APR_SUCCESS);
+    return APR_SUCCESS;
+}
