@@ -132,10 +132,16 @@ deps:
 format:
 	clang-format -i $(CORE_SRC) $(GLUE_SRC) $(CLI_SRC) $(UNIT_SRC) $(wildcard mod_concerto/*/*.h)
 
-lint:
-	clang-format --dry-run --Werror $(CORE_SRC) $(GLUE_SRC) $(CLI_SRC) $(wildcard mod_concerto/*/*.h)
+TIDY_FLAGS = -std=gnu11 -I mod_concerto -I $(BUILD)/gen $(APR_CFLAGS) $(DEP_CFLAGS) \
+             -DCONCERTO_VERSION='"$(VERSION)"' $(AP_CPPFLAGS)
+
+lint: $(BUILD)/gen/migrations.c
+	clang-format --dry-run --Werror $(CORE_SRC) $(GLUE_SRC) $(CLI_SRC) $(UNIT_SRC) $(wildcard mod_concerto/*/*.h)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
-	    --suppress=missingIncludeSystem -I mod_concerto $(CORE_SRC) $(GLUE_SRC) $(CLI_SRC)
+	    --inline-suppr -D__GNUC__ -DCONCERTO_VERSION='"$(VERSION)"' -I mod_concerto \
+	    $(CORE_SRC) $(GLUE_SRC) $(CLI_SRC)
+	clang-tidy --quiet $(CORE_SRC) $(CLI_SRC) -- $(TIDY_FLAGS)
+	clang-tidy --quiet $(GLUE_SRC) -- $(TIDY_FLAGS) -I $(AP_INCLUDEDIR)
 
 clean:
 	rm -rf build

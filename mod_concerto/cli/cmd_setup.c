@@ -126,7 +126,7 @@ int cli_cmd_setup(cli_context *ctx, int argc, const char *const *argv)
         printf("concertoctl: generated the signing secret\n");
     {
         const char *content_url = getenv("CONCERTO_CONTENT_URL");
-        if (content_url && *content_url && strcmp(content_url, "."))
+        if (content_url && *content_url && strcmp(content_url, ".") != 0)
             printf("concertoctl: CONCERTO_CONTENT_URL is set, but content import is not "
                    "available in this version; nothing was imported\n");
     }

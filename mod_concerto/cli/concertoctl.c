@@ -36,13 +36,13 @@ static const char usage_text[] =
 
 void cli_error(const char *fmt, ...)
 {
+    char message[2048];
     va_list ap;
 
-    fputs("concertoctl: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    apr_vsnprintf(message, sizeof(message), fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
+    fprintf(stderr, "concertoctl: %s\n", message);
 }
 
 static void log_to_stderr(void *baton, const char *file, int line, cc_log_level level,

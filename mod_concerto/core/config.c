@@ -49,7 +49,7 @@ const char *cc_parse_size(apr_pool_t *pool, const char *text, apr_off_t min, apr
     if (*end != '\0') {
         switch (apr_toupper(*end)) {
         case 'K': unit = 1024; break;
-        case 'M': unit = 1024 * 1024; break;
+        case 'M': unit = 1024LL * 1024; break;
         case 'G': unit = 1024LL * 1024 * 1024; break;
         default: unit = 0; break;
         }

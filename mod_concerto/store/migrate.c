@@ -105,7 +105,7 @@ apr_status_t cc_schema_current(cc_db *db, apr_pool_t *pool, int *version)
         return rv;
     rv = cc_db_select_value(db, pool, &max, "SELECT MAX(version) FROM concerto_schema", 0, NULL);
     if (rv == APR_SUCCESS && max)
-        *version = atoi(max);
+        *version = (int)strtol(max, NULL, 10);
     return rv;
 }
 
