@@ -13,7 +13,6 @@
 
 cc_process cc_proc;
 
-static const char *const metrics_userdata_key = "concerto_metrics_shm";
 
 /* The core library logs through httpd's error log, under this module. */
 static void log_to_error_log(void *baton, const char *file, int line, cc_log_level level,
@@ -37,6 +36,11 @@ static int concerto_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t 
     apr_pool_t *process_pool = s->process->pool;
     apr_shm_t *shm = NULL;
     apr_status_t rv;
+    /* Keyed by layout, so a reload with another version never reuses a
+     * segment of a different shape. */
+    const char *metrics_userdata_key =
+        apr_psprintf(process_pool, "concerto_metrics_%s_%" APR_SIZE_T_FMT, CONCERTO_VERSION,
+                     sizeof(cc_metrics));
 
     (void)pconf;
     (void)plog;

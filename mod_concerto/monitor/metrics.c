@@ -62,6 +62,8 @@ void cc_metrics_record_request(cc_metrics *metrics, cc_endpoint endpoint, int st
     if (metrics == NULL || endpoint < 0 || endpoint >= CC_EP__COUNT)
         return;
     add(&metrics->requests[endpoint][code_index(status)], 1);
+    if (status >= 500 && status <= 599)
+        add(&metrics->server_errors[endpoint], 1);
     for (b = 0; b < CC_METRICS_BUCKET_COUNT; b++) {
         if ((double)duration_us <= bucket_bounds[b] * 1e6) {
             add(&metrics->duration_buckets[endpoint][b], 1);
@@ -119,10 +121,7 @@ static void render_requests(apr_array_header_t *out, const cc_metrics *m)
     emit_header(out, "concerto_http_server_errors_total", "counter",
                 "Requests answered with a 5xx status, by endpoint.");
     for (e = 0; e < CC_EP__COUNT; e++) {
-        uint64_t n = 0;
-        for (c = 0; c < TRACKED_CODES; c++)
-            if (tracked_codes[c] >= 500)
-                n += load(&m->requests[e][c]);
+        uint64_t n = load(&m->server_errors[e]);
         emit(out, "concerto_http_server_errors_total{endpoint=\"%s\"} %" APR_UINT64_T_FMT "\n",
              cc_endpoint_label((cc_endpoint)e), (apr_uint64_t)n);
     }

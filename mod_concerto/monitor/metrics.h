@@ -22,6 +22,7 @@
 
 typedef struct cc_metrics {
     uint64_t requests[CC_EP__COUNT][CC_METRICS_CODE_COUNT];
+    uint64_t server_errors[CC_EP__COUNT]; /* every 5xx, tracked code or not */
     uint64_t duration_buckets[CC_EP__COUNT][CC_METRICS_BUCKET_COUNT]; /* not cumulative */
     uint64_t duration_count[CC_EP__COUNT];
     uint64_t duration_sum_us[CC_EP__COUNT];

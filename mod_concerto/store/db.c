@@ -103,15 +103,21 @@ apr_status_t cc_db_open(apr_pool_t *parent, const char *driver, const char *para
     db->pool = pool;
     db->dialect = dialect;
     db->driver_name = apr_pstrdup(pool, driver);
+    db->statements = apr_hash_make(pool);
     rv = apr_dbd_init(pool);
     if (rv == APR_SUCCESS)
         rv = apr_dbd_get_driver(pool, driver, &db->driver);
     if (rv != APR_SUCCESS) {
-        *errmsg = apr_psprintf(parent,
-                               rv == APR_ENOTIMPL ? "apr_dbd has no driver '%s' (install the "
-                                                    "libaprutil1-dbd-%s package)"
-                                                  : "cannot load apr_dbd driver '%s' (%s)",
-                               driver, driver);
+        char errbuf[256];
+        /* A driver module that is not installed is APR_EDSOOPEN. */
+        if (rv == APR_ENOTIMPL || APR_STATUS_IS_EDSOOPEN(rv))
+            *errmsg = apr_psprintf(parent,
+                                   "apr_dbd has no driver '%s' (install the "
+                                   "libaprutil1-dbd-%s package)",
+                                   driver, driver);
+        else
+            *errmsg = apr_psprintf(parent, "cannot load apr_dbd driver '%s' (%s)", driver,
+                                   apr_strerror(rv, errbuf, sizeof(errbuf)));
         db_count_error();
         apr_pool_destroy(pool);
         return rv;
@@ -166,25 +172,47 @@ apr_status_t cc_db_exec(cc_db *db, const char *sql)
     return rv == 0 ? APR_SUCCESS : db_fail(db, rv, "statement");
 }
 
-static apr_status_t db_prepare(cc_db *db, apr_pool_t *pool, const char *sql,
-                               apr_dbd_prepared_t **stmt)
+/* The connection's prepared statement for sql, prepared on first use. */
+static apr_status_t db_statement(cc_db *db, const char *sql, apr_dbd_prepared_t **stmt)
 {
-    int rv = apr_dbd_prepare(db->driver, pool, db->handle, sql, NULL, stmt);
+    char *key;
+    int rv;
 
-    return rv == 0 ? APR_SUCCESS : db_fail(db, rv, "prepare");
+    *stmt = apr_hash_get(db->statements, sql, APR_HASH_KEY_STRING);
+    if (*stmt)
+        return APR_SUCCESS;
+    key = apr_pstrdup(db->pool, sql);
+    rv = apr_dbd_prepare(db->driver, db->pool, db->handle, key, NULL, stmt);
+    if (rv != 0)
+        return db_fail(db, rv, "prepare");
+    apr_hash_set(db->statements, key, APR_HASH_KEY_STRING, *stmt);
+    return APR_SUCCESS;
+}
+
+/* After a failure the cached statement may be stale (SQLite's legacy
+ * prepare does not recompile after a schema change): forget it, and retry
+ * once when no transaction would be disturbed by it. */
+static int db_retry_after(cc_db *db, const char *sql, int attempt)
+{
+    apr_hash_set(db->statements, sql, APR_HASH_KEY_STRING, NULL);
+    return attempt == 0 && !db->in_transaction;
 }
 
 apr_status_t cc_db_query(cc_db *db, apr_pool_t *pool, int *affected, const char *sql, int nargs,
                          const char *const *args)
 {
     apr_dbd_prepared_t *stmt = NULL;
-    int nrows = 0;
-    int rv;
-    apr_status_t st = db_prepare(db, pool, sql, &stmt);
+    int nrows = 0, attempt, rv = 0;
 
-    if (st != APR_SUCCESS)
-        return st;
-    rv = apr_dbd_pquery(db->driver, pool, db->handle, &nrows, stmt, nargs, (const char **)args);
+    for (attempt = 0;; attempt++) {
+        apr_status_t st = db_statement(db, sql, &stmt);
+        if (st != APR_SUCCESS)
+            return st;
+        rv = apr_dbd_pquery(db->driver, pool, db->handle, &nrows, stmt, nargs,
+                            (const char **)args);
+        if (rv == 0 || !db_retry_after(db, sql, attempt))
+            break;
+    }
     if (rv != 0)
         return db_fail(db, rv, "query");
     if (affected)
@@ -215,14 +243,18 @@ apr_status_t cc_db_select(cc_db *db, apr_pool_t *pool, cc_rows **out, const char
     apr_dbd_row_t *row = NULL;
     apr_array_header_t *rows;
     cc_rows *result;
-    int rv, i;
-    apr_status_t st = db_prepare(db, pool, sql, &stmt);
+    int rv = 0, i, attempt;
 
-    if (st != APR_SUCCESS)
-        return st;
-    /* random access: the pgsql driver's sequential mode hides errors. */
-    rv = apr_dbd_pselect(db->driver, pool, db->handle, &res, stmt, 1, nargs,
-                         (const char **)args);
+    for (attempt = 0;; attempt++) {
+        apr_status_t st = db_statement(db, sql, &stmt);
+        if (st != APR_SUCCESS)
+            return st;
+        /* random access: the pgsql driver's sequential mode hides errors. */
+        rv = apr_dbd_pselect(db->driver, pool, db->handle, &res, stmt, 1, nargs,
+                             (const char **)args);
+        if (rv == 0 || !db_retry_after(db, sql, attempt))
+            break;
+    }
     if (rv != 0)
         return db_fail(db, rv, "select");
     result = apr_pcalloc(pool, sizeof(*result));
@@ -264,7 +296,10 @@ apr_status_t cc_db_begin(cc_db *db, apr_pool_t *pool, apr_dbd_transaction_t **tx
 {
     int rv = apr_dbd_transaction_start(db->driver, pool, db->handle, txn);
 
-    return rv == 0 ? APR_SUCCESS : db_fail(db, rv, "begin transaction");
+    if (rv != 0)
+        return db_fail(db, rv, "begin transaction");
+    db->in_transaction = 1;
+    return APR_SUCCESS;
 }
 
 apr_status_t cc_db_end(cc_db *db, apr_pool_t *pool, apr_dbd_transaction_t *txn, int rollback)
@@ -274,5 +309,6 @@ apr_status_t cc_db_end(cc_db *db, apr_pool_t *pool, apr_dbd_transaction_t *txn, 
     if (rollback)
         apr_dbd_transaction_mode_set(db->driver, txn, APR_DBD_TRANSACTION_ROLLBACK);
     rv = apr_dbd_transaction_end(db->driver, pool, txn);
+    db->in_transaction = 0;
     return rv == 0 ? APR_SUCCESS : db_fail(db, rv, "end transaction");
 }

@@ -5,6 +5,7 @@
 #define CC_DB_H
 
 #include <apr_dbd.h>
+#include <apr_hash.h>
 #include <apr_pools.h>
 
 typedef enum {
@@ -22,6 +23,10 @@ typedef struct cc_db {
     cc_dialect dialect;
     const char *driver_name;
     const char *last_error; /* message of the last failure, in pool */
+    /* Prepared statements by SQL text. apr_dbd_sqlite3 keeps every statement
+     * until the connection closes, so each text is prepared once. */
+    apr_hash_t *statements;
+    int in_transaction;
 } cc_db;
 
 /* Rows of a result set, every value a string or NULL for SQL NULL. */

@@ -1,6 +1,7 @@
 #include "dbparams.h"
 
 #include <apr_lib.h>
+#include <strings.h>
 #include <apr_strings.h>
 #include <stdlib.h>
 
@@ -56,7 +57,16 @@ const char *cc_db_params_resolve(apr_pool_t *pool, const char *driver, const cha
                             pg_quote(pool, host),
                             pg_quote(pool, env_or(env, env_baton, "DB_PORT", "5432")),
                             pg_quote(pool, name), pg_quote(pool, user), pg_quote(pool, password));
-    /* apr_dbd_mysql splits on spaces and commas: values cannot hold them. */
+    /* The other drivers split their parameters on spaces and commas, with no
+     * quoting: refuse values that would be cut rather than connect wrongly. */
+    if (strpbrk(host, " ,") || strpbrk(name, " ,") || strpbrk(user, " ,") ||
+        strpbrk(password, " ,")) {
+        *errmsg = apr_psprintf(pool,
+                               "a DB_* value contains a space or comma, which the %s driver "
+                               "cannot take; give the connection parameters explicitly",
+                               driver);
+        return NULL;
+    }
     if (!strcmp(driver, "mysql"))
         return apr_psprintf(pool, "host=%s,port=%s,dbname=%s,user=%s,pass=%s", host,
                             env_or(env, env_baton, "DB_PORT", "3306"), name, user, password);
@@ -68,31 +78,69 @@ const char *cc_db_params_resolve(apr_pool_t *pool, const char *driver, const cha
     return NULL;
 }
 
-const char *cc_db_params_redact(apr_pool_t *pool, const char *params)
+static int is_separator(char c)
 {
-    static const char *const keys[] = {"password=", "pass=", "pwd=", NULL};
-    char *out = apr_pstrdup(pool, params);
+    return c == ' ' || c == ',' || c == ';' || c == '\t';
+}
+
+static int is_secret_key(const char *key, apr_size_t len)
+{
+    static const char *const keys[] = {"password", "pass", "pwd", NULL};
     int k;
 
-    for (k = 0; keys[k]; k++) {
-        apr_size_t from = 0;
-        char *at;
-        while ((at = strstr(out + from, keys[k])) != NULL) {
-            apr_size_t value_at = (apr_size_t)(at - out) + strlen(keys[k]);
-            const char *end = out + value_at;
-            if (*end == '\'') {
-                for (end++; *end && *end != '\''; end++)
-                    if (*end == '\\' && end[1])
-                        end++;
-                if (*end)
-                    end++;
-            } else {
-                while (*end && *end != ' ' && *end != ',')
-                    end++;
+    for (k = 0; keys[k]; k++)
+        if (strlen(keys[k]) == len && !strncasecmp(key, keys[k], len))
+            return 1;
+    return 0;
+}
+
+/* The end of a value at v: a quoted string (libpq style) or a bare word. */
+static const char *value_end(const char *v)
+{
+    if (*v == '\'') {
+        for (v++; *v && *v != '\''; v++)
+            if (*v == '\\' && v[1])
+                v++;
+        return *v ? v + 1 : v;
+    }
+    while (*v && !is_separator(*v))
+        v++;
+    return v;
+}
+
+const char *cc_db_params_redact(apr_pool_t *pool, const char *params)
+{
+    const char *p = params;
+    char *out = "";
+
+    /* key [spaces] = [spaces] value, separated by spaces, commas or ';'
+     * (libpq, apr_dbd_mysql, ODBC); keys compared without case. */
+    while (*p) {
+        const char *key = p, *v;
+        apr_size_t key_len;
+        while (apr_isalnum(*p) || *p == '_')
+            p++;
+        key_len = (apr_size_t)(p - key);
+        v = p;
+        while (*v == ' ')
+            v++;
+        if (key_len > 0 && *v == '=') {
+            v++;
+            while (*v == ' ')
+                v++;
+            if (is_secret_key(key, key_len)) {
+                out = apr_pstrcat(pool, out, apr_pstrmemdup(pool, key, (apr_size_t)(v - key)),
+                                  "***", NULL);
+                p = value_end(v);
+                continue;
             }
-            out = apr_pstrcat(pool, apr_pstrmemdup(pool, out, value_at), "***", end, NULL);
-            from = value_at + 3;
+            p = value_end(v);
+            out = apr_pstrcat(pool, out, apr_pstrmemdup(pool, key, (apr_size_t)(p - key)), NULL);
+            continue;
         }
+        if (p == key)
+            p++;
+        out = apr_pstrcat(pool, out, apr_pstrmemdup(pool, key, (apr_size_t)(p - key)), NULL);
     }
     return out;
 }

@@ -3,19 +3,26 @@
 #include "../core/log.h"
 #include "dbparams.h"
 
+#include <apr_file_info.h>
 #include <apr_hash.h>
 #include <apr_reslist.h>
 #include <apr_strings.h>
 #include <apr_thread_mutex.h>
+#include <stdlib.h>
+#include <string.h>
 
 struct cc_dbpool {
     apr_pool_t *pool;
     const char *driver;
     const char *params;
     apr_reslist_t *connections;
-    char last_open_error[512]; /* fixed buffer: written by any thread */
     volatile int schema_version;
 };
+
+/* Why the last connection attempt of this thread failed. The reslist opens
+ * connections in the acquiring thread, so the message reaches its caller
+ * without another thread overwriting it. */
+static _Thread_local char last_open_error[512];
 
 struct cc_dbpool_registry {
     apr_pool_t *pool;
@@ -24,28 +31,62 @@ struct cc_dbpool_registry {
     int max_per_pool;
 };
 
+/* SQLite would silently create an empty database where none is; the server
+ * must not, so that a missing setup is reported as such. */
+static apr_status_t sqlite_file_check(cc_dbpool *dbpool, apr_pool_t *pool)
+{
+    apr_finfo_t info;
+
+    if (strcmp(dbpool->driver, "sqlite3") != 0 || dbpool->params == NULL ||
+        dbpool->params[0] == ':' ||
+        !strncmp(dbpool->params, "file:", 5))
+        return APR_SUCCESS;
+    if (apr_stat(&info, dbpool->params, APR_FINFO_TYPE, pool) == APR_SUCCESS)
+        return APR_SUCCESS;
+    apr_snprintf(last_open_error, sizeof(last_open_error),
+                 "the SQLite database %s does not exist: run 'concertoctl setup'",
+                 dbpool->params);
+    return APR_ENOENT;
+}
+
 static apr_status_t connection_open(void **resource, void *params, apr_pool_t *pool)
 {
     cc_dbpool *dbpool = params;
     cc_db *db = NULL;
     const char *errmsg = NULL;
-    apr_status_t rv = cc_db_open(pool, dbpool->driver, dbpool->params, &db, &errmsg);
+    apr_status_t rv = sqlite_file_check(dbpool, pool);
+
+    apr_pool_t *attempt;
+
+    if (rv != APR_SUCCESS)
+        return rv;
+    /* Each connection gets its own pool, so that a failed attempt leaves
+     * nothing behind in the long-lived registry pool. */
+    rv = apr_pool_create(&attempt, pool);
+    if (rv != APR_SUCCESS)
+        return rv;
+    rv = cc_db_open(attempt, dbpool->driver, dbpool->params, &db, &errmsg);
 
     if (rv != APR_SUCCESS) {
-        apr_cpystrn(dbpool->last_open_error, errmsg, sizeof(dbpool->last_open_error));
+        apr_cpystrn(last_open_error, errmsg, sizeof(last_open_error));
+        apr_pool_destroy(attempt);
         return rv;
     }
-    cc_log(CC_LOG_MARK, CC_LOG_DEBUG, APR_SUCCESS, "opened %s connection to %s", dbpool->driver,
-           cc_db_params_redact(pool, dbpool->params));
+    if (cc_log_is_enabled(CC_LOG_DEBUG))
+        cc_log(CC_LOG_MARK, CC_LOG_DEBUG, APR_SUCCESS, "opened %s connection to %s",
+               dbpool->driver, cc_db_params_redact(attempt, dbpool->params));
     *resource = db;
     return APR_SUCCESS;
 }
 
 static apr_status_t connection_close(void *resource, void *params, apr_pool_t *pool)
 {
+    cc_db *db = resource;
+
     (void)params;
     (void)pool;
-    cc_db_close(resource);
+    /* The connection's pool and the attempt pool above it go together. */
+    apr_pool_destroy(apr_pool_parent_get(db->pool));
     return APR_SUCCESS;
 }
 
@@ -67,10 +108,18 @@ apr_status_t cc_dbpool_registry_create(apr_pool_t *pool, int max_per_pool,
 apr_status_t cc_dbpool_get(cc_dbpool_registry *registry, const char *driver, const char *params,
                            cc_dbpool **out)
 {
-    const char *key = apr_pstrcat(registry->pool, driver, "\n", params, NULL);
+    /* Called on every request: the lookup key must not come from the
+     * process-long registry pool (a leak, and no pool is thread-safe). */
+    apr_size_t driver_len = strlen(driver), params_len = params ? strlen(params) : 0;
+    char *key = malloc(driver_len + params_len + 2);
     cc_dbpool *dbpool;
     apr_status_t rv = APR_SUCCESS;
 
+    if (key == NULL)
+        return APR_ENOMEM;
+    memcpy(key, driver, driver_len);
+    key[driver_len] = '\n';
+    memcpy(key + driver_len + 1, params ? params : "", params_len + 1);
     apr_thread_mutex_lock(registry->lock);
     dbpool = apr_hash_get(registry->pools, key, APR_HASH_KEY_STRING);
     if (dbpool == NULL) {
@@ -84,10 +133,15 @@ apr_status_t cc_dbpool_get(cc_dbpool_registry *registry, const char *driver, con
                                 dbpool, registry->pool);
         if (rv == APR_SUCCESS) {
             apr_reslist_timeout_set(dbpool->connections, apr_time_from_sec(30));
-            apr_hash_set(registry->pools, key, APR_HASH_KEY_STRING, dbpool);
+            /* Close the connections before the registry pool destroys their
+             * subpools; the default order would destroy each twice. */
+            apr_reslist_cleanup_order_set(dbpool->connections, APR_RESLIST_CLEANUP_FIRST);
+            apr_hash_set(registry->pools, apr_pstrdup(registry->pool, key), APR_HASH_KEY_STRING,
+                         dbpool);
         }
     }
     apr_thread_mutex_unlock(registry->lock);
+    free(key);
     *out = dbpool;
     return rv;
 }
@@ -100,10 +154,10 @@ apr_status_t cc_dbpool_acquire(cc_dbpool *dbpool, cc_db **db, const char **errms
 
     /* A pooled connection may have died (server restart): replace it once. */
     for (attempt = 0; attempt < 2; attempt++) {
-        dbpool->last_open_error[0] = '\0';
+        last_open_error[0] = '\0';
         rv = apr_reslist_acquire(dbpool->connections, &resource);
         if (rv != APR_SUCCESS) {
-            *errmsg = dbpool->last_open_error[0] ? dbpool->last_open_error
+            *errmsg = last_open_error[0] ? last_open_error
                                                  : "no database connection available";
             return rv;
         }

@@ -81,11 +81,16 @@ apr_status_t cc_user_create(cc_db *db, apr_pool_t *pool, const char *username,
     }
     for (i = 0; rv == APR_SUCCESS && roles && roles[i]; i++) {
         const char *args[] = {username, roles[i], NULL};
-        rv = cc_db_query(db, pool, NULL,
+        int granted = 0;
+        rv = cc_db_query(db, pool, &granted,
                          "INSERT INTO user_role (user_id, role_id) "
                          "SELECT u.id, r.id FROM concerto_user u, role r "
                          "WHERE u.username = %s AND r.role = %s",
                          2, args);
+        if (rv == APR_SUCCESS && granted != 1) {
+            db->last_error = apr_psprintf(db->pool, "there is no role '%s'", roles[i]);
+            rv = APR_NOTFOUND;
+        }
     }
     if (rv != APR_SUCCESS) {
         const char *why = db->last_error;
