@@ -1,0 +1,56 @@
+/* The unit tests of the core library: one TCase per source file, all run by
+ * check_main.c in one suite. Shared helpers live in check_main.c. */
+#ifndef CHECK_CONCERTO_H
+#define CHECK_CONCERTO_H
+
+#include <apr_pools.h>
+#include <check.h>
+
+#include "store/db.h"
+
+/* One per source file, named after it ("core/config" -> tcase_core_config). */
+TCase *tcase_core_config(void);
+TCase *tcase_core_log(void);
+TCase *tcase_core_random(void);
+TCase *tcase_core_router(void);
+TCase *tcase_core_body(void);
+TCase *tcase_store_dbparams(void);
+TCase *tcase_store_db(void);
+TCase *tcase_store_migrate(void);
+TCase *tcase_store_users(void);
+TCase *tcase_store_settings(void);
+TCase *tcase_store_sessions(void);
+TCase *tcase_store_setup(void);
+TCase *tcase_store_dbpool(void);
+TCase *tcase_monitor_metrics(void);
+TCase *tcase_monitor_health(void);
+
+/* The pool of the running test: created before and destroyed after each
+ * test by the checked fixture every TCase installs. */
+extern apr_pool_t *cc_test_pool;
+void cc_test_pool_setup(void);
+void cc_test_pool_teardown(void);
+
+/* A new TCase with the pool fixture and a timeout that leaves room for
+ * bcrypt and a sanitizer build. */
+TCase *cc_test_tcase(const char *name);
+
+/* A fresh directory under $TMPDIR (or /tmp), removed with everything in it
+ * when pool is destroyed. */
+const char *cc_test_tmpdir(apr_pool_t *pool);
+
+/* A new SQLite database in a fresh temporary directory, closed with pool.
+ * Fails the test when it cannot be opened. */
+cc_db *cc_test_db(apr_pool_t *pool);
+/* The same, with every migration applied. */
+cc_db *cc_test_db_migrated(apr_pool_t *pool);
+
+/* The first value of a query without parameters (NULL for none or NULL);
+ * fails the test when the statement fails. */
+const char *cc_test_value(cc_db *db, apr_pool_t *pool, const char *sql);
+/* COUNT(*) of a table, or of rows matching a WHERE clause (may be NULL). */
+long cc_test_count(cc_db *db, apr_pool_t *pool, const char *table, const char *where);
+/* A statement without result that must succeed. */
+void cc_test_exec(cc_db *db, const char *sql);
+
+#endif

@@ -1,0 +1,153 @@
+/* core/router: routes, 404/405 with Allow, HEAD, and cc_path_below. */
+#include "check_concerto.h"
+
+#include "core/router.h"
+
+#include <apr_strings.h>
+#include <string.h>
+
+/* A concrete path for a pattern: each '*' segment becomes "x1", "x2"... */
+static const char *concrete_path(const char *pattern)
+{
+    const char *p;
+    char *out = "";
+    int n = 0;
+
+    for (p = pattern; *p; p++) {
+        if (*p == '*')
+            out = apr_psprintf(cc_test_pool, "%sx%d", out, ++n);
+        else
+            out = apr_psprintf(cc_test_pool, "%s%c", out, *p);
+    }
+    return out;
+}
+
+/* Every route of CC_ROUTES answers its method (and HEAD for GET), with the
+ * '*' segments as params, and refuses another method with 405. */
+START_TEST(every_route)
+{
+    int routes = 0;
+
+#define CHECK_ROUTE(id, label, method, pattern)                                                    \
+    {                                                                                              \
+        cc_route_match m;                                                                          \
+        const char *path = concrete_path(pattern);                                                 \
+        const char *other = strcmp(method, "DELETE") ? "DELETE" : "PATCH";                         \
+        int i;                                                                                     \
+        ck_assert_msg(cc_route(cc_test_pool, method, path, &m) == CC_ROUTE_FOUND, "%s %s", method, \
+                      path);                                                                       \
+        ck_assert_int_eq(m.endpoint, id);                                                          \
+        ck_assert_ptr_null(m.allow);                                                               \
+        for (i = 0; i < m.nparams; i++)                                                            \
+            ck_assert_str_eq(m.params[i], apr_psprintf(cc_test_pool, "x%d", i + 1));               \
+        ck_assert_str_eq(cc_endpoint_label(id), label);                                            \
+        if (!strcmp(method, "GET")) {                                                              \
+            ck_assert_int_eq(cc_route(cc_test_pool, "HEAD", path, &m), CC_ROUTE_FOUND);            \
+            ck_assert_int_eq(m.endpoint, id);                                                      \
+        }                                                                                          \
+        ck_assert_int_eq(cc_route(cc_test_pool, other, path, &m), CC_ROUTE_BAD_METHOD);            \
+        ck_assert_ptr_nonnull(m.allow);                                                            \
+        ck_assert_msg(strstr(m.allow, method) != NULL, "Allow '%s' lacks %s", m.allow, method);    \
+        ck_assert_int_eq(                                                                          \
+            cc_route(cc_test_pool, method, apr_pstrcat(cc_test_pool, path, "/more", NULL), &m),    \
+            CC_ROUTE_NOT_FOUND);                                                                   \
+        routes++;                                                                                  \
+    }
+    CC_ROUTES(CHECK_ROUTE)
+#undef CHECK_ROUTE
+    ck_assert_int_ge(routes, 4);
+}
+END_TEST
+
+START_TEST(known_routes)
+{
+    cc_route_match m;
+
+    ck_assert_int_eq(cc_route(cc_test_pool, "GET", "/api/check/health", &m), CC_ROUTE_FOUND);
+    ck_assert_int_eq(m.endpoint, CC_EP_HEALTH);
+    ck_assert_int_eq(m.nparams, 0);
+    ck_assert_int_eq(cc_route(cc_test_pool, "GET", "/api/check/session_count", &m), CC_ROUTE_FOUND);
+    ck_assert_int_eq(m.endpoint, CC_EP_SESSION_COUNT);
+    ck_assert_int_eq(cc_route(cc_test_pool, "HEAD", "/api/check/prometheus", &m), CC_ROUTE_FOUND);
+    ck_assert_int_eq(m.endpoint, CC_EP_PROMETHEUS);
+    ck_assert_int_eq(cc_route(cc_test_pool, "POST", "/api/admin/login", &m), CC_ROUTE_FOUND);
+    ck_assert_int_eq(m.endpoint, CC_EP_ADMIN_LOGIN);
+    ck_assert_str_eq(cc_endpoint_label(CC_EP_HEALTH), "check_health");
+    ck_assert_str_eq(cc_endpoint_label(CC_EP_ADMIN_LOGIN), "admin_login");
+}
+END_TEST
+
+START_TEST(not_found)
+{
+    static const char *const paths[] = {"/",
+                                        "",
+                                        "/api",
+                                        "/api/check",
+                                        "/api/check/",
+                                        "/api/check/health/",
+                                        "/api/check/healthz",
+                                        "/api/check/healt",
+                                        "/API/check/health",
+                                        "//api/check/health",
+                                        "/api/check/health?x=1",
+                                        "/nope"};
+    apr_size_t i;
+
+    for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+        cc_route_match m;
+        ck_assert_msg(cc_route(cc_test_pool, "GET", paths[i], &m) == CC_ROUTE_NOT_FOUND,
+                      "'%s' routed", paths[i]);
+        ck_assert_int_eq(m.endpoint, CC_EP_NOT_FOUND);
+        ck_assert_ptr_null(m.allow);
+    }
+    ck_assert_str_eq(cc_endpoint_label(CC_EP_NOT_FOUND), "unmatched");
+}
+END_TEST
+
+START_TEST(bad_method_allow)
+{
+    cc_route_match m;
+
+    ck_assert_int_eq(cc_route(cc_test_pool, "POST", "/api/check/health", &m), CC_ROUTE_BAD_METHOD);
+    ck_assert_str_eq(m.allow, "GET, HEAD");
+    ck_assert_int_eq(m.endpoint, CC_EP_NOT_FOUND);
+    ck_assert_int_eq(cc_route(cc_test_pool, "DELETE", "/api/check/prometheus", &m),
+                     CC_ROUTE_BAD_METHOD);
+    ck_assert_str_eq(m.allow, "GET, HEAD");
+
+    ck_assert_int_eq(cc_route(cc_test_pool, "GET", "/api/admin/login", &m), CC_ROUTE_BAD_METHOD);
+    ck_assert_str_eq(m.allow, "POST");
+    /* HEAD goes with GET only. */
+    ck_assert_int_eq(cc_route(cc_test_pool, "HEAD", "/api/admin/login", &m), CC_ROUTE_BAD_METHOD);
+    ck_assert_str_eq(m.allow, "POST");
+    /* Methods are case-sensitive (RFC 9110). */
+    ck_assert_int_eq(cc_route(cc_test_pool, "get", "/api/check/health", &m), CC_ROUTE_BAD_METHOD);
+}
+END_TEST
+
+START_TEST(path_below)
+{
+    ck_assert_str_eq(cc_path_below("/concerto/api/check/health", "/concerto"), "/api/check/health");
+    ck_assert_str_eq(cc_path_below("/concerto/", "/concerto"), "/");
+    ck_assert_str_eq(cc_path_below("/concerto", "/concerto"), "/");
+    ck_assert_ptr_null(cc_path_below("/concertox/api", "/concerto"));
+    ck_assert_ptr_null(cc_path_below("/other/api", "/concerto"));
+    ck_assert_ptr_null(cc_path_below("/conc", "/concerto"));
+    ck_assert_ptr_null(cc_path_below("/", "/concerto"));
+    ck_assert_str_eq(cc_path_below("/api/x", ""), "/api/x");
+    ck_assert_str_eq(cc_path_below("/api/x", NULL), "/api/x");
+    ck_assert_str_eq(cc_path_below("/a/b/c", "/a/b"), "/c");
+}
+END_TEST
+
+TCase *tcase_core_router(void)
+{
+    TCase *tc = cc_test_tcase("core/router");
+
+    tcase_add_test(tc, every_route);
+    tcase_add_test(tc, known_routes);
+    tcase_add_test(tc, not_found);
+    tcase_add_test(tc, bad_method_allow);
+    tcase_add_test(tc, path_below);
+    return tc;
+}

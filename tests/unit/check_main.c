@@ -1,0 +1,168 @@
+/* The one runner of the unit tests, and the helpers they share. */
+#include "check_concerto.h"
+
+#include "store/migrate.h"
+
+#include <apr_file_info.h>
+#include <apr_file_io.h>
+#include <apr_general.h>
+#include <apr_strings.h>
+#include <stdlib.h>
+
+apr_pool_t *cc_test_pool;
+
+void cc_test_pool_setup(void)
+{
+    ck_assert_int_eq(apr_pool_create(&cc_test_pool, NULL), APR_SUCCESS);
+}
+
+void cc_test_pool_teardown(void)
+{
+    apr_pool_destroy(cc_test_pool);
+    cc_test_pool = NULL;
+}
+
+TCase *cc_test_tcase(const char *name)
+{
+    TCase *tc = tcase_create(name);
+
+    tcase_add_checked_fixture(tc, cc_test_pool_setup, cc_test_pool_teardown);
+    tcase_set_timeout(tc, 60);
+    return tc;
+}
+
+/* Remove path and everything below it; errors are ignored. */
+static void remove_tree(apr_pool_t *pool, const char *path)
+{
+    apr_dir_t *dir;
+    apr_finfo_t entry;
+
+    if (apr_dir_open(&dir, path, pool) == APR_SUCCESS) {
+        while (apr_dir_read(&entry, APR_FINFO_NAME | APR_FINFO_TYPE, dir) == APR_SUCCESS) {
+            const char *child;
+            if (!strcmp(entry.name, ".") || !strcmp(entry.name, ".."))
+                continue;
+            child = apr_pstrcat(pool, path, "/", entry.name, NULL);
+            if (entry.filetype == APR_DIR)
+                remove_tree(pool, child);
+            else
+                apr_file_remove(child, pool);
+        }
+        apr_dir_close(dir);
+    }
+    apr_dir_remove(path, pool);
+}
+
+static apr_status_t tmpdir_cleanup(void *data)
+{
+    apr_pool_t *scratch;
+
+    /* The pool that owned the name is on its way out: use a fresh one. */
+    if (apr_pool_create(&scratch, NULL) == APR_SUCCESS) {
+        remove_tree(scratch, data);
+        apr_pool_destroy(scratch);
+    }
+    free(data);
+    return APR_SUCCESS;
+}
+
+const char *cc_test_tmpdir(apr_pool_t *pool)
+{
+    const char *base = getenv("TMPDIR");
+    char *path;
+
+    if (base == NULL || *base == '\0')
+        base = "/tmp";
+    path = malloc(strlen(base) + sizeof("/concerto-unit-XXXXXX"));
+    ck_assert_ptr_nonnull(path);
+    strcpy(path, base);
+    strcat(path, "/concerto-unit-XXXXXX");
+    ck_assert_msg(mkdtemp(path) != NULL, "mkdtemp under %s failed", base);
+    apr_pool_cleanup_register(pool, path, tmpdir_cleanup, apr_pool_cleanup_null);
+    return path;
+}
+
+cc_db *cc_test_db(apr_pool_t *pool)
+{
+    const char *path = apr_pstrcat(pool, cc_test_tmpdir(pool), "/concerto.db", NULL);
+    const char *errmsg = NULL;
+    cc_db *db = NULL;
+    apr_status_t rv = cc_db_open(pool, "sqlite3", path, &db, &errmsg);
+
+    ck_assert_msg(rv == APR_SUCCESS, "cannot open %s: %s", path, errmsg ? errmsg : "?");
+    ck_assert_ptr_nonnull(db);
+    return db;
+}
+
+cc_db *cc_test_db_migrated(apr_pool_t *pool)
+{
+    cc_db *db = cc_test_db(pool);
+    int applied = 0;
+    apr_status_t rv = cc_schema_migrate(db, pool, &applied);
+
+    ck_assert_msg(rv == APR_SUCCESS, "migrate failed: %s", db->last_error);
+    ck_assert_int_ge(applied, 1);
+    return db;
+}
+
+const char *cc_test_value(cc_db *db, apr_pool_t *pool, const char *sql)
+{
+    const char *value = NULL;
+    apr_status_t rv = cc_db_select_value(db, pool, &value, sql, 0, NULL);
+
+    ck_assert_msg(rv == APR_SUCCESS, "%s: %s", sql, db->last_error);
+    return value;
+}
+
+long cc_test_count(cc_db *db, apr_pool_t *pool, const char *table, const char *where)
+{
+    const char *sql = apr_pstrcat(pool, "SELECT COUNT(*) FROM ", table, where ? " WHERE " : "",
+                                  where ? where : "", NULL);
+    const char *value = cc_test_value(db, pool, sql);
+
+    ck_assert_ptr_nonnull(value);
+    return strtol(value, NULL, 10);
+}
+
+void cc_test_exec(cc_db *db, const char *sql)
+{
+    apr_status_t rv = cc_db_exec(db, sql);
+
+    ck_assert_msg(rv == APR_SUCCESS, "%s: %s", sql, db->last_error);
+}
+
+int main(void)
+{
+    Suite *suite;
+    SRunner *runner;
+    int failed;
+
+    if (apr_initialize() != APR_SUCCESS)
+        return EXIT_FAILURE;
+    /* Also in every forked test: pools are torn down at exit, so a pool
+     * bug shows up in the test that caused it. */
+    atexit(apr_terminate);
+
+    suite = suite_create("concerto");
+    suite_add_tcase(suite, tcase_core_config());
+    suite_add_tcase(suite, tcase_core_log());
+    suite_add_tcase(suite, tcase_core_random());
+    suite_add_tcase(suite, tcase_core_router());
+    suite_add_tcase(suite, tcase_core_body());
+    suite_add_tcase(suite, tcase_store_dbparams());
+    suite_add_tcase(suite, tcase_store_db());
+    suite_add_tcase(suite, tcase_store_migrate());
+    suite_add_tcase(suite, tcase_store_users());
+    suite_add_tcase(suite, tcase_store_settings());
+    suite_add_tcase(suite, tcase_store_sessions());
+    suite_add_tcase(suite, tcase_store_setup());
+    suite_add_tcase(suite, tcase_store_dbpool());
+    suite_add_tcase(suite, tcase_monitor_metrics());
+    suite_add_tcase(suite, tcase_monitor_health());
+
+    runner = srunner_create(suite);
+    srunner_run_all(runner, CK_NORMAL);
+    failed = srunner_ntests_failed(runner);
+    srunner_free(runner);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,449 @@
+/* store/db: apr_dbd connections on a real SQLite database. */
+#include "check_concerto.h"
+
+#include <apr_file_info.h>
+#include <apr_file_io.h>
+#include <apr_strings.h>
+#include <string.h>
+
+static int observed_errors;
+
+static void count_error(void)
+{
+    observed_errors++;
+}
+
+static void db_setup(void)
+{
+    observed_errors = 0;
+    cc_db_set_error_observer(count_error);
+}
+
+static void db_teardown(void)
+{
+    cc_db_set_error_observer(NULL);
+}
+
+/* A table with an id, two nullable texts and a number. */
+static cc_db *db_with_table(void)
+{
+    cc_db *db = cc_test_db(cc_test_pool);
+
+    cc_test_exec(db, "CREATE TABLE item (id INTEGER PRIMARY KEY, a TEXT, b TEXT, n INTEGER)");
+    return db;
+}
+
+START_TEST(open_sqlite_in_temp_dir)
+{
+    const char *dir = cc_test_tmpdir(cc_test_pool);
+    const char *path = apr_pstrcat(cc_test_pool, dir, "/fresh.db", NULL);
+    const char *errmsg = NULL;
+    apr_finfo_t info;
+    cc_db *db = NULL;
+
+    ck_assert_int_eq(cc_db_open(cc_test_pool, "sqlite3", path, &db, &errmsg), APR_SUCCESS);
+    ck_assert_ptr_nonnull(db);
+    ck_assert_ptr_nonnull(db->handle);
+    ck_assert_ptr_nonnull(db->driver);
+    ck_assert_int_eq(db->dialect, CC_DIALECT_SQLITE);
+    ck_assert_str_eq(db->driver_name, "sqlite3");
+    ck_assert_ptr_null(db->last_error);
+    /* WAL mode writes the database file at open. */
+    ck_assert_int_eq(apr_stat(&info, path, APR_FINFO_TYPE, cc_test_pool), APR_SUCCESS);
+    ck_assert_int_eq(info.filetype, APR_REG);
+    ck_assert_int_eq(observed_errors, 0);
+    cc_db_close(db);
+    cc_db_close(NULL);
+}
+END_TEST
+
+START_TEST(dialects)
+{
+    static const cc_dialect expected[] = {CC_DIALECT_SQLITE, CC_DIALECT_PGSQL, CC_DIALECT_MYSQL,
+                                          CC_DIALECT_ODBC, CC_DIALECT_ORACLE};
+    cc_dialect dialect;
+    int i;
+
+    for (i = 0; cc_db_driver_names[i]; i++) {
+        ck_assert_int_lt(i, 5);
+        ck_assert_int_eq(cc_db_dialect_for(cc_db_driver_names[i], &dialect), APR_SUCCESS);
+        ck_assert_int_eq(dialect, expected[i]);
+    }
+    ck_assert_int_eq(i, 5);
+    ck_assert_str_eq(cc_db_driver_names[0], "sqlite3");
+    ck_assert_str_eq(cc_db_driver_names[1], "pgsql");
+    ck_assert_int_ne(cc_db_dialect_for("SQLite3", &dialect), APR_SUCCESS);
+    ck_assert_int_ne(cc_db_dialect_for("", &dialect), APR_SUCCESS);
+    ck_assert_int_ne(cc_db_dialect_for(NULL, &dialect), APR_SUCCESS);
+}
+END_TEST
+
+START_TEST(bad_driver_refused)
+{
+    const char *errmsg = NULL;
+    cc_db *db = (cc_db *)&errmsg;
+
+    ck_assert_int_ne(cc_db_open(cc_test_pool, "nosuchdb", "x", &db, &errmsg), APR_SUCCESS);
+    ck_assert_ptr_null(db);
+    ck_assert_ptr_nonnull(errmsg);
+    ck_assert_ptr_nonnull(strstr(errmsg, "nosuchdb"));
+
+    errmsg = NULL;
+    ck_assert_int_ne(cc_db_open(cc_test_pool, NULL, "x", &db, &errmsg), APR_SUCCESS);
+    ck_assert_ptr_nonnull(errmsg);
+}
+END_TEST
+
+/* A driver we know but apr_dbd cannot load here (no Debian package for
+ * oracle): the message names it and says what to install. */
+START_TEST(driver_not_installed)
+{
+    const char *errmsg = NULL;
+    cc_db *db = NULL;
+
+    ck_assert_int_ne(cc_db_open(cc_test_pool, "oracle", "x", &db, &errmsg), APR_SUCCESS);
+    ck_assert_ptr_null(db);
+    ck_assert_ptr_nonnull(errmsg);
+    ck_assert_msg(strstr(errmsg, "'oracle'") != NULL, "%s", errmsg);
+    ck_assert_msg(strstr(errmsg, "libaprutil1-dbd-oracle") != NULL, "%s", errmsg);
+    ck_assert_int_eq(observed_errors, 1);
+}
+END_TEST
+
+START_TEST(open_missing_dir_fails)
+{
+    const char *dir = cc_test_tmpdir(cc_test_pool);
+    const char *errmsg = NULL;
+    cc_db *db = NULL;
+
+    ck_assert_int_ne(cc_db_open(cc_test_pool, "sqlite3",
+                                apr_pstrcat(cc_test_pool, dir, "/no/such/dir/concerto.db", NULL),
+                                &db, &errmsg),
+                     APR_SUCCESS);
+    ck_assert_ptr_null(db);
+    ck_assert_ptr_nonnull(errmsg);
+    ck_assert_msg(strstr(errmsg, "cannot connect to the sqlite3 database") != NULL, "%s", errmsg);
+    ck_assert_msg(strstr(errmsg, "unable to open") != NULL, "%s", errmsg);
+    ck_assert_int_eq(observed_errors, 1);
+}
+END_TEST
+
+/* Below a regular file nobody can create anything, not even root. */
+START_TEST(open_below_a_file_fails)
+{
+    const char *dir = cc_test_tmpdir(cc_test_pool);
+    const char *file = apr_pstrcat(cc_test_pool, dir, "/plain-file", NULL);
+    const char *errmsg = NULL;
+    apr_file_t *f;
+    cc_db *db = NULL;
+
+    ck_assert_int_eq(apr_file_open(&f, file, APR_FOPEN_CREATE | APR_FOPEN_WRITE,
+                                   APR_FPROT_OS_DEFAULT, cc_test_pool),
+                     APR_SUCCESS);
+    apr_file_close(f);
+    ck_assert_int_ne(cc_db_open(cc_test_pool, "sqlite3",
+                                apr_pstrcat(cc_test_pool, file, "/concerto.db", NULL), &db,
+                                &errmsg),
+                     APR_SUCCESS);
+    ck_assert_ptr_null(db);
+    ck_assert_ptr_nonnull(errmsg);
+    ck_assert_ptr_nonnull(strstr(errmsg, "cannot connect"));
+}
+END_TEST
+
+START_TEST(round_trip_with_params)
+{
+    cc_db *db = db_with_table();
+    const char *row1[] = {"1", "it's; DROP TABLE item; --", NULL, "10", NULL};
+    const char *row2[] = {"2", "", "zwei \xc3\xa4", "20", NULL};
+    const char *sql = "INSERT INTO item (id, a, b, n) VALUES (%s, %s, %s, %s)";
+    int affected = -1;
+    cc_rows *rows = NULL;
+
+    ck_assert_int_eq(cc_db_query(db, cc_test_pool, &affected, sql, 4, row1), APR_SUCCESS);
+    ck_assert_int_eq(affected, 1);
+    ck_assert_int_eq(cc_db_query(db, cc_test_pool, NULL, sql, 4, row2), APR_SUCCESS);
+
+    ck_assert_int_eq(
+        cc_db_select(db, cc_test_pool, &rows, "SELECT id, a, b, n FROM item ORDER BY id", 0, NULL),
+        APR_SUCCESS);
+    ck_assert_ptr_nonnull(rows);
+    ck_assert_int_eq(rows->ncols, 4);
+    ck_assert_int_eq(rows->nrows, 2);
+    ck_assert_str_eq(rows->names[0], "id");
+    ck_assert_str_eq(rows->names[1], "a");
+    ck_assert_str_eq(rows->names[2], "b");
+    ck_assert_str_eq(rows->names[3], "n");
+    ck_assert_str_eq(rows->values[0][0], "1");
+    ck_assert_str_eq(rows->values[0][1], "it's; DROP TABLE item; --");
+    ck_assert_ptr_null(rows->values[0][2]);     /* SQL NULL */
+    ck_assert_str_eq(rows->values[0][3], "10"); /* a number comes back as text */
+    ck_assert_str_eq(rows->values[1][0], "2");
+    ck_assert_ptr_nonnull(rows->values[1][1]); /* '' is not NULL */
+    ck_assert_str_eq(rows->values[1][1], "");
+    ck_assert_str_eq(rows->values[1][2], "zwei \xc3\xa4");
+    ck_assert_int_eq(observed_errors, 0);
+}
+END_TEST
+
+START_TEST(params_select_and_update)
+{
+    cc_db *db = db_with_table();
+    const char *args[] = {"x", NULL};
+    const char *value = "unset";
+    int affected = -1;
+    cc_rows *rows = NULL;
+
+    cc_test_exec(db, "INSERT INTO item (a, n) VALUES ('x', 1), ('x', 2), ('y', 3)");
+    ck_assert_int_eq(cc_db_select(db, cc_test_pool, &rows,
+                                  "SELECT n FROM item WHERE a = %s ORDER BY n", 1, args),
+                     APR_SUCCESS);
+    ck_assert_int_eq(rows->nrows, 2);
+    ck_assert_int_eq(rows->ncols, 1);
+    ck_assert_str_eq(rows->values[0][0], "1");
+    ck_assert_str_eq(rows->values[1][0], "2");
+
+    ck_assert_int_eq(cc_db_query(db, cc_test_pool, &affected,
+                                 "UPDATE item SET b = 'seen' WHERE a = %s", 1, args),
+                     APR_SUCCESS);
+    ck_assert_int_eq(affected, 2);
+    args[0] = "nobody";
+    ck_assert_int_eq(cc_db_query(db, cc_test_pool, &affected,
+                                 "UPDATE item SET b = 'seen' WHERE a = %s", 1, args),
+                     APR_SUCCESS);
+    ck_assert_int_eq(affected, 0);
+
+    /* No row: success, zero rows, NULL value. */
+    ck_assert_int_eq(
+        cc_db_select(db, cc_test_pool, &rows, "SELECT n FROM item WHERE a = %s", 1, args),
+        APR_SUCCESS);
+    ck_assert_int_eq(rows->nrows, 0);
+    ck_assert_int_eq(
+        cc_db_select_value(db, cc_test_pool, &value, "SELECT n FROM item WHERE a = %s", 1, args),
+        APR_SUCCESS);
+    ck_assert_ptr_null(value);
+
+    /* A bound NULL compares as NULL, and %% is a literal percent sign. */
+    args[0] = NULL;
+    ck_assert_int_eq(cc_db_select_value(db, cc_test_pool, &value,
+                                        "SELECT COUNT(*) FROM item WHERE a = %s", 1, args),
+                     APR_SUCCESS);
+    ck_assert_str_eq(value, "0");
+    args[0] = "x";
+    ck_assert_int_eq(cc_db_select_value(db, cc_test_pool, &value,
+                                        "SELECT COUNT(*) FROM item WHERE a LIKE '%%' || %s", 1,
+                                        args),
+                     APR_SUCCESS);
+    ck_assert_str_eq(value, "2");
+    ck_assert_int_eq(cc_db_select_value(db, cc_test_pool, &value, "SELECT '50%%' || %s", 1, args),
+                     APR_SUCCESS);
+    ck_assert_str_eq(value, "50%x");
+    /* cc_db_exec passes '%' through untouched. */
+    cc_test_exec(db, "UPDATE item SET b = '100%' WHERE n = 3");
+    ck_assert_str_eq(cc_test_value(db, cc_test_pool, "SELECT b FROM item WHERE n = 3"), "100%");
+    ck_assert_int_eq(observed_errors, 0);
+}
+END_TEST
+
+START_TEST(select_value_first_cell)
+{
+    cc_db *db = db_with_table();
+    const char *value = NULL;
+
+    cc_test_exec(db, "INSERT INTO item (a, b) VALUES ('first', NULL), ('second', 'b')");
+    ck_assert_int_eq(
+        cc_db_select_value(db, cc_test_pool, &value, "SELECT a, b FROM item ORDER BY id", 0, NULL),
+        APR_SUCCESS);
+    ck_assert_str_eq(value, "first");
+    value = "unset";
+    ck_assert_int_eq(
+        cc_db_select_value(db, cc_test_pool, &value, "SELECT b FROM item ORDER BY id", 0, NULL),
+        APR_SUCCESS);
+    ck_assert_ptr_null(value);
+}
+END_TEST
+
+START_TEST(failing_statements_report)
+{
+    cc_db *db = db_with_table();
+    const char *args[] = {"1", NULL};
+    const char *value = "unset";
+    cc_rows *rows = NULL;
+
+    ck_assert_ptr_null(db->last_error);
+    ck_assert_int_ne(cc_db_exec(db, "INSERT INTO nosuchtable VALUES (1)"), APR_SUCCESS);
+    ck_assert_ptr_nonnull(db->last_error);
+    ck_assert_msg(strstr(db->last_error, "no such table") != NULL, "%s", db->last_error);
+    ck_assert_int_eq(observed_errors, 1);
+
+    /* A constraint violation in a bound query. */
+    ck_assert_int_eq(
+        cc_db_query(db, cc_test_pool, NULL, "INSERT INTO item (id) VALUES (%s)", 1, args),
+        APR_SUCCESS);
+    ck_assert_int_ne(
+        cc_db_query(db, cc_test_pool, NULL, "INSERT INTO item (id) VALUES (%s)", 1, args),
+        APR_SUCCESS);
+    ck_assert_msg(strstr(db->last_error, "UNIQUE") != NULL ||
+                      strstr(db->last_error, "constraint") != NULL,
+                  "%s", db->last_error);
+    ck_assert_int_eq(observed_errors, 2);
+
+    /* A statement that does not even prepare. */
+    ck_assert_int_ne(cc_db_select(db, cc_test_pool, &rows, "SELEC nonsense", 0, NULL), APR_SUCCESS);
+    ck_assert_msg(strstr(db->last_error, "syntax error") != NULL, "%s", db->last_error);
+    ck_assert_int_eq(observed_errors, 3);
+    ck_assert_int_ne(
+        cc_db_select_value(db, cc_test_pool, &value, "SELECT nocolumn FROM item", 0, NULL),
+        APR_SUCCESS);
+    ck_assert_ptr_null(value);
+    ck_assert_int_eq(observed_errors, 4);
+
+    /* A failure never poisons the connection. */
+    ck_assert_str_eq(cc_test_value(db, cc_test_pool, "SELECT COUNT(*) FROM item"), "1");
+    ck_assert_int_eq(cc_db_ping(db), APR_SUCCESS);
+    ck_assert_int_eq(observed_errors, 4);
+}
+END_TEST
+
+START_TEST(exec_refuses_rows)
+{
+    cc_db *db = db_with_table();
+
+    /* cc_db_exec is for statements without a result. */
+    ck_assert_int_ne(cc_db_exec(db, "SELECT 1"), APR_SUCCESS);
+    ck_assert_int_eq(observed_errors, 1);
+}
+END_TEST
+
+START_TEST(rollback_discards)
+{
+    cc_db *db = db_with_table();
+    apr_dbd_transaction_t *txn = NULL;
+
+    ck_assert_int_eq(cc_db_begin(db, cc_test_pool, &txn), APR_SUCCESS);
+    ck_assert_ptr_nonnull(txn);
+    ck_assert_int_eq(
+        cc_db_query(db, cc_test_pool, NULL, "INSERT INTO item (a) VALUES ('gone')", 0, NULL),
+        APR_SUCCESS);
+    ck_assert_int_eq(cc_test_count(db, cc_test_pool, "item", NULL), 1);
+    ck_assert_int_eq(cc_db_end(db, cc_test_pool, txn, 1), APR_SUCCESS);
+    ck_assert_int_eq(cc_test_count(db, cc_test_pool, "item", NULL), 0);
+}
+END_TEST
+
+START_TEST(commit_keeps)
+{
+    cc_db *db = db_with_table();
+    apr_dbd_transaction_t *txn = NULL;
+
+    ck_assert_int_eq(cc_db_begin(db, cc_test_pool, &txn), APR_SUCCESS);
+    ck_assert_int_eq(
+        cc_db_query(db, cc_test_pool, NULL, "INSERT INTO item (a) VALUES ('kept')", 0, NULL),
+        APR_SUCCESS);
+    cc_test_exec(db, "INSERT INTO item (a) VALUES ('kept too')");
+    ck_assert_int_eq(cc_db_end(db, cc_test_pool, txn, 0), APR_SUCCESS);
+    ck_assert_int_eq(cc_test_count(db, cc_test_pool, "item", NULL), 2);
+}
+END_TEST
+
+/* A failed statement inside a transaction rolls the whole of it back. */
+START_TEST(failure_inside_transaction_rolls_back)
+{
+    cc_db *db = db_with_table();
+    apr_dbd_transaction_t *txn = NULL;
+
+    cc_test_exec(db, "INSERT INTO item (id, a) VALUES (1, 'before')");
+    ck_assert_int_eq(cc_db_begin(db, cc_test_pool, &txn), APR_SUCCESS);
+    ck_assert_int_eq(
+        cc_db_query(db, cc_test_pool, NULL, "INSERT INTO item (a) VALUES ('in')", 0, NULL),
+        APR_SUCCESS);
+    ck_assert_int_ne(cc_db_query(db, cc_test_pool, NULL,
+                                 "INSERT INTO item (id, a) VALUES (1, 'duplicate')", 0, NULL),
+                     APR_SUCCESS);
+    cc_db_end(db, cc_test_pool, txn, 0);
+    ck_assert_int_eq(cc_test_count(db, cc_test_pool, "item", NULL), 1);
+    ck_assert_str_eq(cc_test_value(db, cc_test_pool, "SELECT a FROM item"), "before");
+    /* The connection works normally afterwards. */
+    cc_test_exec(db, "INSERT INTO item (a) VALUES ('after')");
+    ck_assert_int_eq(cc_test_count(db, cc_test_pool, "item", NULL), 2);
+}
+END_TEST
+
+/* Written on one connection, seen by another: the data is on disk. */
+START_TEST(two_connections_share_data)
+{
+    const char *dir = cc_test_tmpdir(cc_test_pool);
+    const char *path = apr_pstrcat(cc_test_pool, dir, "/shared.db", NULL);
+    const char *errmsg = NULL;
+    cc_db *one = NULL, *two = NULL;
+
+    ck_assert_int_eq(cc_db_open(cc_test_pool, "sqlite3", path, &one, &errmsg), APR_SUCCESS);
+    ck_assert_int_eq(cc_db_open(cc_test_pool, "sqlite3", path, &two, &errmsg), APR_SUCCESS);
+    cc_test_exec(one, "CREATE TABLE t (x TEXT)");
+    cc_test_exec(one, "INSERT INTO t VALUES ('hello')");
+    ck_assert_str_eq(cc_test_value(two, cc_test_pool, "SELECT x FROM t"), "hello");
+    cc_db_close(one);
+    ck_assert_str_eq(cc_test_value(two, cc_test_pool, "SELECT x FROM t"), "hello");
+}
+END_TEST
+
+START_TEST(ping_succeeds)
+{
+    cc_db *db = cc_test_db(cc_test_pool);
+
+    ck_assert_int_eq(cc_db_ping(db), APR_SUCCESS);
+    ck_assert_int_eq(cc_db_ping(db), APR_SUCCESS);
+    ck_assert_ptr_null(db->last_error);
+    ck_assert_int_eq(observed_errors, 0);
+}
+END_TEST
+
+START_TEST(sqlite_pragmas_applied)
+{
+    cc_db *db = cc_test_db(cc_test_pool);
+
+    ck_assert_str_eq(cc_test_value(db, cc_test_pool, "PRAGMA busy_timeout"), "5000");
+    ck_assert_str_eq(cc_test_value(db, cc_test_pool, "PRAGMA foreign_keys"), "1");
+    ck_assert_str_eq(cc_test_value(db, cc_test_pool, "PRAGMA journal_mode"), "wal");
+}
+END_TEST
+
+START_TEST(foreign_keys_enforced)
+{
+    cc_db *db = cc_test_db(cc_test_pool);
+
+    cc_test_exec(db, "CREATE TABLE parent (id INTEGER PRIMARY KEY)");
+    cc_test_exec(db, "CREATE TABLE child (id INTEGER PRIMARY KEY, "
+                     "parent_id INTEGER NOT NULL REFERENCES parent (id))");
+    cc_test_exec(db, "INSERT INTO parent (id) VALUES (1)");
+    cc_test_exec(db, "INSERT INTO child (parent_id) VALUES (1)");
+    ck_assert_int_ne(cc_db_exec(db, "INSERT INTO child (parent_id) VALUES (2)"), APR_SUCCESS);
+    ck_assert_msg(strstr(db->last_error, "FOREIGN KEY") != NULL, "%s", db->last_error);
+}
+END_TEST
+
+TCase *tcase_store_db(void)
+{
+    TCase *tc = cc_test_tcase("store/db");
+
+    tcase_add_checked_fixture(tc, db_setup, db_teardown);
+    tcase_add_test(tc, open_sqlite_in_temp_dir);
+    tcase_add_test(tc, dialects);
+    tcase_add_test(tc, bad_driver_refused);
+    tcase_add_test(tc, driver_not_installed);
+    tcase_add_test(tc, open_missing_dir_fails);
+    tcase_add_test(tc, open_below_a_file_fails);
+    tcase_add_test(tc, round_trip_with_params);
+    tcase_add_test(tc, params_select_and_update);
+    tcase_add_test(tc, select_value_first_cell);
+    tcase_add_test(tc, failing_statements_report);
+    tcase_add_test(tc, exec_refuses_rows);
+    tcase_add_test(tc, rollback_discards);
+    tcase_add_test(tc, commit_keeps);
+    tcase_add_test(tc, failure_inside_transaction_rolls_back);
+    tcase_add_test(tc, two_connections_share_data);
+    tcase_add_test(tc, ping_succeeds);
+    tcase_add_test(tc, sqlite_pragmas_applied);
+    tcase_add_test(tc, foreign_keys_enforced);
+    return tc;
+}

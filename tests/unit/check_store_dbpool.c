@@ -1,0 +1,286 @@
+/* store/dbpool: per-settings connection pools on SQLite. */
+#include "check_concerto.h"
+
+#include "store/dbpool.h"
+
+#include <apr_file_info.h>
+#include <apr_strings.h>
+#include <string.h>
+
+/* An existing (empty) SQLite database: the pools never create one. */
+static const char *db_path(void)
+{
+    const char *path =
+        apr_pstrcat(cc_test_pool, cc_test_tmpdir(cc_test_pool), "/concerto.db", NULL);
+    const char *errmsg = NULL;
+    cc_db *db = NULL;
+
+    ck_assert_int_eq(cc_db_open(cc_test_pool, "sqlite3", path, &db, &errmsg), APR_SUCCESS);
+    cc_db_close(db);
+    return path;
+}
+
+/* A TEMP table lives only as long as its connection: it tells whether two
+ * acquisitions got the same connection. */
+static void mark_connection(cc_db *db)
+{
+    cc_test_exec(db, "CREATE TEMP TABLE this_connection (x INTEGER)");
+}
+
+static int is_marked(cc_db *db)
+{
+    int exists = 0;
+    const char *found = NULL;
+
+    ck_assert_int_eq(cc_db_select_value(db, cc_test_pool, &found,
+                                        "SELECT name FROM sqlite_temp_master "
+                                        "WHERE name = 'this_connection'",
+                                        0, NULL),
+                     APR_SUCCESS);
+    exists = found != NULL;
+    return exists;
+}
+
+START_TEST(get_same_and_different)
+{
+    cc_dbpool_registry *registry = NULL;
+    cc_dbpool *a = NULL, *b = NULL, *c = NULL, *d = NULL, *e = NULL;
+
+    ck_assert_int_eq(cc_dbpool_registry_create(cc_test_pool, 2, &registry), APR_SUCCESS);
+    ck_assert_ptr_nonnull(registry);
+    ck_assert_int_eq(cc_dbpool_get(registry, "sqlite3", "/tmp/a.db", &a), APR_SUCCESS);
+    ck_assert_int_eq(cc_dbpool_get(registry, "sqlite3", apr_pstrdup(cc_test_pool, "/tmp/a.db"), &b),
+                     APR_SUCCESS);
+    ck_assert_int_eq(cc_dbpool_get(registry, "sqlite3", "/tmp/b.db", &c), APR_SUCCESS);
+    ck_assert_int_eq(cc_dbpool_get(registry, "pgsql", "/tmp/a.db", &d), APR_SUCCESS);
+    ck_assert_ptr_nonnull(a);
+    ck_assert_ptr_eq(a, b);
+    ck_assert_ptr_ne(a, c);
+    ck_assert_ptr_ne(a, d);
+    ck_assert_ptr_ne(c, d);
+    /* Nothing is opened until a connection is asked for. */
+    ck_assert_int_eq(cc_dbpool_get(registry, "sqlite3", "/nonexistent/dir/x.db", &e), APR_SUCCESS);
+    ck_assert_ptr_nonnull(e);
+}
+END_TEST
+
+/* The registry is used on every request: looking a pool up again must not
+ * take memory from the long-lived registry pool. */
+START_TEST(get_again_allocates_nothing)
+{
+    cc_dbpool_registry *registry = NULL;
+    cc_dbpool *first = NULL, *again = NULL;
+    apr_pool_t *pool;
+    char *before, *after;
+    int i;
+
+    ck_assert_int_eq(apr_pool_create(&pool, cc_test_pool), APR_SUCCESS);
+    ck_assert_int_eq(cc_dbpool_registry_create(pool, 2, &registry), APR_SUCCESS);
+    ck_assert_int_eq(cc_dbpool_get(registry, "sqlite3", "/srv/concerto/data/concerto.db", &first),
+                     APR_SUCCESS);
+    /* apr pools hand out memory in order from the current block: two
+     * allocations side by side mean nothing was taken in between. */
+    before = apr_palloc(pool, 8);
+    for (i = 0; i < 1000; i++) {
+        ck_assert_int_eq(
+            cc_dbpool_get(registry, "sqlite3", "/srv/concerto/data/concerto.db", &again),
+            APR_SUCCESS);
+        ck_assert_ptr_eq(again, first);
+    }
+    after = apr_palloc(pool, 8);
+    ck_assert_msg(after > before && after - before <= 64,
+                  "1000 lookups took memory from the registry pool (%p -> %p)", (void *)before,
+                  (void *)after);
+}
+END_TEST
+
+START_TEST(acquire_release_reuses)
+{
+    cc_dbpool_registry *registry = NULL;
+    cc_dbpool *dbpool = NULL;
+    cc_db *db = NULL, *again = NULL;
+    const char *errmsg = NULL;
+
+    ck_assert_int_eq(cc_dbpool_registry_create(cc_test_pool, 1, &registry), APR_SUCCESS);
+    ck_assert_int_eq(cc_dbpool_get(registry, "sqlite3", db_path(), &dbpool), APR_SUCCESS);
+    ck_assert_int_eq(cc_dbpool_acquire(dbpool, &db, &errmsg), APR_SUCCESS);
+    ck_assert_ptr_nonnull(db);
+    ck_assert_int_eq(db->dialect, CC_DIALECT_SQLITE);
+    ck_assert_str_eq(cc_test_value(db, cc_test_pool, "PRAGMA foreign_keys"), "1");
+    mark_connection(db);
+    cc_dbpool_release(dbpool, db, 0);
+
+    ck_assert_int_eq(cc_dbpool_acquire(dbpool, &again, &errmsg), APR_SUCCESS);
+    ck_assert_ptr_eq(again, db);
+    ck_assert_int_eq(is_marked(again), 1);
+    cc_dbpool_release(dbpool, again, 0);
+    cc_dbpool_release(dbpool, NULL, 0);
+}
+END_TEST
+
+START_TEST(two_connections_at_once)
+{
+    cc_dbpool_registry *registry = NULL;
+    cc_dbpool *dbpool = NULL;
+    cc_db *one = NULL, *two = NULL;
+    const char *errmsg = NULL;
+
+    ck_assert_int_eq(cc_dbpool_registry_create(cc_test_pool, 2, &registry), APR_SUCCESS);
+    ck_assert_int_eq(cc_dbpool_get(registry, "sqlite3", db_path(), &dbpool), APR_SUCCESS);
+    ck_assert_int_eq(cc_dbpool_acquire(dbpool, &one, &errmsg), APR_SUCCESS);
+    ck_assert_int_eq(cc_dbpool_acquire(dbpool, &two, &errmsg), APR_SUCCESS);
+    ck_assert_ptr_ne(one, two);
+    cc_test_exec(one, "CREATE TABLE t (x TEXT)");
+    cc_test_exec(one, "INSERT INTO t VALUES ('seen by both')");
+    ck_assert_str_eq(cc_test_value(two, cc_test_pool, "SELECT x FROM t"), "seen by both");
+    cc_dbpool_release(dbpool, one, 0);
+    cc_dbpool_release(dbpool, two, 0);
+}
+END_TEST
+
+START_TEST(bad_driver_errmsg)
+{
+    cc_dbpool_registry *registry = NULL;
+    cc_dbpool *dbpool = NULL;
+    cc_db *db = NULL;
+    const char *errmsg = NULL;
+
+    ck_assert_int_eq(cc_dbpool_registry_create(cc_test_pool, 1, &registry), APR_SUCCESS);
+    ck_assert_int_eq(cc_dbpool_get(registry, "nosuchdb", "x", &dbpool), APR_SUCCESS);
+    ck_assert_int_ne(cc_dbpool_acquire(dbpool, &db, &errmsg), APR_SUCCESS);
+    ck_assert_ptr_nonnull(errmsg);
+    ck_assert_msg(strstr(errmsg, "nosuchdb") != NULL, "%s", errmsg);
+    /* Asking again fails the same way, without waiting for a free slot. */
+    errmsg = NULL;
+    ck_assert_int_ne(cc_dbpool_acquire(dbpool, &db, &errmsg), APR_SUCCESS);
+    ck_assert_ptr_nonnull(errmsg);
+    ck_assert_msg(strstr(errmsg, "nosuchdb") != NULL, "%s", errmsg);
+}
+END_TEST
+
+/* A SQLite file that is not there is reported, not created empty. */
+START_TEST(missing_sqlite_file_errmsg)
+{
+    cc_dbpool_registry *registry = NULL;
+    cc_dbpool *dbpool = NULL;
+    cc_db *db = NULL;
+    const char *errmsg = NULL;
+    const char *dir = cc_test_tmpdir(cc_test_pool);
+    const char *path = apr_pstrcat(cc_test_pool, dir, "/concerto.db", NULL);
+    apr_finfo_t info;
+
+    ck_assert_int_eq(cc_dbpool_registry_create(cc_test_pool, 1, &registry), APR_SUCCESS);
+    ck_assert_int_eq(cc_dbpool_get(registry, "sqlite3", path, &dbpool), APR_SUCCESS);
+    ck_assert_int_ne(cc_dbpool_acquire(dbpool, &db, &errmsg), APR_SUCCESS);
+    ck_assert_ptr_nonnull(errmsg);
+    ck_assert_msg(strstr(errmsg, path) != NULL && strstr(errmsg, "concertoctl setup") != NULL, "%s",
+                  errmsg);
+    ck_assert_int_ne(apr_stat(&info, path, APR_FINFO_TYPE, cc_test_pool), APR_SUCCESS);
+
+    /* The same below a directory that does not exist. */
+    ck_assert_int_eq(cc_dbpool_get(registry, "sqlite3",
+                                   apr_pstrcat(cc_test_pool, dir, "/missing/concerto.db", NULL),
+                                   &dbpool),
+                     APR_SUCCESS);
+    errmsg = NULL;
+    ck_assert_int_ne(cc_dbpool_acquire(dbpool, &db, &errmsg), APR_SUCCESS);
+    ck_assert_ptr_nonnull(errmsg);
+    ck_assert_msg(strstr(errmsg, "does not exist") != NULL, "%s", errmsg);
+}
+END_TEST
+
+/* With one slot: a broken connection is closed and the next acquire opens
+ * a new one instead of waiting for the slot. */
+START_TEST(broken_connection_replaced)
+{
+    cc_dbpool_registry *registry = NULL;
+    cc_dbpool *dbpool = NULL;
+    cc_db *db = NULL;
+    const char *errmsg = NULL;
+
+    ck_assert_int_eq(cc_dbpool_registry_create(cc_test_pool, 1, &registry), APR_SUCCESS);
+    ck_assert_int_eq(cc_dbpool_get(registry, "sqlite3", db_path(), &dbpool), APR_SUCCESS);
+    ck_assert_int_eq(cc_dbpool_acquire(dbpool, &db, &errmsg), APR_SUCCESS);
+    mark_connection(db);
+    cc_test_exec(db, "CREATE TABLE kept (x INTEGER)");
+    cc_dbpool_release(dbpool, db, 1);
+
+    db = NULL;
+    ck_assert_int_eq(cc_dbpool_acquire(dbpool, &db, &errmsg), APR_SUCCESS);
+    ck_assert_ptr_nonnull(db);
+    ck_assert_int_eq(is_marked(db), 0);
+    ck_assert_str_eq(cc_test_value(db, cc_test_pool, "SELECT COUNT(*) FROM kept"), "0");
+    cc_dbpool_release(dbpool, db, 0);
+}
+END_TEST
+
+START_TEST(schema_version_per_pool)
+{
+    cc_dbpool_registry *registry = NULL;
+    cc_dbpool *a = NULL, *b = NULL;
+
+    ck_assert_int_eq(cc_dbpool_registry_create(cc_test_pool, 1, &registry), APR_SUCCESS);
+    ck_assert_int_eq(cc_dbpool_get(registry, "sqlite3", "/tmp/a.db", &a), APR_SUCCESS);
+    ck_assert_int_eq(cc_dbpool_get(registry, "sqlite3", "/tmp/b.db", &b), APR_SUCCESS);
+    ck_assert_int_eq(cc_dbpool_schema_version(a), 0);
+    cc_dbpool_set_schema_version(a, 3);
+    ck_assert_int_eq(cc_dbpool_schema_version(a), 3);
+    ck_assert_int_eq(cc_dbpool_schema_version(b), 0);
+    cc_dbpool_get(registry, "sqlite3", "/tmp/a.db", &b);
+    ck_assert_int_eq(cc_dbpool_schema_version(b), 3);
+}
+END_TEST
+
+/* Destroying the registry's pool (httpd: the child exits) closes the idle
+ * connections once. The pool gets an allocator that hands memory back to
+ * malloc, so a second close of a destroyed connection pool is seen by
+ * AddressSanitizer, and usually crashes apr_terminate otherwise. */
+START_TEST(destroy_with_idle_connections)
+{
+    apr_allocator_t *allocator = NULL;
+    apr_pool_t *pool = NULL;
+    cc_dbpool_registry *registry = NULL;
+    cc_dbpool *dbpool = NULL;
+    cc_db *one = NULL, *two = NULL;
+    const char *errmsg = NULL;
+    const char *path = db_path();
+
+    ck_assert_int_eq(apr_allocator_create(&allocator), APR_SUCCESS);
+    apr_allocator_max_free_set(allocator, 1);
+    ck_assert_int_eq(apr_pool_create_ex(&pool, NULL, NULL, allocator), APR_SUCCESS);
+    apr_allocator_owner_set(allocator, pool);
+
+    ck_assert_int_eq(cc_dbpool_registry_create(pool, 2, &registry), APR_SUCCESS);
+    ck_assert_int_eq(cc_dbpool_get(registry, "sqlite3", path, &dbpool), APR_SUCCESS);
+    ck_assert_int_eq(cc_dbpool_acquire(dbpool, &one, &errmsg), APR_SUCCESS);
+    ck_assert_int_eq(cc_dbpool_acquire(dbpool, &two, &errmsg), APR_SUCCESS);
+    cc_test_exec(one, "CREATE TABLE t (x INTEGER)");
+    cc_dbpool_release(dbpool, one, 0);
+    cc_dbpool_release(dbpool, two, 0);
+    apr_pool_destroy(pool);
+
+    /* The database is intact and closed cleanly (no leftover lock). */
+    {
+        const char *errmsg2 = NULL;
+        cc_db *db = NULL;
+        ck_assert_int_eq(cc_db_open(cc_test_pool, "sqlite3", path, &db, &errmsg2), APR_SUCCESS);
+        ck_assert_str_eq(cc_test_value(db, cc_test_pool, "SELECT COUNT(*) FROM t"), "0");
+    }
+}
+END_TEST
+
+TCase *tcase_store_dbpool(void)
+{
+    TCase *tc = cc_test_tcase("store/dbpool");
+
+    tcase_add_test(tc, get_same_and_different);
+    tcase_add_test(tc, get_again_allocates_nothing);
+    tcase_add_test(tc, acquire_release_reuses);
+    tcase_add_test(tc, two_connections_at_once);
+    tcase_add_test(tc, bad_driver_errmsg);
+    tcase_add_test(tc, missing_sqlite_file_errmsg);
+    tcase_add_test(tc, broken_connection_replaced);
+    tcase_add_test(tc, schema_version_per_pool);
+    tcase_add_test(tc, destroy_with_idle_connections);
+    return tc;
+}
