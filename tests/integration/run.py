@@ -1,0 +1,868 @@
+#!/usr/bin/env python3
+"""Integration tests of mod_concerto against a private Apache, on SQLite
+and on a private PostgreSQL cluster.
+
+    python3 tests/integration/run.py --build build [--db sqlite|pgsql|all]
+
+Prints PASS/FAIL per test and, as the last line, "N passed, N failed".
+Exit 1 when anything failed. Set CONCERTO_KEEP_TMP=1 to keep the temp dirs.
+"""
+
+import argparse
+import functools
+import json
+import os
+import re
+import sys
+import time
+import urllib.parse
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import harness  # noqa: E402
+from harness import (  # noqa: E402
+    Apache,
+    Paths,
+    Postgres,
+    check,
+    check_status,
+    concertoctl,
+    log,
+    make_data_dir,
+    make_tmpdir,
+    remove_tree,
+    test,
+)
+
+ADMIN = "admin"
+PASSWORD = "Integration-Secret-42"  # CONCERTO_PASSWORD for the main database
+HEALTH = "/api/check/health"
+COUNT = "/api/check/session_count"
+PROM = "/api/check/prometheus"
+LOGIN = "/api/admin/login"
+JSON_CT = {"Content-Type": "application/json"}
+FORM_CT = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+# ---------------------------------------------------------------------------
+# Per-database context
+
+
+def fixture(fn):
+    """Runs fn once per context; later calls return the same result or raise
+    the same error, so one broken fixture fails its dependants quickly."""
+
+    @functools.wraps(fn)
+    def wrapper(self):
+        key = fn.__name__
+        if key not in self._fixtures:
+            try:
+                self._fixtures[key] = (True, fn(self))
+            except Exception as e:  # noqa: BLE001
+                self._fixtures[key] = (False, e)
+                raise
+        ok, value = self._fixtures[key]
+        if not ok:
+            raise AssertionError("fixture %s failed earlier: %s"
+                                 % (key, str(value).strip().splitlines()[0] if str(value).strip()
+                                    else type(value).__name__))
+        return value
+
+    return wrapper
+
+
+class Ctx:
+    def __init__(self, db):
+        self.db = db
+        self._fixtures = {}
+        self.pgc = None
+        self.tmp = None
+        self.apaches = []
+        self.main_health_200 = 0  # health requests to the main instance that got 200
+
+    # -- databases
+
+    @property
+    def pgsql(self):
+        return self.db == "pgsql"
+
+    def db_name(self, role):
+        return "concerto" if role == "main" else "concerto_" + role
+
+    def db_args(self, datadir, role):
+        """concertoctl options for a data dir (and, on pgsql, a database)."""
+        args = ["-d", datadir]
+        if self.pgsql:
+            args += ["--db", "pgsql", "--db-params", self.pgc.conninfo(self.db_name(role))]
+        return args
+
+    def db_conf(self, datadir, role):
+        """Apache directives pointing at the same database."""
+        lines = ["ConcertoDataDir %s" % datadir]
+        if self.pgsql:
+            lines.append('ConcertoDatabase pgsql "%s"' % self.pgc.conninfo(self.db_name(role)))
+        else:
+            lines.append("ConcertoDatabase sqlite3")
+        return "\n    ".join(lines)
+
+    def sql(self, datadir, role, statement):
+        if self.pgsql:
+            return self.pgc.psql(statement, db=self.db_name(role))
+        return harness.sqlite(os.path.join(datadir, "concerto.db"), statement)
+
+    # -- fixtures
+
+    @fixture
+    def prepare(self):
+        for f in (Paths.module(), Paths.concertoctl_bin()):
+            check(os.path.exists(f), "%s does not exist (run make all)" % f)
+        self.tmp = make_tmpdir("concerto-it-%s-" % self.db)
+        harness.register_cleanup("tmp " + self.tmp, lambda: remove_tree(self.tmp))
+        self.datadir = make_data_dir(self.tmp, "data")
+        self.empty_dir = make_data_dir(self.tmp, "empty")
+        self.fresh_dir = make_data_dir(self.tmp, "fresh")
+        self.status_dir = make_data_dir(self.tmp, "status")
+        if not self.pgsql:
+            # An existing but empty SQLite file: schema version 0.
+            self.emptyfile_dir = make_data_dir(self.tmp, "emptyfile")
+            open(os.path.join(self.emptyfile_dir, "concerto.db"), "w").close()
+            harness.chown_www(self.emptyfile_dir)
+        if self.pgsql:
+            self.pgc = Postgres()
+            harness.register_cleanup("postgres destroy", self.pgc.destroy)
+            self.pgc.start()
+            for role in ("empty", "fresh", "status"):
+                self.pgc.create_database(self.db_name(role))
+        return True
+
+    @fixture
+    def setup(self):
+        self.prepare()
+        code, out, err = concertoctl(self.db_args(self.datadir, "main") + ["setup", "--owner", "www-data"],
+                                     env={"CONCERTO_PASSWORD": PASSWORD})
+        check(code == 0, "concertoctl setup exited %d\nstdout: %s\nstderr: %s" % (code, out, err))
+        return out + err
+
+    def main_body(self):
+        body = """
+<Location />
+    SetHandler concerto
+    {main}
+    ConcertoMaxBodySize 4K
+</Location>
+<Location /empty>
+    SetHandler concerto
+    {empty}
+</Location>
+<Location /fresh>
+    SetHandler concerto
+    {fresh}
+</Location>
+""".format(main=self.db_conf(self.datadir, "main"), empty=self.db_conf(self.empty_dir, "empty"),
+           fresh=self.db_conf(self.fresh_dir, "fresh"))
+        if not self.pgsql:
+            body += """
+<Location /emptyfile>
+    SetHandler concerto
+    ConcertoDataDir {d}
+    ConcertoDatabase sqlite3
+</Location>
+""".format(d=self.emptyfile_dir)
+        if self.pgsql:
+            body += """
+<Location /envdb>
+    SetHandler concerto
+    ConcertoDataDir {datadir}
+    ConcertoDatabase pgsql
+</Location>
+""".format(datadir=self.datadir)
+        return body
+
+    @fixture
+    def main_apache(self):
+        self.setup()
+        env = self.pgc.env() if self.pgsql else {}
+        a = Apache("%s-main" % self.db, self.main_body(), env=env)
+        self.apaches.append(a)
+        harness.register_cleanup("apache destroy " + a.name, a.destroy)
+        a.start()
+        return a
+
+    def main(self):
+        return self.main_apache()
+
+    def health(self, a, method="GET"):
+        resp = a.request(method, HEALTH)
+        if a is self._fixtures.get("main_apache", (False, None))[1] and resp[0] == 200:
+            self.main_health_200 += 1
+        return resp
+
+    def new_apache(self, name, body, **kw):
+        a = Apache("%s-%s" % (self.db, name), body, **kw)
+        self.apaches.append(a)
+        harness.register_cleanup("apache destroy " + a.name, a.destroy)
+        return a
+
+
+# ---------------------------------------------------------------------------
+# Helpers
+
+
+def json_body(resp):
+    status, headers, body = resp
+    ct = headers.get("Content-Type", "")
+    check(ct.startswith("application/json"), "content type %r, expected application/json; body %r"
+          % (ct, body[:300]))
+    try:
+        return json.loads(body.decode("utf-8"))
+    except ValueError as e:
+        raise AssertionError("body is not JSON (%s): %r" % (e, body[:300])) from e
+
+
+def json_error(resp, status):
+    """Checks {"error":{"status":N,"message":"..."}} and returns the message."""
+    check_status(resp, status)
+    doc = json_body(resp)
+    err = doc.get("error") if isinstance(doc, dict) else None
+    check(isinstance(err, dict), "no error object in %r" % doc)
+    check(err.get("status") == status, "error.status %r, expected %d" % (err.get("status"), status))
+    msg = err.get("message")
+    check(isinstance(msg, str) and msg.strip(), "no error.message in %r" % doc)
+    return msg
+
+
+def readable(msg):
+    """A message for a person: some words, no C-level leftovers."""
+    check(len(msg) >= 8 and " " in msg.strip(), "message too terse: %r" % msg)
+    for junk in ("(null)", "json_tokener", "%s", "errno"):
+        check(junk not in msg, "message contains %r: %r" % (junk, msg))
+
+
+def login(a, path_prefix, username, password, form=False):
+    if form:
+        body = urllib.parse.urlencode({"username": username, "password": password})
+        return a.request("POST", path_prefix + LOGIN, body, FORM_CT)
+    return a.request("POST", path_prefix + LOGIN, json.dumps({"username": username, "password": password}),
+                     JSON_CT)
+
+
+# Prometheus text format 0.0.4
+
+_SAMPLE = re.compile(r"^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?[ \t]+(\S+)(?:[ \t]+(-?\d+))?$")
+_LABEL = re.compile(r'\s*([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"\s*(,|$)')
+_NUMBER = re.compile(r"^([+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|[+-]?Inf|NaN)$")
+
+
+def parse_prometheus(text):
+    """Returns (types, helps, samples[(name, labels, value)]); raises on any
+    line that is not valid exposition format."""
+    types, helps, samples = {}, {}, []
+    for n, line in enumerate(text.split("\n"), 1):
+        if not line.strip():
+            continue
+        if line.startswith("#"):
+            parts = line.split(None, 3)
+            if len(parts) >= 3 and parts[1] == "TYPE":
+                check(len(parts) == 4, "line %d: TYPE without a type: %r" % (n, line))
+                check(parts[3] in ("counter", "gauge", "histogram", "summary", "untyped"),
+                      "line %d: unknown type %r" % (n, parts[3]))
+                check(parts[2] not in types, "line %d: second TYPE for %s" % (n, parts[2]))
+                types[parts[2]] = parts[3]
+            elif len(parts) >= 3 and parts[1] == "HELP":
+                helps[parts[2]] = parts[3] if len(parts) > 3 else ""
+            continue
+        m = _SAMPLE.match(line)
+        check(m, "line %d is not a sample: %r" % (n, line))
+        name, labeltext, value = m.group(1), m.group(2), m.group(3)
+        labels = {}
+        if labeltext:
+            pos = 0
+            while pos < len(labeltext):
+                lm = _LABEL.match(labeltext, pos)
+                check(lm, "line %d: bad labels %r" % (n, labeltext))
+                labels[lm.group(1)] = lm.group(2)
+                pos = lm.end()
+        check(_NUMBER.match(value), "line %d: value %r is not a plain number" % (n, value))
+        samples.append((name, labels, value))
+    return types, helps, samples
+
+
+def sample(samples, name, **labels):
+    found = [v for n, lab, v in samples if n == name and all(lab.get(k) == x for k, x in labels.items())]
+    check(found, "no sample %s%s" % (name, labels or ""))
+    return found[0]
+
+
+def check_histogram(samples, base):
+    groups = {}
+    for n, lab, v in samples:
+        if n == base + "_bucket":
+            key = tuple(sorted((k, x) for k, x in lab.items() if k != "le"))
+            check("le" in lab, "bucket without le: %r" % lab)
+            groups.setdefault(key, []).append((lab["le"], float(v)))
+    check(groups, "no %s_bucket samples" % base)
+    for key, buckets in groups.items():
+        labels = dict(key)
+        les = [float(le) for le, _ in buckets]
+        check(les == sorted(les), "%s%s: buckets not in increasing le order: %r" % (base, labels, buckets))
+        counts = [c for _, c in buckets]
+        check(all(a <= b for a, b in zip(counts, counts[1:])),
+              "%s%s: buckets not cumulative: %r" % (base, labels, buckets))
+        check(buckets[-1][0] == "+Inf", "%s%s: last bucket is le=%r, not +Inf" % (base, labels, buckets[-1][0]))
+        cnt = float(sample(samples, base + "_count", **labels))
+        check(buckets[-1][1] == cnt, "%s%s: +Inf bucket %s != _count %s" % (base, labels, buckets[-1][1], cnt))
+        sample(samples, base + "_sum", **labels)
+    return groups
+
+
+# ---------------------------------------------------------------------------
+# Tests, in the order they run. Each gets the per-database context.
+
+
+@test("prepare")
+def t_prepare(ctx):
+    ctx.prepare()
+
+
+@test("concertoctl_setup")
+def t_setup(ctx):
+    out = ctx.setup()
+    check(PASSWORD not in out and "with password:" not in out,
+          "setup printed a password although CONCERTO_PASSWORD was set: %r" % out)
+    for sub in ("files", "sessions", "logs"):
+        p = os.path.join(ctx.datadir, sub)
+        check(os.path.isdir(p), "setup did not create %s" % p)
+        if harness.IS_ROOT:
+            import pwd
+            owner = pwd.getpwuid(os.stat(p).st_uid).pw_name
+            check(owner == "www-data", "%s is owned by %s, expected www-data (--owner)" % (p, owner))
+    if not ctx.pgsql:
+        check(os.path.exists(os.path.join(ctx.datadir, "concerto.db")), "no concerto.db in the data dir")
+
+
+@test("configtest_good")
+def t_configtest_good(ctx):
+    ctx.setup()
+    a = ctx.new_apache("configtest-good", ctx.main_body())
+    code, out = a.configtest()
+    check(code == 0 and "Syntax OK" in out, "apache2 -t exited %d: %s" % (code, out.strip()))
+
+
+BAD_DIRECTIVES = [
+    ("ConcertoMaxBodySize", "lots"),
+    ("ConcertoMonitoring", "maybe"),
+    ("ConcertoSessionIdleTime", "-5"),
+    ("ConcertoDatabase", "nosuchdriver"),
+    ("ConcertoBaseURL", "relative/path"),
+]
+
+
+def _make_configtest_bad(directive, value):
+    def t(ctx):
+        ctx.prepare()
+        body = "<Location />\n    SetHandler concerto\n    ConcertoDataDir %s\n    %s %s\n</Location>\n" % (
+            ctx.datadir, directive, value)
+        a = ctx.new_apache("configtest-bad", body)
+        code, out = a.configtest()
+        check(code != 0, "apache2 -t accepted `%s %s`: %s" % (directive, value, out.strip()))
+        check(directive in out, "apache2 -t output does not name %s: %s" % (directive, out.strip()))
+        check("Syntax error" in out, "no 'Syntax error on line N' in: %s" % out.strip())
+        a.destroy()
+
+    return t
+
+
+for _d, _v in BAD_DIRECTIVES:
+    test("configtest_rejects_%s_%s" % (_d, re.sub(r"\W", "_", _v).strip("_")))(_make_configtest_bad(_d, _v))
+
+
+@test("start_main")
+def t_start(ctx):
+    a = ctx.main()
+    check(a.started, "not started")
+
+
+@test("health_get")
+def t_health_get(ctx):
+    a = ctx.main()
+    status, headers, body = check_status(ctx.health(a), 200)
+    check(body == b"healthy\n", "body %r, expected 'healthy\\n'" % body)
+    ct = headers.get("Content-Type", "")
+    check(ct.startswith("text/plain"), "content type %r" % ct)
+
+
+@test("health_head")
+def t_health_head(ctx):
+    a = ctx.main()
+    status, headers, body = check_status(ctx.health(a, "HEAD"), 200)
+    check(body == b"", "HEAD returned a body: %r" % body)
+
+
+@test("session_count_zero")
+def t_count_zero(ctx):
+    a = ctx.main()
+    status, headers, body = check_status(a.get(COUNT), 200)
+    check(re.fullmatch(rb"\d+", body), "body %r is not a plain integer" % body)
+    check(body == b"0", "session_count %r on a fresh database, expected 0" % body)
+    check(headers.get("Content-Type", "").startswith("text/plain"), "content type %r" % headers.get("Content-Type"))
+
+
+@test("session_count_counts_running")
+def t_count_running(ctx):
+    a = ctx.main()
+    now = int(time.time())
+    ctx.sql(ctx.datadir, "main", "INSERT INTO test (name, slug, created, updated) VALUES ('t','t',0,0)")
+    tid = "(SELECT id FROM test WHERE slug='t')"
+    rows = [("run1", 0, now), ("run2", 0, now), ("done", 2, now), ("stale", 0, now - 3600)]
+    for h, st, upd in rows:
+        ctx.sql(ctx.datadir, "main",
+                "INSERT INTO test_session (hash, test_id, status, created, updated) VALUES ('%s', %s, %d, %d, %d)"
+                % (h, tid, st, upd, upd))
+    status, headers, body = check_status(a.get(COUNT), 200)
+    check(body == b"2", "session_count %r, expected 2 (2 running, 1 finalized, 1 stale)" % body)
+
+
+@test("prometheus")
+def t_prometheus(ctx):
+    a = ctx.main()
+    for _ in range(3):
+        check_status(ctx.health(a), 200)
+    made = ctx.main_health_200
+    # Requests are counted in the logging phase, just after the answer went
+    # out: give the last one a moment to land.
+    deadline = time.monotonic() + 3
+    while True:
+        status, headers, body = check_status(a.get(PROM), 200)
+        counted = re.search(rb'^concerto_http_requests_total\{endpoint="check_health",code="200"\} (\S+)$',
+                            body, re.M)
+        if (counted and float(counted.group(1)) >= made) or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    ct = headers.get("Content-Type", "")
+    check(ct.startswith("text/plain"), "content type %r" % ct)
+    check("version=0.0.4" in ct, "content type %r lacks version=0.0.4" % ct)
+    text = body.decode("utf-8")
+    code, out, err = harness.run(["/usr/bin/promtool", "check", "metrics"], input=text)
+    # Exit 3 is "lint problems". The gauge's name session_count is fixed by
+    # the interface (Concerto's own monitoring reads it), so promtool's naming
+    # lint about its "_count" suffix is the one problem tolerated.
+    problems = [ln for ln in (out + err).splitlines() if ln.strip()]
+    tolerated = [ln for ln in problems if ln.startswith("session_count ") and '"_count" suffix' in ln]
+    check(code == 0 or (code == 3 and problems and len(tolerated) == len(problems)),
+          "promtool check metrics exited %d: %s%s\n--- body ---\n%s" % (code, out, err, text))
+    types, helps, samples = parse_prometheus(text)
+    for g in ("session_count", "health"):
+        check(types.get(g) == "gauge", "%s has TYPE %r, expected gauge" % (g, types.get(g)))
+    sc = sample(samples, "session_count")
+    check(re.fullmatch(r"\d+", sc), "session_count value %r is not a plain integer" % sc)
+    check(sample(samples, "health") in ("1", "1.0"), "health %r, expected 1" % sample(samples, "health"))
+    check(types.get("concerto_http_requests_total") == "counter",
+          "concerto_http_requests_total TYPE %r" % types.get("concerto_http_requests_total"))
+    hc = float(sample(samples, "concerto_http_requests_total", endpoint="check_health", code="200"))
+    check(hc >= made, "concerto_http_requests_total{check_health,200} = %s, but %d were made" % (hc, made))
+    check(types.get("concerto_http_request_duration_seconds") == "histogram",
+          "duration TYPE %r" % types.get("concerto_http_request_duration_seconds"))
+    groups = check_histogram(samples, "concerto_http_request_duration_seconds")
+    check(any(dict(k).get("endpoint") == "check_health" for k in groups), "no histogram for check_health")
+    for name in ("concerto_db_errors_total", "concerto_schema_version", "concerto_schema_expected_version",
+                 "concerto_start_time_seconds"):
+        sample(samples, name)
+    check(sample(samples, "concerto_schema_version") == sample(samples, "concerto_schema_expected_version"),
+          "schema version differs from the expected one on a set-up database")
+    check(float(sample(samples, "concerto_start_time_seconds")) > 1.6e9, "start time implausible")
+    bi = [lab for n, lab, v in samples if n == "concerto_build_info"]
+    check(bi and bi[0].get("version"), "concerto_build_info without a version label")
+    # session_count equals the endpoint
+    s2, h2, b2 = check_status(a.get(COUNT), 200)
+    check(b2.decode() == sc, "prometheus session_count %s differs from the endpoint's %r" % (sc, b2))
+
+
+@test("not_found_api_json")
+def t_404_api(ctx):
+    a = ctx.main()
+    msg = json_error(a.get("/api/no/such/thing"), 404)
+    readable(msg)
+
+
+@test("not_found_html")
+def t_404_html(ctx):
+    a = ctx.main()
+    status, headers, body = check_status(a.get("/no-such-page"), 404)
+    ct = headers.get("Content-Type", "")
+    check(ct.startswith("text/html"), "content type %r outside /api/, expected text/html" % ct)
+
+
+@test("method_not_allowed")
+def t_405(ctx):
+    a = ctx.main()
+    resp = a.request("POST", HEALTH, b"", JSON_CT)
+    json_error(resp, 405)
+    allow = resp[1].get("Allow", "")
+    check("GET" in allow, "Allow header %r lacks GET" % allow)
+
+
+@test("login_right_json")
+def t_login_json(ctx):
+    a = ctx.main()
+    resp = check_status(login(a, "", ADMIN, PASSWORD), 200)
+    doc = json_body(resp)
+    check(doc.get("username") == ADMIN, "login answer %r, expected username admin" % doc)
+
+
+@test("login_right_form")
+def t_login_form(ctx):
+    a = ctx.main()
+    resp = check_status(login(a, "", ADMIN, PASSWORD, form=True), 200)
+    check(json_body(resp).get("username") == ADMIN, "login answer %r" % resp[2])
+
+
+@test("login_body_too_large")
+def t_login_413(ctx):
+    a = ctx.main()
+    body = json.dumps({"username": ADMIN, "password": "x" * 8192})
+    json_error(a.request("POST", LOGIN, body, JSON_CT), 413)
+
+
+@test("login_body_too_large_chunked")
+def t_login_413_chunked(ctx):
+    import http.client
+
+    a = ctx.main()
+    conn = http.client.HTTPConnection("127.0.0.1", a.port, timeout=harness.T_HTTP)
+    try:
+        chunks = [b'{"username":"admin","password":"'] + [b"y" * 1024] * 8 + [b'"}']
+        conn.request("POST", LOGIN, body=iter(chunks), headers=JSON_CT, encode_chunked=True)
+        r = conn.getresponse()
+        data = r.read()
+        check(r.status == 413, "chunked body over ConcertoMaxBodySize: status %d, expected 413; body %r"
+              % (r.status, data[:200]))
+    finally:
+        conn.close()
+
+
+@test("login_malformed_json")
+def t_login_bad_json(ctx):
+    a = ctx.main()
+    msg = json_error(a.request("POST", LOGIN, '{"username":', JSON_CT), 400)
+    readable(msg)
+
+
+@test("login_missing_password")
+def t_login_missing(ctx):
+    a = ctx.main()
+    msg = json_error(a.request("POST", LOGIN, json.dumps({"username": ADMIN}), JSON_CT), 400)
+    readable(msg)
+
+
+@test("login_wrong_password")
+def t_login_wrong(ctx):
+    a = ctx.main()
+    json_error(login(a, "", ADMIN, PASSWORD + "-wrong"), 401)
+
+
+@test("login_unsupported_type")
+def t_login_415(ctx):
+    a = ctx.main()
+    body = "<login><username>admin</username></login>"
+    json_error(a.request("POST", LOGIN, body, {"Content-Type": "text/xml"}), 415)
+
+
+@test("health_data_dir_not_writable")
+def t_health_datadir(ctx):
+    if not harness.IS_ROOT:
+        raise AssertionError("needs root (chown of the data dir)")
+    a = ctx.main()
+    d = ctx.datadir
+    st = os.stat(d)
+    with a.expect_log(r"\[concerto:error\]") as start:
+        try:
+            os.chown(d, 0, 0)
+            os.chmod(d, 0o555)
+            status, headers, body = check_status(a.get(HEALTH), 500, "health with a read-only data dir")
+            check(body == b"unhealthy\n", "body %r, expected 'unhealthy\\n'" % body)
+            line = a.wait_for_log(r"\[concerto:error\].*(?i:data.?dir|data directory|%s)" % re.escape(d),
+                                  start=start)
+            check(line, "no [concerto:error] line naming the data directory:\n" + a.log_tail(start))
+        finally:
+            os.chown(d, st.st_uid, st.st_gid)
+            os.chmod(d, st.st_mode & 0o7777)
+    for _ in range(4):
+        check_status(ctx.health(a), 200, "health after restoring the data dir")
+
+
+@test("schema_behind_then_setup")
+def t_schema_behind(ctx):
+    a = ctx.main()
+    with a.expect_log(r"\[concerto:error\]") as start:
+        resp = a.get("/empty" + COUNT)
+        msg = json_error(resp, 503)
+        check("concertoctl" in msg and "setup" in msg, "503 message does not say to run concertoctl setup: %r" % msg)
+        status, headers, body = check_status(a.get("/empty" + HEALTH), 500, "health on an empty database")
+        line = a.wait_for_log(r"concertoctl setup", start=start)
+        check(line, "the error log does not say to run concertoctl setup:\n" + a.log_tail(start))
+        if not ctx.pgsql:
+            # An empty concerto.db file, as opposed to none at all.
+            msg = json_error(a.get("/emptyfile" + COUNT), 503)
+            check("concertoctl" in msg and "setup" in msg,
+                  "503 message (empty SQLite file) does not say to run concertoctl setup: %r" % msg)
+            check_status(a.get("/emptyfile" + HEALTH), 500, "health on an empty SQLite file")
+    code, out, err = concertoctl(ctx.db_args(ctx.empty_dir, "empty") + ["setup", "--owner", "www-data"],
+                                 env={"CONCERTO_PASSWORD": PASSWORD})
+    check(code == 0, "concertoctl setup on the empty database exited %d: %s%s" % (code, out, err))
+    # Several requests, so that every child sees the new schema.
+    for i in range(8):
+        check_status(a.get("/empty" + HEALTH), 200, "health #%d after setup (no restart)" % i)
+        status, headers, body = check_status(a.get("/empty" + COUNT), 200, "session_count after setup")
+        check(body == b"0", "session_count %r after setup" % body)
+
+
+@test("concertoctl_setup_idempotent")
+def t_setup_twice(ctx):
+    a = ctx.main()
+    users = ctx.sql(ctx.datadir, "main", "SELECT COUNT(*) FROM concerto_user").strip()
+    code, out, err = concertoctl(ctx.db_args(ctx.datadir, "main") + ["setup", "--owner", "www-data"])
+    check(code == 0, "second setup exited %d: %s%s" % (code, out, err))
+    check("password" not in (out + err).lower(), "second setup printed a password: %r" % (out + err))
+    check("created" not in out.lower(), "second setup says it created something: %r" % out)
+    users2 = ctx.sql(ctx.datadir, "main", "SELECT COUNT(*) FROM concerto_user").strip()
+    check(users == users2 == "1", "users before/after the second setup: %s/%s, expected 1/1" % (users, users2))
+    check_status(login(a, "", ADMIN, PASSWORD), 200, "login with the first password after a second setup")
+
+
+@test("concertoctl_setup_generates_password")
+def t_setup_generated(ctx):
+    a = ctx.main()
+    code, out, err = concertoctl(ctx.db_args(ctx.fresh_dir, "fresh") + ["setup", "--owner", "www-data"])
+    check(code == 0, "setup exited %d: %s%s" % (code, out, err))
+    lines = [m for m in re.finditer(r'^concertoctl: created user "admin" with password: (\S+)$', out, re.M)]
+    check(len(lines) == 1, "expected exactly one 'created user \"admin\" with password:' line on stdout, got "
+          "%d:\nstdout: %s\nstderr: %s" % (len(lines), out, err))
+    pw = lines[0].group(1)
+    check((out + err).count(pw) == 1, "the generated password appears more than once in the output")
+    check_status(login(a, "/fresh", ADMIN, pw), 200, "login with the generated password")
+    code, out2, err2 = concertoctl(ctx.db_args(ctx.fresh_dir, "fresh") + ["setup", "--owner", "www-data"])
+    check(code == 0 and "password" not in (out2 + err2).lower(),
+          "setup again exited %d / printed %r" % (code, out2 + err2))
+
+
+@test("concertoctl_status")
+def t_status(ctx):
+    ctx.setup()
+    code, out, err = concertoctl(ctx.db_args(ctx.datadir, "main") + ["status"])
+    check(code == 0, "status on a current database exited %d, expected 0: %s%s" % (code, out, err))
+    check("schema version" in out, "status output lacks 'schema version': %r" % out)
+    code, out, err = concertoctl(ctx.db_args(ctx.status_dir, "status") + ["status"])
+    check(code == 3, "status on an empty database exited %d, expected 3: %s%s" % (code, out, err))
+    if ctx.pgsql:
+        bad = ["-d", ctx.status_dir, "--db", "pgsql", "--db-params",
+               "host=127.0.0.1 port=%d dbname=x user=x password=x connect_timeout=5" % harness.free_port()]
+    else:
+        bad = ["-d", "/nonexistent/concerto/data"]
+    code, out, err = concertoctl(bad + ["status"])
+    check(code == 1, "status on an unreachable database exited %d, expected 1: %s%s" % (code, out, err))
+    check(err.startswith("concertoctl: "), "error message not on stderr as 'concertoctl: ...': %r" % err)
+
+
+@test("concertoctl_bad_usage")
+def t_usage(ctx):
+    ctx.prepare()
+    for args in ([], ["no-such-command"], ["--no-such-option", "status"], ["-d"], ["passwd"]):
+        code, out, err = concertoctl(["-d", ctx.status_dir] + args if args != ["-d"] else args)
+        check(code == 2, "concertoctl %s exited %d, expected 2 (usage): %s%s" % (" ".join(args), code, out, err))
+        check(err.strip(), "concertoctl %s: no usage message on stderr" % " ".join(args))
+    code, out, err = concertoctl(["version"])
+    check(code == 0 and out.strip(), "concertoctl version exited %d: %r" % (code, out))
+
+
+@test("debug_line_per_request")
+def t_debug(ctx):
+    a = ctx.main()
+    start = a.log_size()
+    for _ in range(3):
+        check_status(ctx.health(a), 200)
+    time.sleep(0.5)
+    lines = [ln for ln in a.error_log_lines(start)
+             if "[concerto:debug]" in ln and ("check_health" in ln or HEALTH in ln)]
+    check(len(lines) >= 3, "%d [concerto:debug] lines naming the route for 3 requests:\n%s"
+          % (len(lines), a.log_tail(start)))
+
+
+@test("pgsql_params_from_environment", only={"pgsql"})
+def t_env_params(ctx):
+    a = ctx.main()
+    status, headers, body = check_status(a.get("/envdb" + HEALTH), 200,
+                                         "ConcertoDatabase pgsql without params, DB_* in the environment")
+    check_status(a.get("/envdb" + COUNT), 200)
+
+
+@test("main_error_log_audit")
+def t_audit_main(ctx):
+    a = ctx.main()
+    a.stop()
+    a.audit()
+
+
+@test("htaccess")
+def t_htaccess(ctx):
+    ctx.setup()
+    body = """
+{db}
+<Directory "{htdocs}">
+    AllowOverride FileInfo
+</Directory>
+"""
+    a = ctx.new_apache("htaccess", "")
+    a.body = body.format(db=ctx.db_conf(ctx.datadir, "main"), htdocs=a.htdocs)
+    a.write_conf()
+    files = {
+        "on": "SetHandler concerto\nConcertoBaseURL /on\n",
+        "off": "SetHandler concerto\nConcertoBaseURL /off\nConcertoMonitoring Off\n",
+        "bad": "SetHandler concerto\nConcertoDataDir /tmp\n",
+    }
+    for sub, text in files.items():
+        os.makedirs(os.path.join(a.htdocs, sub), mode=0o755)
+        with open(os.path.join(a.htdocs, sub, ".htaccess"), "w") as f:
+            f.write(text)
+        os.chmod(os.path.join(a.htdocs, sub, ".htaccess"), 0o644)
+    with a:
+        check_status(a.get("/on" + HEALTH), 200, ".htaccess with SetHandler concerto")
+        resp = a.get("/off" + HEALTH)
+        msg = json_error(resp, 403)
+        check("disabled" in msg.lower(), "403 message %r does not say the API is disabled" % msg)
+        json_error(a.get("/off" + COUNT), 403)
+        with a.expect_log(r"not allowed here") as start:
+            check_status(a.get("/bad" + HEALTH), 500, ".htaccess with ConcertoDataDir")
+            line = a.wait_for_log(r"ConcertoDataDir not allowed here", start=start)
+            check(line, "the log does not say ConcertoDataDir is not allowed here:\n" + a.log_tail(start))
+    a.audit()
+
+
+@test("mount_under_platform")
+def t_platform(ctx):
+    ctx.setup()
+    body = """
+<Location /platform>
+    SetHandler concerto
+    {db}
+</Location>
+""".format(db=ctx.db_conf(ctx.datadir, "main"))
+    a = ctx.new_apache("platform", body, loglevel="warn")
+    os.makedirs(os.path.join(a.htdocs, "api", "check"), mode=0o755)
+    with open(os.path.join(a.htdocs, "api", "check", "health"), "w") as f:
+        f.write("static-file\n")
+    os.chmod(os.path.join(a.htdocs, "api", "check", "health"), 0o644)
+    with a:
+        status, headers, body = check_status(a.get("/platform" + HEALTH), 200, "/platform/api/check/health")
+        check(body == b"healthy\n", "body %r" % body)
+        check_status(a.get("/platform" + COUNT), 200)
+
+        def health_count():
+            status, headers, body = check_status(a.get("/platform" + PROM), 200)
+            types, helps, samples = parse_prometheus(body.decode())
+            return sum(float(v) for n, lab, v in samples
+                       if n == "concerto_http_requests_total" and lab.get("endpoint") == "check_health")
+
+        # Counted in the logging phase, just after the answer: wait for the
+        # one health request above to be counted before comparing.
+        deadline = time.monotonic() + 3
+        before = health_count()
+        while before < 1 and time.monotonic() < deadline:
+            time.sleep(0.1)
+            before = health_count()
+        status, headers, body = check_status(a.get(HEALTH), 200, "/api/check/health outside the mount")
+        check(body == b"static-file\n", "/api/check/health outside <Location /platform> was not served by "
+              "Apache's default handler: %r" % body)
+        time.sleep(0.5)
+        after = health_count()
+        check(after == before, "a request outside <Location /platform> was counted by concerto (%s -> %s)"
+              % (before, after))
+        check_status(a.get("/platform/platform" + HEALTH), 404, "doubled prefix")
+        time.sleep(0.3)
+        dbg = [ln for ln in a.error_log_lines() if "[concerto:debug]" in ln]
+        check(not dbg, "LogLevel warn, yet concerto debug lines:\n" + "\n".join(dbg[:5]))
+    a.audit()
+
+
+def _make_mpm_test(mpm):
+    def t(ctx):
+        ctx.setup()
+        body = "<Location />\n    SetHandler concerto\n    %s\n</Location>\n" % ctx.db_conf(ctx.datadir, "main")
+        a = ctx.new_apache(mpm, body, mpm=mpm)
+        with a:
+            for i in range(12):
+                status, headers, b = check_status(a.get(HEALTH), 200, "health #%d under %s" % (i, mpm))
+                check(b == b"healthy\n", "body %r" % b)
+            check_status(a.get(COUNT), 200)
+            status, headers, b = check_status(a.get(PROM), 200)
+            parse_prometheus(b.decode())
+            json_error(a.get("/api/nope"), 404)
+        a.audit()
+
+    return t
+
+
+for _mpm in ("event", "worker"):
+    test("mpm_%s" % _mpm)(_make_mpm_test(_mpm))
+
+
+@test("no_child_died")
+def t_no_child_died(ctx):
+    ctx.prepare()
+    for a in ctx.apaches:
+        a.stop()
+    dead = []
+    for a in ctx.apaches:
+        dead += ["%s: %s" % (a.name, ln) for ln in a.child_deaths()]
+    check(not dead, "children died:\n" + "\n".join(dead))
+
+
+# ---------------------------------------------------------------------------
+
+
+def run_suite(db, runner):
+    ctx = Ctx(db)
+    log("=== %s ===" % db)
+    try:
+        for name, fn, only in harness.registered_tests():
+            if only and db not in only:
+                continue
+            runner.run("%s/%s" % (db, name), fn, ctx)
+    finally:
+        for a in ctx.apaches:
+            a.stop()
+        harness.cleanup_all()
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--build", default="build", help="build directory (default: build)")
+    ap.add_argument("--db", default="all", choices=["sqlite", "pgsql", "all"])
+    ap.add_argument("-k", dest="pattern", help="run only tests whose name matches this regex "
+                    "(plus the fixtures they use)")
+    args = ap.parse_args()
+    Paths.set_build(args.build)
+    harness.install_signal_handlers()
+    if args.pattern:
+        rx = re.compile(args.pattern)
+        harness._registry[:] = [t for t in harness._registry if rx.search(t[0])]
+    runner = harness.Runner()
+    dbs = ["sqlite", "pgsql"] if args.db == "all" else [args.db]
+    code = 1
+    try:
+        for db in dbs:
+            run_suite(db, runner)
+        code = runner.summary()
+    except (KeyboardInterrupt, harness.Interrupted) as e:
+        harness.cleanup_all()
+        log("interrupted (%s)" % (e or "SIGINT"))
+        runner.fail("interrupted", "the run was interrupted")
+        runner.summary()
+        code = 130
+    finally:
+        harness.cleanup_all()
+    sys.exit(code)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,95 @@
+#!/bin/sh
+# Every test: the Check unit tests, then the integration tests on SQLite and
+# on PostgreSQL. Keeps going after a failing stage, shows all output, and
+# prints as the last line "N passed, M failed" over all stages.
+# Exit 1 when anything failed; a stage that crashed (no summary line, or a
+# non-zero exit with no failure counted) counts as one failure.
+#
+# Usage: sh tests/run-all.sh BUILD_DIR        (make check)
+set -u
+
+if [ $# -ne 1 ]; then
+    echo "usage: $0 BUILD_DIR" >&2
+    exit 2
+fi
+BUILD=$1
+cd "$(dirname "$0")/.." || exit 1
+
+# Upper bounds per stage, in seconds (the integration runners bound every
+# single step too; this is the backstop).
+UNIT_TIMEOUT=${UNIT_TIMEOUT:-900}
+INTEGRATION_TIMEOUT=${INTEGRATION_TIMEOUT:-1800}
+
+tmp=$(mktemp -d /tmp/concerto-run-all.XXXXXX) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM
+
+total_passed=0
+total_failed=0
+report=""
+
+# run_stage NAME TIMEOUT COMMAND...: runs the command with its output shown
+# and kept in $tmp/out; its exit status in $tmp/rc.
+run_stage() {
+    name=$1
+    limit=$2
+    shift 2
+    echo "=== $name: $* ==="
+    rm -f "$tmp/rc"
+    # --foreground: the stage stays in this process group, so that Ctrl-C
+    # reaches it and it can stop what it started (Apache, PostgreSQL).
+    { timeout --foreground --kill-after=30 "$limit" "$@" </dev/null 2>&1; echo $? >"$tmp/rc"; } |
+        tee "$tmp/out"
+    rc=$(cat "$tmp/rc" 2>/dev/null || echo 1)
+    [ "$rc" = 124 ] && echo "run-all: $name timed out after ${limit}s"
+}
+
+# add NAME PASSED FAILED RC: counts a stage.
+add() {
+    name=$1 p=$2 f=$3 rc=$4
+    if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
+        echo "run-all: $name exited $rc with no failure reported; counted as 1 failure"
+        f=1
+    fi
+    total_passed=$((total_passed + p))
+    total_failed=$((total_failed + f))
+    report="$report
+  $name: $p passed, $f failed (exit $rc)"
+}
+
+# 1. Check unit tests: "NN%: Checks: N, Failures: F, Errors: E"
+if [ -x "$BUILD/check_concerto" ]; then
+    run_stage unit "$UNIT_TIMEOUT" "$BUILD/check_concerto"
+    line=$(sed -n 's/^[0-9]*%: Checks: \([0-9]*\), Failures: \([0-9]*\), Errors: \([0-9]*\).*$/\1 \2 \3/p' "$tmp/out" | tail -n 1)
+    if [ -n "$line" ]; then
+        # shellcheck disable=SC2086 # split the numbers
+        set -- $line
+        add unit $(($1 - $2 - $3)) $(($2 + $3)) "$rc"
+    else
+        echo "run-all: unit tests printed no 'Checks: N, Failures: F, Errors: E' line (crashed?)"
+        add unit 0 1 "$rc"
+    fi
+else
+    echo "=== unit ==="
+    echo "run-all: $BUILD/check_concerto does not exist (make $BUILD/check_concerto)"
+    add unit 0 1 1
+fi
+
+# 2. and 3. Integration tests: last line "N passed, M failed"
+for db in sqlite pgsql; do
+    run_stage "integration-$db" "$INTEGRATION_TIMEOUT" python3 tests/integration/run.py --build "$BUILD" --db "$db"
+    line=$(sed -n 's/^\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed$/\1 \2/p' "$tmp/out" | tail -n 1)
+    if [ -n "$line" ]; then
+        # shellcheck disable=SC2086 # split the numbers
+        set -- $line
+        add "integration-$db" "$1" "$2" "$rc"
+    else
+        echo "run-all: integration-$db printed no 'N passed, M failed' line (crashed?)"
+        add "integration-$db" 0 1 "$rc"
+    fi
+done
+
+echo "=== summary ===$report"
+echo "$total_passed passed, $total_failed failed"
+[ "$total_failed" = 0 ] || exit 1
+exit 0
