@@ -717,6 +717,9 @@ def t_htaccess(ctx):
     a.write_conf()
     files = {
         "on": "SetHandler concerto\nConcertoBaseURL /on\n",
+        # No ConcertoBaseURL: with a Concerto directive in it, the prefix
+        # comes from the .htaccess file's own directory.
+        "auto": "SetHandler concerto\nConcertoSessionIdleTime 600\n",
         "off": "SetHandler concerto\nConcertoBaseURL /off\nConcertoMonitoring Off\n",
         "bad": "SetHandler concerto\nConcertoDataDir /tmp\n",
     }
@@ -727,6 +730,9 @@ def t_htaccess(ctx):
         os.chmod(os.path.join(a.htdocs, sub, ".htaccess"), 0o644)
     with a:
         check_status(a.get("/on" + HEALTH), 200, ".htaccess with SetHandler concerto")
+        check_status(a.get("/auto" + HEALTH), 200, ".htaccess without ConcertoBaseURL")
+        check_status(a.get("/auto" + COUNT), 200, ".htaccess without ConcertoBaseURL")
+        json_error(a.get("/auto/api/nothing"), 404)
         resp = a.get("/off" + HEALTH)
         msg = json_error(resp, 403)
         check("disabled" in msg.lower(), "403 message %r does not say the API is disabled" % msg)
