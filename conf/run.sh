@@ -172,7 +172,7 @@ fi
 if [ -n "${CONCERTO_PASSWORD:-}" ]; then
     pwhint="the value of \$CONCERTO_PASSWORD (if it was set on the first run)"
 else
-    pwhint="the one concertoctl printed above on the first run"
+    pwhint="the password concertoctl printed on the first run"
 fi
 cat <<EOF
 

@@ -22,14 +22,13 @@ static const char *const data_subdirs[] = {"files", "sessions", "logs", NULL};
 static int make_data_dir(cli_context *ctx)
 {
     char errbuf[256];
-    apr_status_t rv = apr_dir_make_recursive(ctx->data_dir, DATA_DIR_PERMS,
-                                             ctx->pool);
+    apr_status_t rv = apr_dir_make_recursive(ctx->data_dir, DATA_DIR_PERMS, ctx->pool);
     int i;
 
     for (i = 0; rv == APR_SUCCESS && data_subdirs[i]; i++)
-        rv = apr_dir_make_recursive(apr_pstrcat(ctx->pool, ctx->data_dir, "/", data_subdirs[i],
-                                                NULL),
-                                    DATA_DIR_PERMS, ctx->pool);
+        rv = apr_dir_make_recursive(
+            apr_pstrcat(ctx->pool, ctx->data_dir, "/", data_subdirs[i], NULL), DATA_DIR_PERMS,
+            ctx->pool);
     if (rv != APR_SUCCESS) {
         cli_error("cannot create the data directory %s: %s", ctx->data_dir,
                   apr_strerror(rv, errbuf, sizeof(errbuf)));

@@ -36,8 +36,8 @@ int cli_cmd_status(cli_context *ctx, int argc, const char *const *argv)
         cc_db_close(db);
         return CLI_SCHEMA_BEHIND;
     }
-    if (cc_sessions_count_active(db, ctx->pool, (long)apr_time_sec(apr_time_now()), 300,
-                                 &active) == APR_SUCCESS)
+    if (cc_sessions_count_active(db, ctx->pool, (long)apr_time_sec(apr_time_now()), 300, &active) ==
+        APR_SUCCESS)
         printf("active sessions: %ld\n", active);
     printf("state: %s\n", version == cc_schema_latest() ? "ready" : "newer than this build");
     cc_db_close(db);

@@ -18,7 +18,8 @@ static const char usage_text[] =
     "\n"
     "Commands:\n"
     "  setup [--owner USER[:GROUP]]  create the data directory, bring the schema up to date,\n"
-    "                                create the admin user and the signing secret (safe to repeat)\n"
+    "                                create the admin user and the signing secret (safe to "
+    "repeat)\n"
     "  migrate                       apply pending schema migrations only\n"
     "  status                        show the database and schema state\n"
     "                                (exit 0 current, 3 behind, 1 unreachable)\n"
@@ -26,10 +27,13 @@ static const char usage_text[] =
     "  version                       print the version\n"
     "\n"
     "Options:\n"
-    "  -d, --data-dir DIR      data directory (default $CONCERTO_DATA_DIR or " CONCERTO_DEFAULT_DATA_DIR ")\n"
-    "      --db DRIVER         sqlite3, pgsql, mysql, odbc or oracle (default $CONCERTO_DB_DRIVER or sqlite3)\n"
+    "  -d, --data-dir DIR      data directory (default $CONCERTO_DATA_DIR "
+    "or " CONCERTO_DEFAULT_DATA_DIR ")\n"
+    "      --db DRIVER         sqlite3, pgsql, mysql, odbc or oracle (default $CONCERTO_DB_DRIVER "
+    "or sqlite3)\n"
     "      --db-params PARAMS  apr_dbd connection parameters (default $CONCERTO_DB_PARAMS, else\n"
-    "                          DIR/concerto.db for sqlite3 and DB_HOST, DB_PORT, DB_NAME, DB_USER,\n"
+    "                          DIR/concerto.db for sqlite3 and DB_HOST, DB_PORT, DB_NAME, "
+    "DB_USER,\n"
     "                          DB_PASSWORD for the others)\n"
     "  -v, --verbose           more messages\n"
     "  -h, --help              this text\n";
@@ -73,10 +77,12 @@ static const char *env_default(const char *name, const char *fallback)
 
 int main(int argc, const char *const *argv)
 {
-    static const apr_getopt_option_t options[] = {
-        {"data-dir", 'd', 1, "data directory"}, {"db", 'D', 1, "database driver"},
-        {"db-params", 'P', 1, "connection parameters"}, {"verbose", 'v', 0, "verbose"},
-        {"help", 'h', 0, "help"}, {NULL, 0, 0, NULL}};
+    static const apr_getopt_option_t options[] = {{"data-dir", 'd', 1, "data directory"},
+                                                  {"db", 'D', 1, "database driver"},
+                                                  {"db-params", 'P', 1, "connection parameters"},
+                                                  {"verbose", 'v', 0, "verbose"},
+                                                  {"help", 'h', 0, "help"},
+                                                  {NULL, 0, 0, NULL}};
     cli_context ctx;
     apr_getopt_t *opt;
     const char *arg, *command, *errmsg = NULL, *params;
@@ -100,11 +106,21 @@ int main(int argc, const char *const *argv)
     /* Options stop at the command; its own arguments follow it. */
     while ((rv = apr_getopt_long(opt, options, &ch, &arg)) == APR_SUCCESS) {
         switch (ch) {
-        case 'd': ctx.data_dir = arg; break;
-        case 'D': ctx.db_driver = arg; break;
-        case 'P': params = arg; break;
-        case 'v': ctx.verbose = 1; break;
-        case 'h': fputs(usage_text, stdout); return CLI_OK;
+        case 'd':
+            ctx.data_dir = arg;
+            break;
+        case 'D':
+            ctx.db_driver = arg;
+            break;
+        case 'P':
+            params = arg;
+            break;
+        case 'v':
+            ctx.verbose = 1;
+            break;
+        case 'h':
+            fputs(usage_text, stdout);
+            return CLI_OK;
         }
     }
     if (rv != APR_EOF) {
@@ -122,8 +138,8 @@ int main(int argc, const char *const *argv)
         return CLI_OK;
     }
     cc_log_set_sink(log_to_stderr, NULL, ctx.verbose ? CC_LOG_DEBUG : CC_LOG_NOTICE);
-    ctx.db_params = cc_db_params_resolve(pool, ctx.db_driver, params, ctx.data_dir, NULL, NULL,
-                                         &errmsg);
+    ctx.db_params =
+        cc_db_params_resolve(pool, ctx.db_driver, params, ctx.data_dir, NULL, NULL, &errmsg);
     if (ctx.db_params == NULL) {
         cli_error("%s", errmsg);
         return CLI_USAGE;

@@ -141,7 +141,7 @@ apr_status_t cc_body_parse(apr_pool_t *pool, const char *content_type, const cha
         while (c < body + len && apr_isspace(*c))
             c++;
         type = (c < body + len && (*c == '{' || *c == '[')) ? "application/json"
-                                                              : "application/x-www-form-urlencoded";
+                                                            : "application/x-www-form-urlencoded";
     }
     type_len = strcspn(type, "; \t");
     if (type_len == 16 && !strncasecmp(type, "application/json", 16)) {

@@ -44,23 +44,30 @@ const char *cc_parse_size(apr_pool_t *pool, const char *text, apr_off_t min, apr
     errno = 0;
     value = strtoll(text, &end, 10);
     if (end == text || errno != 0 || value < 0)
-        return apr_psprintf(pool, "'%s' is not a size in bytes (examples: 65536, 512K, 10M)",
-                            text);
+        return apr_psprintf(pool, "'%s' is not a size in bytes (examples: 65536, 512K, 10M)", text);
     if (*end != '\0') {
         switch (apr_toupper(*end)) {
-        case 'K': unit = 1024; break;
-        case 'M': unit = 1024LL * 1024; break;
-        case 'G': unit = 1024LL * 1024 * 1024; break;
-        default: unit = 0; break;
+        case 'K':
+            unit = 1024;
+            break;
+        case 'M':
+            unit = 1024LL * 1024;
+            break;
+        case 'G':
+            unit = 1024LL * 1024 * 1024;
+            break;
+        default:
+            unit = 0;
+            break;
         }
         if (unit == 0 || end[1] != '\0')
             return apr_psprintf(pool, "'%s' is not a size in bytes (examples: 65536, 512K, 10M)",
                                 text);
     }
     if (value > max / unit || value * unit < min || value * unit > max)
-        return apr_psprintf(pool, "size '%s' is out of range (%" APR_OFF_T_FMT
-                                  " to %" APR_OFF_T_FMT " bytes)",
-                            text, min, max);
+        return apr_psprintf(
+            pool, "size '%s' is out of range (%" APR_OFF_T_FMT " to %" APR_OFF_T_FMT " bytes)",
+            text, min, max);
     *out = (apr_off_t)(value * unit);
     return NULL;
 }
@@ -102,8 +109,7 @@ const char *cc_parse_url_path(apr_pool_t *pool, const char *text, const char **o
         return apr_psprintf(pool, "'%s' must be a URL path starting with '/'", text);
     for (c = text; *c; c++) {
         if (apr_iscntrl(*c) || *c == ' ' || *c == '?' || *c == '#' || *c == '%')
-            return apr_psprintf(pool, "'%s' contains a character not allowed in a URL path",
-                                text);
+            return apr_psprintf(pool, "'%s' contains a character not allowed in a URL path", text);
     }
     /* Store without a trailing slash so that prefix checks are uniform. */
     while (len > 1 && text[len - 1] == '/')

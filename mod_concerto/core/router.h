@@ -17,7 +17,7 @@ typedef enum {
 #define CC_ROUTE_ENUM(id, label, method, pattern) id,
     CC_ROUTES(CC_ROUTE_ENUM)
 #undef CC_ROUTE_ENUM
-    CC_EP_NOT_FOUND, /* no route: counted under "unmatched" */
+        CC_EP_NOT_FOUND, /* no route: counted under "unmatched" */
     CC_EP__COUNT
 } cc_endpoint;
 

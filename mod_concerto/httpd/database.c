@@ -29,8 +29,8 @@ static apr_status_t schema_check(cc_request *req, const char **reason)
         return APR_SUCCESS;
     rv = cc_schema_current(req->db, req->r->pool, &version);
     if (rv != APR_SUCCESS) {
-        *reason = apr_psprintf(req->r->pool, "cannot read the schema version: %s",
-                               req->db->last_error);
+        *reason =
+            apr_psprintf(req->r->pool, "cannot read the schema version: %s", req->db->last_error);
         req->db_broken = 1;
         return rv;
     }
@@ -66,8 +66,7 @@ apr_status_t cc_request_db_quiet(cc_request *req, cc_db **db, const char **reaso
     if (rv == APR_SUCCESS)
         rv = cc_dbpool_acquire(req->dbpool, &req->db, &errmsg);
     if (rv != APR_SUCCESS) {
-        *reason = apr_psprintf(req->r->pool, "%s (%s)",
-                               errmsg ? errmsg : "no connection pool",
+        *reason = apr_psprintf(req->r->pool, "%s (%s)", errmsg ? errmsg : "no connection pool",
                                cc_db_params_redact(req->r->pool, params));
         return rv;
     }
@@ -84,9 +83,9 @@ int cc_request_db(cc_request *req, cc_db **db)
     const char *reason = NULL;
 
     if (cc_request_db_quiet(req, db, &reason) != APR_SUCCESS) {
-        cc_send_error(req, HTTP_SERVICE_UNAVAILABLE,
-                      apr_pstrcat(req->r->pool, "the platform cannot use its database: ", reason,
-                                  NULL));
+        cc_send_error(
+            req, HTTP_SERVICE_UNAVAILABLE,
+            apr_pstrcat(req->r->pool, "the platform cannot use its database: ", reason, NULL));
         return DONE;
     }
     return OK;

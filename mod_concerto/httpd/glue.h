@@ -23,7 +23,7 @@ APLOG_USE_MODULE(concerto);
 
 /* State of this process, set up in post_config (metrics) and child_init. */
 typedef struct cc_process {
-    cc_metrics *metrics;          /* shared memory, all children */
+    cc_metrics *metrics;         /* shared memory, all children */
     cc_dbpool_registry *dbpools; /* this child's connections */
 } cc_process;
 extern cc_process cc_proc;

@@ -24,9 +24,8 @@ int cc_handle_admin_login(cc_request *req)
     rv = cc_body_parse(r->pool, apr_table_get(r->headers_in, "Content-Type"), body, len, &fields,
                        &errmsg);
     if (rv != APR_SUCCESS)
-        return cc_send_error(req, rv == APR_ENOTIMPL ? HTTP_UNSUPPORTED_MEDIA_TYPE
-                                                     : HTTP_BAD_REQUEST,
-                             errmsg);
+        return cc_send_error(
+            req, rv == APR_ENOTIMPL ? HTTP_UNSUPPORTED_MEDIA_TYPE : HTTP_BAD_REQUEST, errmsg);
     username = apr_table_get(fields, "username");
     password = apr_table_get(fields, "password");
     if (username == NULL || *username == '\0' || password == NULL)
@@ -37,9 +36,9 @@ int cc_handle_admin_login(cc_request *req)
         return rc;
     if (cc_user_check_password(db, r->pool, username, password, &valid) != APR_SUCCESS) {
         req->db_broken = 1;
-        return cc_send_error(req, HTTP_SERVICE_UNAVAILABLE,
-                             apr_pstrcat(r->pool, "cannot check the password: ", db->last_error,
-                                         NULL));
+        return cc_send_error(
+            req, HTTP_SERVICE_UNAVAILABLE,
+            apr_pstrcat(r->pool, "cannot check the password: ", db->last_error, NULL));
     }
     if (!valid) {
         ap_log_rerror(APLOG_MARK, APLOG_NOTICE, 0, r, "failed login for user \"%s\"",
@@ -52,8 +51,7 @@ int cc_handle_admin_login(cc_request *req)
         json_object *answer = json_object_new_object();
         const char *text;
         json_object_object_add(answer, "username", json_object_new_string(username));
-        text = apr_pstrdup(r->pool,
-                           json_object_to_json_string_ext(answer, JSON_C_TO_STRING_PLAIN));
+        text = apr_pstrdup(r->pool, json_object_to_json_string_ext(answer, JSON_C_TO_STRING_PLAIN));
         json_object_put(answer);
         return cc_send_json(r, HTTP_OK, text);
     }

@@ -43,9 +43,9 @@ int cc_handle_check_session_count(cc_request *req)
     if (cc_sessions_count_active(db, req->r->pool, (long)apr_time_sec(apr_time_now()),
                                  cc_config_session_idle_time(req->cfg), &count) != APR_SUCCESS) {
         req->db_broken = 1;
-        return cc_send_error(req, HTTP_SERVICE_UNAVAILABLE,
-                             apr_pstrcat(req->r->pool, "cannot count sessions: ",
-                                         db->last_error, NULL));
+        return cc_send_error(
+            req, HTTP_SERVICE_UNAVAILABLE,
+            apr_pstrcat(req->r->pool, "cannot count sessions: ", db->last_error, NULL));
     }
     return cc_send_text(req->r, HTTP_OK, "text/plain; charset=utf-8",
                         apr_ltoa(req->r->pool, count));
@@ -66,7 +66,7 @@ int cc_handle_check_prometheus(cc_request *req)
                                  cc_config_session_idle_time(req->cfg),
                                  &gauges.session_count) != APR_SUCCESS)
         req->db_broken = 1;
-    return cc_send_text(req->r, HTTP_OK, "text/plain; version=0.0.4; charset=utf-8",
-                        cc_metrics_render(req->r->pool, cc_proc.metrics, &gauges,
-                                          CONCERTO_VERSION));
+    return cc_send_text(
+        req->r, HTTP_OK, "text/plain; version=0.0.4; charset=utf-8",
+        cc_metrics_render(req->r->pool, cc_proc.metrics, &gauges, CONCERTO_VERSION));
 }

@@ -13,7 +13,6 @@
 
 cc_process cc_proc;
 
-
 /* The core library logs through httpd's error log, under this module. */
 static void log_to_error_log(void *baton, const char *file, int line, cc_log_level level,
                              apr_status_t status, const char *message)
@@ -38,9 +37,8 @@ static int concerto_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t 
     apr_status_t rv;
     /* Keyed by layout, so a reload with another version never reuses a
      * segment of a different shape. */
-    const char *metrics_userdata_key =
-        apr_psprintf(process_pool, "concerto_metrics_%s_%" APR_SIZE_T_FMT, CONCERTO_VERSION,
-                     sizeof(cc_metrics));
+    const char *metrics_userdata_key = apr_psprintf(
+        process_pool, "concerto_metrics_%s_%" APR_SIZE_T_FMT, CONCERTO_VERSION, sizeof(cc_metrics));
 
     (void)pconf;
     (void)plog;
@@ -86,8 +84,7 @@ static void check_server_databases(apr_pool_t *pool, server_rec *main_server)
                          errmsg);
             continue;
         }
-        if (cc_schema_current(db, pool, &version) == APR_SUCCESS &&
-            version != cc_schema_latest())
+        if (cc_schema_current(db, pool, &version) == APR_SUCCESS && version != cc_schema_latest())
             ap_log_error(APLOG_MARK, APLOG_ERR, 0, s,
                          "database schema is at version %d, this module needs %d: run "
                          "'concertoctl setup'; until then requests get 503",
@@ -146,11 +143,16 @@ static const char *path_below_base(request_rec *r, const cc_config *cfg)
 static int dispatch(cc_request *req)
 {
     switch (req->route.endpoint) {
-    case CC_EP_HEALTH: return cc_handle_check_health(req);
-    case CC_EP_SESSION_COUNT: return cc_handle_check_session_count(req);
-    case CC_EP_PROMETHEUS: return cc_handle_check_prometheus(req);
-    case CC_EP_ADMIN_LOGIN: return cc_handle_admin_login(req);
-    default: return cc_send_error(req, HTTP_NOT_FOUND, "no such page");
+    case CC_EP_HEALTH:
+        return cc_handle_check_health(req);
+    case CC_EP_SESSION_COUNT:
+        return cc_handle_check_session_count(req);
+    case CC_EP_PROMETHEUS:
+        return cc_handle_check_prometheus(req);
+    case CC_EP_ADMIN_LOGIN:
+        return cc_handle_admin_login(req);
+    default:
+        return cc_send_error(req, HTTP_NOT_FOUND, "no such page");
     }
 }
 
@@ -171,7 +173,7 @@ static int concerto_handler(request_rec *r)
         return cc_send_error(req, HTTP_NOT_FOUND, "this address is outside the platform");
     found = cc_route(r->pool, r->method, req->path, &req->route);
     ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, "%s %s -> %s", r->method, req->path,
-                  found == CC_ROUTE_FOUND ? cc_endpoint_label(req->route.endpoint)
+                  found == CC_ROUTE_FOUND        ? cc_endpoint_label(req->route.endpoint)
                   : found == CC_ROUTE_BAD_METHOD ? "method not allowed"
                                                  : "not found");
     if (found == CC_ROUTE_NOT_FOUND)
@@ -179,9 +181,9 @@ static int concerto_handler(request_rec *r)
                              apr_psprintf(r->pool, "there is no page at %s", r->uri));
     if (found == CC_ROUTE_BAD_METHOD) {
         apr_table_setn(r->headers_out, "Allow", req->route.allow);
-        return cc_send_error(req, HTTP_METHOD_NOT_ALLOWED,
-                             apr_psprintf(r->pool, "%s is not allowed here; use %s", r->method,
-                                          req->route.allow));
+        return cc_send_error(
+            req, HTTP_METHOD_NOT_ALLOWED,
+            apr_psprintf(r->pool, "%s is not allowed here; use %s", r->method, req->route.allow));
     }
     if (!strncmp(req->path, "/api/check/", 11) && !cc_config_monitoring(req->cfg))
         return cc_send_error(req, HTTP_FORBIDDEN, "API disabled");
@@ -215,13 +217,8 @@ static void concerto_register_hooks(apr_pool_t *pool)
 }
 
 AP_DECLARE_MODULE(concerto) = {
-    STANDARD20_MODULE_STUFF,
-    cc_create_dir_config,
-    cc_merge_dir_config,
-    NULL,
-    NULL,
-    cc_directives,
-    concerto_register_hooks,
+    STANDARD20_MODULE_STUFF, cc_create_dir_config,    cc_merge_dir_config, NULL, NULL,
+    cc_directives,           concerto_register_hooks,
 #if defined(AP_MODULE_FLAG_ALWAYS_MERGE)
     AP_MODULE_FLAG_NONE
 #endif

@@ -30,8 +30,8 @@ static const char *json_error_body(apr_pool_t *pool, int status, const char *mes
     json_object_object_add(error, "status", json_object_new_int(status));
     json_object_object_add(error, "message", json_object_new_string(message));
     json_object_object_add(root, "error", error);
-    text = apr_pstrcat(pool, json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN), "\n",
-                       NULL);
+    text =
+        apr_pstrcat(pool, json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN), "\n", NULL);
     json_object_put(root);
     return text;
 }
@@ -70,10 +70,10 @@ int cc_send_error(cc_request *req, int status, const char *message)
 static int body_too_large(cc_request *req, apr_off_t limit)
 {
     cc_send_error(req, HTTP_REQUEST_ENTITY_TOO_LARGE,
-                         apr_psprintf(req->r->pool,
-                                      "the request body is larger than the %" APR_OFF_T_FMT
-                                      " bytes this server accepts",
-                                      limit));
+                  apr_psprintf(req->r->pool,
+                               "the request body is larger than the %" APR_OFF_T_FMT
+                               " bytes this server accepts",
+                               limit));
     return DONE;
 }
 

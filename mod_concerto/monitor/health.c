@@ -14,13 +14,12 @@ apr_status_t cc_health_data_dir(apr_pool_t *pool, const char *data_dir, const ch
     apr_status_t rv = apr_stat(&info, data_dir, APR_FINFO_TYPE, pool);
 
     if (rv != APR_SUCCESS || info.filetype != APR_DIR) {
-        *reason = apr_psprintf(pool, "data directory %s does not exist or is not a directory",
-                               data_dir);
+        *reason =
+            apr_psprintf(pool, "data directory %s does not exist or is not a directory", data_dir);
         return rv != APR_SUCCESS ? rv : APR_ENOTDIR;
     }
     rv = apr_file_mktemp(&probe, probe_path,
-                         APR_FOPEN_CREATE | APR_FOPEN_WRITE | APR_FOPEN_EXCL |
-                             APR_FOPEN_DELONCLOSE,
+                         APR_FOPEN_CREATE | APR_FOPEN_WRITE | APR_FOPEN_EXCL | APR_FOPEN_DELONCLOSE,
                          pool);
     if (rv != APR_SUCCESS) {
         *reason = apr_psprintf(pool, "data directory %s is not writable by the server: %s",

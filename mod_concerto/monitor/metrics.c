@@ -111,10 +111,14 @@ static void render_requests(apr_array_header_t *out, const cc_metrics *m)
             if (n == 0)
                 continue;
             if (c < TRACKED_CODES)
-                emit(out, "concerto_http_requests_total{endpoint=\"%s\",code=\"%d\"} %" APR_UINT64_T_FMT "\n",
+                emit(out,
+                     "concerto_http_requests_total{endpoint=\"%s\",code=\"%d\"} %" APR_UINT64_T_FMT
+                     "\n",
                      cc_endpoint_label((cc_endpoint)e), tracked_codes[c], (apr_uint64_t)n);
             else
-                emit(out, "concerto_http_requests_total{endpoint=\"%s\",code=\"other\"} %" APR_UINT64_T_FMT "\n",
+                emit(out,
+                     "concerto_http_requests_total{endpoint=\"%s\",code=\"other\"} "
+                     "%" APR_UINT64_T_FMT "\n",
                      cc_endpoint_label((cc_endpoint)e), (apr_uint64_t)n);
         }
     }
@@ -139,15 +143,21 @@ static void render_durations(apr_array_header_t *out, const cc_metrics *m)
         uint64_t count = load(&m->duration_count[e]);
         for (b = 0; b < CC_METRICS_BUCKET_COUNT; b++) {
             cumulative += load(&m->duration_buckets[e][b]);
-            emit(out, "concerto_http_request_duration_seconds_bucket{endpoint=\"%s\",le=\"%s\"} %" APR_UINT64_T_FMT "\n",
+            emit(out,
+                 "concerto_http_request_duration_seconds_bucket{endpoint=\"%s\",le=\"%s\"} "
+                 "%" APR_UINT64_T_FMT "\n",
                  label, bucket_labels[b], (apr_uint64_t)cumulative);
         }
-        emit(out, "concerto_http_request_duration_seconds_bucket{endpoint=\"%s\",le=\"+Inf\"} %" APR_UINT64_T_FMT "\n",
+        emit(out,
+             "concerto_http_request_duration_seconds_bucket{endpoint=\"%s\",le=\"+Inf\"} "
+             "%" APR_UINT64_T_FMT "\n",
              label, (apr_uint64_t)count);
         emit(out, "concerto_http_request_duration_seconds_sum{endpoint=\"%s\"} %.6f\n", label,
              (double)load(&m->duration_sum_us[e]) / 1e6);
-        emit(out, "concerto_http_request_duration_seconds_count{endpoint=\"%s\"} %" APR_UINT64_T_FMT "\n", label,
-             (apr_uint64_t)count);
+        emit(out,
+             "concerto_http_request_duration_seconds_count{endpoint=\"%s\"} %" APR_UINT64_T_FMT
+             "\n",
+             label, (apr_uint64_t)count);
     }
 }
 
@@ -157,8 +167,7 @@ const char *cc_metrics_render(apr_pool_t *pool, const cc_metrics *metrics,
     apr_array_header_t *out = apr_array_make(pool, 256, sizeof(const char *));
 
     /* Concerto's two metrics, under their names, as gauges with plain numbers. */
-    emit_header(out, "session_count", "gauge",
-                "Running sessions updated within the idle window.");
+    emit_header(out, "session_count", "gauge", "Running sessions updated within the idle window.");
     emit(out, "session_count %ld\n", gauges->session_count);
     emit_header(out, "health", "gauge", "1 when the platform passes its health check, else 0.");
     emit(out, "health %d\n", gauges->health ? 1 : 0);
@@ -167,7 +176,8 @@ const char *cc_metrics_render(apr_pool_t *pool, const cc_metrics *metrics,
     emit(out, "concerto_build_info{version=\"%s\"} 1\n", version);
     emit_header(out, "concerto_start_time_seconds", "gauge",
                 "Unix time at which the server first started.");
-    emit(out, "concerto_start_time_seconds %" APR_UINT64_T_FMT "\n", (apr_uint64_t)metrics->start_time);
+    emit(out, "concerto_start_time_seconds %" APR_UINT64_T_FMT "\n",
+         (apr_uint64_t)metrics->start_time);
     emit_header(out, "concerto_schema_version", "gauge", "Schema version of the database.");
     emit(out, "concerto_schema_version %d\n", gauges->schema_version);
     emit_header(out, "concerto_schema_expected_version", "gauge",
@@ -175,7 +185,8 @@ const char *cc_metrics_render(apr_pool_t *pool, const cc_metrics *metrics,
     emit(out, "concerto_schema_expected_version %d\n", gauges->schema_expected);
     emit_header(out, "concerto_db_errors_total", "counter",
                 "Failed database operations (connections, statements, transactions).");
-    emit(out, "concerto_db_errors_total %" APR_UINT64_T_FMT "\n", (apr_uint64_t)load(&metrics->db_errors));
+    emit(out, "concerto_db_errors_total %" APR_UINT64_T_FMT "\n",
+         (apr_uint64_t)load(&metrics->db_errors));
     render_requests(out, metrics);
     render_durations(out, metrics);
     return apr_array_pstrcat(pool, out, '\0');

@@ -9,15 +9,20 @@
 #include <stdint.h>
 
 /* HTTP status codes tracked one by one; anything else is counted as "other". */
-#define CC_METRICS_CODES(X)                                                                        \
-    X(200) X(201) X(204) X(301) X(302) X(304) X(400) X(401) X(403) X(404) X(405) X(408) X(409)     \
-        X(413) X(415) X(422) X(429) X(500) X(502) X(503) X(504)
+/* clang-format off: it does not settle on one layout for these lists. */
+// clang-format off
+#define CC_METRICS_CODES(X) \
+    X(200) X(201) X(204) X(301) X(302) X(304) X(400) X(401) X(403) X(404) X(405) \
+    X(408) X(409) X(413) X(415) X(422) X(429) X(500) X(502) X(503) X(504)
+// clang-format on
 #define CC_METRICS_CODE_COUNT (21 + 1)
 
 /* Upper bounds of the request duration histogram, in seconds. */
-#define CC_METRICS_BUCKETS(X)                                                                      \
-    X(0.001) X(0.0025) X(0.005) X(0.01) X(0.025) X(0.05) X(0.1) X(0.25) X(0.5) X(1) X(2.5) X(5)    \
-        X(10)
+// clang-format off
+#define CC_METRICS_BUCKETS(X) \
+    X(0.001) X(0.0025) X(0.005) X(0.01) X(0.025) X(0.05) X(0.1) X(0.25) X(0.5) X(1) \
+    X(2.5) X(5) X(10)
+// clang-format on
 #define CC_METRICS_BUCKET_COUNT 13
 
 typedef struct cc_metrics {

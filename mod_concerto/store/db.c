@@ -156,8 +156,8 @@ apr_status_t cc_db_ping(cc_db *db)
         return db_fail(db, APR_EGENERAL, "connection check");
     apr_pool_create(&scratch, db->pool);
     rv = cc_db_select_value(db, scratch, &one,
-                            db->dialect == CC_DIALECT_ORACLE ? "SELECT 1 FROM DUAL" : "SELECT 1",
-                            0, NULL);
+                            db->dialect == CC_DIALECT_ORACLE ? "SELECT 1 FROM DUAL" : "SELECT 1", 0,
+                            NULL);
     if (rv == APR_SUCCESS && (one == NULL || strcmp(one, "1") != 0))
         rv = db_fail(db, 0, "SELECT 1 (unexpected answer)");
     apr_pool_destroy(scratch);
@@ -208,8 +208,7 @@ apr_status_t cc_db_query(cc_db *db, apr_pool_t *pool, int *affected, const char 
         apr_status_t st = db_statement(db, sql, &stmt);
         if (st != APR_SUCCESS)
             return st;
-        rv = apr_dbd_pquery(db->driver, pool, db->handle, &nrows, stmt, nargs,
-                            (const char **)args);
+        rv = apr_dbd_pquery(db->driver, pool, db->handle, &nrows, stmt, nargs, (const char **)args);
         if (rv == 0 || !db_retry_after(db, sql, attempt))
             break;
     }

@@ -38,14 +38,12 @@ static apr_status_t sqlite_file_check(cc_dbpool *dbpool, apr_pool_t *pool)
     apr_finfo_t info;
 
     if (strcmp(dbpool->driver, "sqlite3") != 0 || dbpool->params == NULL ||
-        dbpool->params[0] == ':' ||
-        !strncmp(dbpool->params, "file:", 5))
+        dbpool->params[0] == ':' || !strncmp(dbpool->params, "file:", 5))
         return APR_SUCCESS;
     if (apr_stat(&info, dbpool->params, APR_FINFO_TYPE, pool) == APR_SUCCESS)
         return APR_SUCCESS;
     apr_snprintf(last_open_error, sizeof(last_open_error),
-                 "the SQLite database %s does not exist: run 'concertoctl setup'",
-                 dbpool->params);
+                 "the SQLite database %s does not exist: run 'concertoctl setup'", dbpool->params);
     return APR_ENOENT;
 }
 
@@ -73,8 +71,8 @@ static apr_status_t connection_open(void **resource, void *params, apr_pool_t *p
         return rv;
     }
     if (cc_log_is_enabled(CC_LOG_DEBUG))
-        cc_log(CC_LOG_MARK, CC_LOG_DEBUG, APR_SUCCESS, "opened %s connection to %s",
-               dbpool->driver, cc_db_params_redact(attempt, dbpool->params));
+        cc_log(CC_LOG_MARK, CC_LOG_DEBUG, APR_SUCCESS, "opened %s connection to %s", dbpool->driver,
+               cc_db_params_redact(attempt, dbpool->params));
     *resource = db;
     return APR_SUCCESS;
 }
@@ -90,8 +88,7 @@ static apr_status_t connection_close(void *resource, void *params, apr_pool_t *p
     return APR_SUCCESS;
 }
 
-apr_status_t cc_dbpool_registry_create(apr_pool_t *pool, int max_per_pool,
-                                       cc_dbpool_registry **out)
+apr_status_t cc_dbpool_registry_create(apr_pool_t *pool, int max_per_pool, cc_dbpool_registry **out)
 {
     cc_dbpool_registry *registry = apr_pcalloc(pool, sizeof(*registry));
     apr_status_t rv = apr_thread_mutex_create(&registry->lock, APR_THREAD_MUTEX_DEFAULT, pool);
@@ -110,16 +107,14 @@ apr_status_t cc_dbpool_get(cc_dbpool_registry *registry, const char *driver, con
 {
     /* Called on every request: the lookup key must not come from the
      * process-long registry pool (a leak, and no pool is thread-safe). */
-    apr_size_t driver_len = strlen(driver), params_len = params ? strlen(params) : 0;
-    char *key = malloc(driver_len + params_len + 2);
+    apr_size_t key_size = strlen(driver) + (params ? strlen(params) : 0) + 2;
+    char *key = malloc(key_size);
     cc_dbpool *dbpool;
     apr_status_t rv = APR_SUCCESS;
 
     if (key == NULL)
         return APR_ENOMEM;
-    memcpy(key, driver, driver_len);
-    key[driver_len] = '\n';
-    memcpy(key + driver_len + 1, params ? params : "", params_len + 1);
+    apr_snprintf(key, key_size, "%s\n%s", driver, params ? params : "");
     apr_thread_mutex_lock(registry->lock);
     dbpool = apr_hash_get(registry->pools, key, APR_HASH_KEY_STRING);
     if (dbpool == NULL) {
@@ -157,8 +152,7 @@ apr_status_t cc_dbpool_acquire(cc_dbpool *dbpool, cc_db **db, const char **errms
         last_open_error[0] = '\0';
         rv = apr_reslist_acquire(dbpool->connections, &resource);
         if (rv != APR_SUCCESS) {
-            *errmsg = last_open_error[0] ? last_open_error
-                                                 : "no database connection available";
+            *errmsg = last_open_error[0] ? last_open_error : "no database connection available";
             return rv;
         }
         *db = resource;

@@ -4,9 +4,8 @@
 #include <apr_strings.h>
 #include <time.h>
 
-const char *const cc_role_names[] = {"ROLE_SUPER_ADMIN", "ROLE_TEST",   "ROLE_TABLE",
-                                     "ROLE_TEMPLATE",    "ROLE_WIZARD", "ROLE_FILE",
-                                     NULL};
+const char *const cc_role_names[] = {"ROLE_SUPER_ADMIN", "ROLE_TEST", "ROLE_TABLE", "ROLE_TEMPLATE",
+                                     "ROLE_WIZARD",      "ROLE_FILE", NULL};
 
 /* bcrypt cost 11: about a tenth of a second per check on this class of
  * machine, which slows guessing without making a login feel slow. */
@@ -59,8 +58,8 @@ apr_status_t cc_user_exists(cc_db *db, apr_pool_t *pool, const char *username, i
     return rv;
 }
 
-apr_status_t cc_user_create(cc_db *db, apr_pool_t *pool, const char *username,
-                            const char *password, const char *const *roles)
+apr_status_t cc_user_create(cc_db *db, apr_pool_t *pool, const char *username, const char *password,
+                            const char *const *roles)
 {
     const char *hash = NULL;
     const char *now = now_text(pool);

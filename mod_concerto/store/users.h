@@ -14,8 +14,8 @@ apr_status_t cc_password_hash(apr_pool_t *pool, const char *password, const char
 
 apr_status_t cc_user_exists(cc_db *db, apr_pool_t *pool, const char *username, int *exists);
 /* Create a user holding the given roles (NULL-terminated role names). */
-apr_status_t cc_user_create(cc_db *db, apr_pool_t *pool, const char *username,
-                            const char *password, const char *const *roles);
+apr_status_t cc_user_create(cc_db *db, apr_pool_t *pool, const char *username, const char *password,
+                            const char *const *roles);
 apr_status_t cc_user_set_password(cc_db *db, apr_pool_t *pool, const char *username,
                                   const char *password);
 /* *valid is 1 only for an existing user with this password. */
