@@ -26,9 +26,10 @@ static const char *render(const cc_metrics *m)
     return text;
 }
 
-/* The text must contain this exact line. */
+/* The text must contain this exact line. The text in the message is cut
+ * short: check gives up on messages longer than a few kilobytes. */
 #define ck_assert_line(text, line)                                                                 \
-    ck_assert_msg(has_line((text), (line)), "no line '%s' in:\n%s", (line), (text))
+    ck_assert_msg(has_line((text), (line)), "no line '%s' in:\n%.2000s", (line), (text))
 
 static int has_line(const char *text, const char *line)
 {
@@ -240,6 +241,39 @@ START_TEST(bad_input_ignored)
 }
 END_TEST
 
+/* Every 5xx is a server error, tracked code or not; nothing else is. */
+START_TEST(untracked_5xx_are_server_errors)
+{
+    cc_metrics *m = fresh_metrics();
+    const char *text;
+
+    cc_metrics_record_request(m, CC_EP_ADMIN_LOGIN, 501, 10);
+    cc_metrics_record_request(m, CC_EP_ADMIN_LOGIN, 507, 10);
+    cc_metrics_record_request(m, CC_EP_ADMIN_LOGIN, 404, 10);
+    cc_metrics_record_request(m, CC_EP_SESSION_COUNT, 404, 10);
+    cc_metrics_record_request(m, CC_EP_SESSION_COUNT, 499, 10);
+    cc_metrics_record_request(m, CC_EP_SESSION_COUNT, 600, 10);
+    cc_metrics_record_request(m, CC_EP_PROMETHEUS, 599, 10);
+    cc_metrics_record_request(m, CC_EP_PROMETHEUS, 500, 10);
+    text = render(m);
+
+    ck_assert_line(text, "concerto_http_server_errors_total{endpoint=\"admin_login\"} 2");
+    ck_assert_line(text, "concerto_http_server_errors_total{endpoint=\"check_session_count\"} 0");
+    ck_assert_line(text, "concerto_http_server_errors_total{endpoint=\"check_prometheus\"} 2");
+    ck_assert_line(text, "concerto_http_server_errors_total{endpoint=\"check_health\"} 0");
+    ck_assert_line(text, "concerto_http_server_errors_total{endpoint=\"unmatched\"} 0");
+    /* By code: the untracked ones are "other", the 404 is itself. */
+    ck_assert_line(text, "concerto_http_requests_total{endpoint=\"admin_login\",code=\"other\"} 2");
+    ck_assert_line(text, "concerto_http_requests_total{endpoint=\"admin_login\",code=\"404\"} 1");
+    ck_assert_line(
+        text, "concerto_http_requests_total{endpoint=\"check_session_count\",code=\"other\"} 2");
+    ck_assert_ptr_null(strstr(text, "code=\"501\""));
+    ck_assert_ptr_null(strstr(text, "code=\"507\""));
+    ck_assert_uint_eq(m->server_errors[CC_EP_ADMIN_LOGIN], 2);
+    ck_assert_uint_eq(m->server_errors[CC_EP_SESSION_COUNT], 0);
+}
+END_TEST
+
 TCase *tcase_monitor_metrics(void)
 {
     TCase *tc = cc_test_tcase("monitor/metrics");
@@ -251,5 +285,6 @@ TCase *tcase_monitor_metrics(void)
     tcase_add_test(tc, histogram_cumulative);
     tcase_add_test(tc, histogram_monotonic_everywhere);
     tcase_add_test(tc, bad_input_ignored);
+    tcase_add_test(tc, untracked_5xx_are_server_errors);
     return tc;
 }

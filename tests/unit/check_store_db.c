@@ -422,6 +422,262 @@ START_TEST(foreign_keys_enforced)
 }
 END_TEST
 
+/* Two connections to one new database file, the first with a table t. */
+static void two_connections(cc_db **one, cc_db **two)
+{
+    const char *path = apr_pstrcat(cc_test_pool, cc_test_tmpdir(cc_test_pool), "/two.db", NULL);
+    const char *errmsg = NULL;
+
+    ck_assert_int_eq(cc_db_open(cc_test_pool, "sqlite3", path, one, &errmsg), APR_SUCCESS);
+    ck_assert_int_eq(cc_db_open(cc_test_pool, "sqlite3", path, two, &errmsg), APR_SUCCESS);
+    cc_test_exec(*one, "CREATE TABLE t (id INTEGER PRIMARY KEY, x TEXT)");
+    cc_test_exec(*one, "INSERT INTO t (id, x) VALUES (1, 'one'), (2, 'two')");
+}
+
+static int is_cached(cc_db *db, const char *sql)
+{
+    return apr_hash_get(db->statements, sql, APR_HASH_KEY_STRING) != NULL;
+}
+
+/* One prepared statement per SQL text, however often it runs and whatever
+ * buffer the text comes in. */
+START_TEST(statement_cache_one_per_text)
+{
+    cc_db *db = db_with_table();
+    const char *select_sql = "SELECT a FROM item WHERE n = %s";
+    const char *update_sql = "UPDATE item SET b = %s WHERE n = %s";
+    unsigned int base;
+    int i;
+
+    cc_test_exec(db, "INSERT INTO item (a, n) VALUES ('zero', 0), ('one', 1), ('two', 2)");
+    base = apr_hash_count(db->statements);
+    ck_assert_uint_eq(base, 0); /* cc_db_exec prepares nothing to keep */
+    for (i = 0; i < 1000; i++) {
+        static const char *const names[] = {"zero", "one", "two"};
+        const char *args[] = {apr_itoa(cc_test_pool, i % 3), NULL};
+        /* Every other time the same text in a new buffer. */
+        const char *sql = i % 2 ? apr_pstrdup(cc_test_pool, select_sql) : select_sql;
+        cc_rows *rows = NULL;
+        ck_assert_int_eq(cc_db_select(db, cc_test_pool, &rows, sql, 1, args), APR_SUCCESS);
+        ck_assert_int_eq(rows->nrows, 1);
+        ck_assert_str_eq(rows->values[0][0], names[i % 3]);
+    }
+    ck_assert_uint_eq(apr_hash_count(db->statements), base + 1);
+    ck_assert(is_cached(db, select_sql));
+
+    for (i = 0; i < 1000; i++) {
+        const char *args[] = {apr_itoa(cc_test_pool, i), "1", NULL};
+        int affected = -1;
+        ck_assert_int_eq(cc_db_query(db, cc_test_pool, &affected, update_sql, 2, args),
+                         APR_SUCCESS);
+        ck_assert_int_eq(affected, 1);
+    }
+    ck_assert_uint_eq(apr_hash_count(db->statements), base + 2);
+    ck_assert_str_eq(cc_test_value(db, cc_test_pool, "SELECT b FROM item WHERE n = 1"), "999");
+    ck_assert_uint_eq(apr_hash_count(db->statements), base + 3);
+
+    /* Each new text adds one; texts seen before add none. */
+    ck_assert_str_eq(cc_test_value(db, cc_test_pool, "SELECT COUNT(*) FROM item"), "3");
+    ck_assert_uint_eq(apr_hash_count(db->statements), base + 4);
+    ck_assert_str_eq(cc_test_value(db, cc_test_pool, "SELECT MAX(n) FROM item"), "2");
+    ck_assert_uint_eq(apr_hash_count(db->statements), base + 5);
+    ck_assert_str_eq(cc_test_value(db, cc_test_pool, "SELECT COUNT(*) FROM item"), "3");
+    ck_assert_str_eq(cc_test_value(db, cc_test_pool, "SELECT MAX(n) FROM item"), "2");
+    ck_assert_uint_eq(apr_hash_count(db->statements), base + 5);
+    /* A text that does not prepare is not kept. */
+    ck_assert_int_ne(cc_db_query(db, cc_test_pool, NULL, "UPDATE nosuchtable SET x = 1", 0, NULL),
+                     APR_SUCCESS);
+    ck_assert_uint_eq(apr_hash_count(db->statements), base + 5);
+    ck_assert(!is_cached(db, "UPDATE nosuchtable SET x = 1"));
+    ck_assert_int_eq(observed_errors, 1);
+}
+END_TEST
+
+START_TEST(in_transaction_flag)
+{
+    cc_db *db = db_with_table();
+    apr_dbd_transaction_t *txn = NULL;
+
+    ck_assert_int_eq(db->in_transaction, 0);
+    ck_assert_int_eq(cc_db_begin(db, cc_test_pool, &txn), APR_SUCCESS);
+    ck_assert_int_eq(db->in_transaction, 1);
+    cc_test_exec(db, "INSERT INTO item (a) VALUES ('x')");
+    ck_assert_int_eq(db->in_transaction, 1);
+    ck_assert_int_eq(cc_db_end(db, cc_test_pool, txn, 0), APR_SUCCESS);
+    ck_assert_int_eq(db->in_transaction, 0);
+
+    txn = NULL;
+    ck_assert_int_eq(cc_db_begin(db, cc_test_pool, &txn), APR_SUCCESS);
+    ck_assert_int_eq(db->in_transaction, 1);
+    /* A failure inside does not end the transaction by itself. */
+    ck_assert_int_ne(cc_db_exec(db, "INSERT INTO nosuchtable VALUES (1)"), APR_SUCCESS);
+    ck_assert_int_eq(db->in_transaction, 1);
+    ck_assert_int_eq(cc_db_end(db, cc_test_pool, txn, 1), APR_SUCCESS);
+    ck_assert_int_eq(db->in_transaction, 0);
+    ck_assert_int_eq(cc_test_count(db, cc_test_pool, "item", NULL), 1);
+}
+END_TEST
+
+/* apr_dbd_sqlite3 prepares with the legacy API, whose statements fail once
+ * the schema changed: a cached statement is prepared again and run once
+ * more, and the caller sees only the right answer. */
+START_TEST(cached_statements_survive_added_column)
+{
+    cc_db *one = NULL, *two = NULL;
+    const char *select_sql = "SELECT * FROM t ORDER BY id";
+    const char *insert_sql = "INSERT INTO t (id, x) VALUES (%s, %s)";
+    const char *insert_args[] = {"3", "three", NULL};
+    const char *by_id_args[] = {"3", NULL};
+    const char *value = NULL;
+    cc_rows *rows = NULL;
+
+    two_connections(&one, &two);
+    ck_assert_int_eq(cc_db_select(one, cc_test_pool, &rows, select_sql, 0, NULL), APR_SUCCESS);
+    ck_assert_int_eq(rows->ncols, 2);
+    ck_assert_int_eq(cc_db_select_value(one, cc_test_pool, &value, "SELECT x FROM t WHERE id = %s",
+                                        1, by_id_args),
+                     APR_SUCCESS);
+    ck_assert_ptr_null(value);
+    ck_assert_uint_eq(apr_hash_count(one->statements), 2);
+
+    cc_test_exec(two, "ALTER TABLE t ADD COLUMN c2 TEXT");
+    cc_test_exec(two, "UPDATE t SET c2 = 'new ' || x");
+
+    ck_assert_msg(cc_db_select(one, cc_test_pool, &rows, select_sql, 0, NULL) == APR_SUCCESS, "%s",
+                  one->last_error);
+    ck_assert_int_eq(rows->ncols, 3);
+    ck_assert_int_eq(rows->nrows, 2);
+    ck_assert_str_eq(rows->names[2], "c2");
+    ck_assert_str_eq(rows->values[0][1], "one");
+    ck_assert_str_eq(rows->values[0][2], "new one");
+    ck_assert_str_eq(rows->values[1][2], "new two");
+    ck_assert(is_cached(one, select_sql));
+
+    /* The same for a statement without result, after another change. */
+    ck_assert_int_eq(cc_db_query(one, cc_test_pool, NULL, insert_sql, 2, insert_args), APR_SUCCESS);
+    ck_assert_int_eq(
+        cc_db_query(one, cc_test_pool, NULL, "DELETE FROM t WHERE id = %s", 1, by_id_args),
+        APR_SUCCESS);
+    cc_test_exec(two, "ALTER TABLE t ADD COLUMN c3 INTEGER DEFAULT 7");
+    ck_assert_msg(cc_db_query(one, cc_test_pool, NULL, insert_sql, 2, insert_args) == APR_SUCCESS,
+                  "%s", one->last_error);
+    ck_assert_str_eq(cc_test_value(two, cc_test_pool, "SELECT x || c3 FROM t WHERE id = 3"),
+                     "three7");
+    ck_assert_int_eq(cc_db_select_value(one, cc_test_pool, &value, "SELECT x FROM t WHERE id = %s",
+                                        1, by_id_args),
+                     APR_SUCCESS);
+    ck_assert_str_eq(value, "three");
+    ck_assert_uint_eq(apr_hash_count(one->statements), 4);
+    /* A retry that succeeds is no failure. */
+    ck_assert_int_eq(observed_errors, 0);
+    ck_assert_ptr_null(one->last_error);
+}
+END_TEST
+
+START_TEST(cached_statements_survive_recreated_table)
+{
+    cc_db *one = NULL, *two = NULL;
+    const char *select_sql = "SELECT id, x FROM t WHERE id >= %s ORDER BY id";
+    const char *args[] = {"1", NULL};
+    cc_rows *rows = NULL;
+
+    two_connections(&one, &two);
+    ck_assert_int_eq(cc_db_select(one, cc_test_pool, &rows, select_sql, 1, args), APR_SUCCESS);
+    ck_assert_int_eq(rows->nrows, 2);
+
+    cc_test_exec(two, "DROP TABLE t");
+    cc_test_exec(two, "CREATE TABLE t (y INTEGER, x TEXT, id INTEGER PRIMARY KEY)");
+    cc_test_exec(two, "INSERT INTO t (id, x, y) VALUES (5, 'five', 50), (6, 'six', 60), "
+                      "(7, 'seven', 70)");
+
+    ck_assert_msg(cc_db_select(one, cc_test_pool, &rows, select_sql, 1, args) == APR_SUCCESS, "%s",
+                  one->last_error);
+    ck_assert_int_eq(rows->ncols, 2);
+    ck_assert_int_eq(rows->nrows, 3);
+    ck_assert_str_eq(rows->values[0][0], "5");
+    ck_assert_str_eq(rows->values[0][1], "five");
+    ck_assert_str_eq(rows->values[2][0], "7");
+    ck_assert_str_eq(rows->values[2][1], "seven");
+    /* And it stays usable. */
+    args[0] = "7";
+    ck_assert_int_eq(cc_db_select(one, cc_test_pool, &rows, select_sql, 1, args), APR_SUCCESS);
+    ck_assert_int_eq(rows->nrows, 1);
+    ck_assert_str_eq(rows->values[0][1], "seven");
+    ck_assert_uint_eq(apr_hash_count(one->statements), 1);
+    ck_assert_int_eq(observed_errors, 0);
+}
+END_TEST
+
+/* Inside a transaction a stale statement is not run again: the failure
+ * stands, and the transaction rolls back as a whole. The statement is
+ * forgotten (a retry would have prepared it anew) and the driver's own
+ * message is kept. */
+START_TEST(stale_statement_in_transaction_not_retried)
+{
+    cc_db *one = NULL, *two = NULL;
+    const char *select_sql = "SELECT x FROM t ORDER BY id";
+    apr_dbd_transaction_t *txn = NULL;
+    cc_rows *rows = NULL;
+
+    two_connections(&one, &two);
+    ck_assert_int_eq(cc_db_select(one, cc_test_pool, &rows, select_sql, 0, NULL), APR_SUCCESS);
+    cc_test_exec(two, "ALTER TABLE t ADD COLUMN c2 TEXT");
+    /* A new statement outside a transaction brings the first connection
+     * up to date (after its own retry); the cached one stays stale. */
+    ck_assert_str_eq(cc_test_value(one, cc_test_pool, "SELECT COUNT(*) FROM t"), "2");
+    ck_assert_int_eq(observed_errors, 0);
+
+    ck_assert_int_eq(cc_db_begin(one, cc_test_pool, &txn), APR_SUCCESS);
+    ck_assert_int_eq(one->in_transaction, 1);
+    ck_assert_msg(cc_db_query(one, cc_test_pool, NULL,
+                              "INSERT INTO t (id, x, c2) VALUES (3, 'three', 'in txn')", 0,
+                              NULL) == APR_SUCCESS,
+                  "%s", one->last_error);
+    ck_assert_int_ne(cc_db_select(one, cc_test_pool, &rows, select_sql, 0, NULL), APR_SUCCESS);
+    ck_assert_int_eq(observed_errors, 1);
+    ck_assert_ptr_nonnull(one->last_error);
+    ck_assert_msg(strstr(one->last_error, "schema") != NULL, "%s", one->last_error);
+    ck_assert(!is_cached(one, select_sql));
+    ck_assert_int_eq(one->in_transaction, 1);
+    cc_db_end(one, cc_test_pool, txn, 0);
+    ck_assert_int_eq(one->in_transaction, 0);
+
+    /* The row inserted before the failure went with the transaction. */
+    ck_assert_int_eq(cc_test_count(one, cc_test_pool, "t", NULL), 2);
+    ck_assert_int_eq(cc_test_count(two, cc_test_pool, "t", NULL), 2);
+    /* Outside the transaction the statement is prepared anew and works. */
+    ck_assert_int_eq(cc_db_select(one, cc_test_pool, &rows, select_sql, 0, NULL), APR_SUCCESS);
+    ck_assert_int_eq(rows->nrows, 2);
+    ck_assert_str_eq(rows->values[1][0], "two");
+    ck_assert(is_cached(one, select_sql));
+}
+END_TEST
+
+/* The same with a cached statement that fails on a constraint. */
+START_TEST(failing_cached_statement_in_transaction_not_retried)
+{
+    cc_db *db = db_with_table();
+    const char *insert_sql = "INSERT INTO item (id, a) VALUES (%s, %s)";
+    const char *first[] = {"1", "first", NULL};
+    const char *second[] = {"2", "second", NULL};
+    apr_dbd_transaction_t *txn = NULL;
+
+    ck_assert_int_eq(cc_db_query(db, cc_test_pool, NULL, insert_sql, 2, first), APR_SUCCESS);
+    ck_assert(is_cached(db, insert_sql));
+    ck_assert_int_eq(cc_db_begin(db, cc_test_pool, &txn), APR_SUCCESS);
+    ck_assert_int_eq(cc_db_query(db, cc_test_pool, NULL, insert_sql, 2, second), APR_SUCCESS);
+    ck_assert_int_ne(cc_db_query(db, cc_test_pool, NULL, insert_sql, 2, first), APR_SUCCESS);
+    ck_assert_msg(strstr(db->last_error, "UNIQUE") != NULL, "%s", db->last_error);
+    ck_assert_int_eq(observed_errors, 1);
+    ck_assert(!is_cached(db, insert_sql));
+    ck_assert_int_eq(db->in_transaction, 1);
+    cc_db_end(db, cc_test_pool, txn, 0);
+    ck_assert_int_eq(db->in_transaction, 0);
+    ck_assert_int_eq(cc_test_count(db, cc_test_pool, "item", NULL), 1);
+    ck_assert_int_eq(cc_test_count(db, cc_test_pool, "item", "id = 2"), 0);
+}
+END_TEST
+
 TCase *tcase_store_db(void)
 {
     TCase *tc = cc_test_tcase("store/db");
@@ -445,5 +701,11 @@ TCase *tcase_store_db(void)
     tcase_add_test(tc, ping_succeeds);
     tcase_add_test(tc, sqlite_pragmas_applied);
     tcase_add_test(tc, foreign_keys_enforced);
+    tcase_add_test(tc, statement_cache_one_per_text);
+    tcase_add_test(tc, in_transaction_flag);
+    tcase_add_test(tc, cached_statements_survive_added_column);
+    tcase_add_test(tc, cached_statements_survive_recreated_table);
+    tcase_add_test(tc, stale_statement_in_transaction_not_retried);
+    tcase_add_test(tc, failing_cached_statement_in_transaction_not_retried);
     return tc;
 }

@@ -185,6 +185,102 @@ START_TEST(redact_what_resolve_builds)
 }
 END_TEST
 
+/* Spaces around '=', quoted values, any case of the key, ';' after the
+ * value (ODBC) and ',' between pairs (apr_dbd_mysql); everything else of
+ * the string is kept as it was. */
+START_TEST(redact_styles)
+{
+    static const char *const cases[][2] = {
+        {"password = 'x y'", "password = ***"},
+        {"host=h password = 'x y' user=u", "host=h password = *** user=u"},
+        {"host=h password= x user=u", "host=h password= *** user=u"},
+        {"PASSWORD=abc", "PASSWORD=***"},
+        {"host=h PassWord=abc dbname=d", "host=h PassWord=*** dbname=d"},
+        {"Pwd=abc;", "Pwd=***;"},
+        {"DSN=concerto;UID=u;PWD=abc;Trusted=no", "DSN=concerto;UID=u;PWD=***;Trusted=no"},
+        {"pass=abc,user=u", "pass=***,user=u"},
+        {"host=h,port=3306,dbname=d,user=u,PASS=abc", "host=h,port=3306,dbname=d,user=u,PASS=***"},
+        {"  host=h ,, password=x ;; user=u\t", "  host=h ,, password=*** ;; user=u\t"},
+        {"password='a\\'b c' pass=d", "password=*** pass=***"},
+    };
+    apr_size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const char *red = cc_db_params_redact(cc_test_pool, cases[i][0]);
+        ck_assert_msg(!strcmp(red, cases[i][1]), "redact(\"%s\") = \"%s\", expected \"%s\"",
+                      cases[i][0], red, cases[i][1]);
+    }
+}
+END_TEST
+
+/* Only the value of a password key is hidden: not values that look like
+ * one, nor keys that merely start with "pass". */
+START_TEST(redact_leaves_the_rest)
+{
+    static const char *const unchanged[] = {
+        "user=passwordless",
+        "dbname=password",
+        "passfile=/x",
+        "host=h passfile=/home/u/.pgpass user=password dbname=pass port=5432",
+        "user=pwd,dbname=pass,host=password",
+        "passwords=x password_hash=y mypass=z",
+        "",
+        NULL,
+    };
+    int i;
+
+    for (i = 0; unchanged[i]; i++)
+        ck_assert_str_eq(cc_db_params_redact(cc_test_pool, unchanged[i]), unchanged[i]);
+}
+END_TEST
+
+/* apr_dbd_mysql, _odbc and _oracle cut their parameters at spaces and
+ * commas and know no quoting: such a DB_* value is refused. */
+START_TEST(unquoted_drivers_refuse_separators)
+{
+    static const char *const drivers[] = {"mysql", "odbc", "oracle", NULL};
+    static const char *const names[] = {"DB_HOST", "DB_NAME", "DB_USER", "DB_PASSWORD", NULL};
+    static const char *const values[] = {"a b", "a,b", " lead", "trail,", NULL};
+    int d, n, v;
+
+    for (d = 0; drivers[d]; d++) {
+        for (n = 0; names[n]; n++) {
+            for (v = 0; values[v]; v++) {
+                const char *env[] = {names[n], values[v], NULL};
+                const char *errmsg = NULL;
+                const char *params = resolve(drivers[d], NULL, env, &errmsg);
+                ck_assert_msg(params == NULL, "%s with %s='%s' gave '%s'", drivers[d], names[n],
+                              values[v], params);
+                ck_assert_ptr_nonnull(errmsg);
+                ck_assert_msg(strstr(errmsg, "space") && strstr(errmsg, "comma") &&
+                                  strstr(errmsg, drivers[d]),
+                              "%s", errmsg);
+            }
+        }
+    }
+    /* Explicit parameters are the way around it, and are passed as given. */
+    {
+        static const char *const env[] = {"DB_PASSWORD", "a b", NULL};
+        const char *errmsg = NULL;
+        ck_assert_str_eq(resolve("mysql", "host=h,pass=x", env, &errmsg), "host=h,pass=x");
+        ck_assert_ptr_null(errmsg);
+    }
+}
+END_TEST
+
+/* libpq takes quoted values, so pgsql keeps accepting them. */
+START_TEST(pgsql_accepts_separators)
+{
+    static const char *const env[] = {"DB_HOST", "a b",  "DB_NAME",     "x,y",  "DB_USER", "u v,",
+                                      "DB_PORT", "5433", "DB_PASSWORD", "p, q", NULL};
+    const char *errmsg = NULL;
+
+    ck_assert_str_eq(resolve("pgsql", NULL, env, &errmsg),
+                     "host='a b' port='5433' dbname='x,y' user='u v,' password='p, q'");
+    ck_assert_ptr_null(errmsg);
+}
+END_TEST
+
 TCase *tcase_store_dbparams(void)
 {
     TCase *tc = cc_test_tcase("store/dbparams");
@@ -200,5 +296,9 @@ TCase *tcase_store_dbparams(void)
     tcase_add_test(tc, process_environment);
     tcase_add_test(tc, redact_passwords);
     tcase_add_test(tc, redact_what_resolve_builds);
+    tcase_add_test(tc, redact_styles);
+    tcase_add_test(tc, redact_leaves_the_rest);
+    tcase_add_test(tc, unquoted_drivers_refuse_separators);
+    tcase_add_test(tc, pgsql_accepts_separators);
     return tc;
 }

@@ -5,6 +5,7 @@
 
 #include <apr_file_info.h>
 #include <apr_strings.h>
+#include <apr_thread_proc.h>
 #include <string.h>
 
 /* An existing (empty) SQLite database: the pools never create one. */
@@ -269,6 +270,179 @@ START_TEST(destroy_with_idle_connections)
 }
 END_TEST
 
+/* Nothing listens on port 1: libpq is refused at once. */
+#define UNREACHABLE_PGSQL "host=127.0.0.1 port=1 dbname=x connect_timeout=2"
+
+/* A server that cannot be reached: the message says which driver and what
+ * the driver said, and failing again and again changes nothing. */
+START_TEST(unreachable_server_errmsg)
+{
+    cc_dbpool_registry *registry = NULL;
+    cc_dbpool *dbpool = NULL;
+    cc_db *db = NULL;
+    const char *errmsg = NULL;
+    char first[512];
+    int i;
+
+    ck_assert_int_eq(cc_dbpool_registry_create(cc_test_pool, 2, &registry), APR_SUCCESS);
+    ck_assert_int_eq(cc_dbpool_get(registry, "pgsql", UNREACHABLE_PGSQL, &dbpool), APR_SUCCESS);
+    ck_assert_int_ne(cc_dbpool_acquire(dbpool, &db, &errmsg), APR_SUCCESS);
+    ck_assert_ptr_null(db);
+    ck_assert_ptr_nonnull(errmsg);
+    ck_assert_msg(strstr(errmsg, "cannot connect to the pgsql database: ") == errmsg, "%s", errmsg);
+    /* libpq's own words follow, naming the port. */
+    ck_assert_msg(strlen(errmsg) > strlen("cannot connect to the pgsql database: ") + 10, "%s",
+                  errmsg);
+    ck_assert_msg(strstr(errmsg, "port 1") != NULL, "%s", errmsg);
+    apr_cpystrn(first, errmsg, sizeof(first));
+
+    /* Failed attempts take no slot: 50 more fail the same way, at once. */
+    for (i = 0; i < 50; i++) {
+        errmsg = NULL;
+        ck_assert_int_ne(cc_dbpool_acquire(dbpool, &db, &errmsg), APR_SUCCESS);
+        ck_assert_ptr_null(db);
+        ck_assert_ptr_nonnull(errmsg);
+        ck_assert_str_eq(errmsg, first);
+    }
+}
+END_TEST
+
+/* The same for a SQLite file that is not there, 50 times. */
+START_TEST(missing_file_fails_repeatedly)
+{
+    cc_dbpool_registry *registry = NULL;
+    cc_dbpool *dbpool = NULL;
+    const char *path = apr_pstrcat(cc_test_pool, cc_test_tmpdir(cc_test_pool), "/never.db", NULL);
+    int i;
+
+    ck_assert_int_eq(cc_dbpool_registry_create(cc_test_pool, 1, &registry), APR_SUCCESS);
+    ck_assert_int_eq(cc_dbpool_get(registry, "sqlite3", path, &dbpool), APR_SUCCESS);
+    for (i = 0; i < 50; i++) {
+        cc_db *db = NULL;
+        const char *errmsg = NULL;
+        ck_assert_int_ne(cc_dbpool_acquire(dbpool, &db, &errmsg), APR_SUCCESS);
+        ck_assert_ptr_null(db);
+        ck_assert_ptr_nonnull(errmsg);
+        ck_assert_msg(strstr(errmsg, path) != NULL && strstr(errmsg, "does not exist") != NULL,
+                      "%s", errmsg);
+    }
+}
+END_TEST
+
+typedef struct {
+    cc_dbpool *dbpool;
+    apr_status_t rv;
+    char errmsg[512];
+} acquire_attempt;
+
+static void *APR_THREAD_FUNC acquire_in_thread(apr_thread_t *thread, void *data)
+{
+    acquire_attempt *attempt = data;
+    cc_db *db = NULL;
+    const char *errmsg = NULL;
+
+    attempt->rv = cc_dbpool_acquire(attempt->dbpool, &db, &errmsg);
+    apr_cpystrn(attempt->errmsg, errmsg ? errmsg : "(none)", sizeof(attempt->errmsg));
+    (void)thread;
+    if (attempt->rv == APR_SUCCESS)
+        cc_dbpool_release(attempt->dbpool, db, 0);
+    /* A plain return: apr_thread_exit's pthread_exit unwinding trips
+     * AddressSanitizer (stale stack poisoning) without any bug here. */
+    return NULL;
+}
+
+/* A failure in one thread does not rewrite the message another thread got
+ * for its own failure. */
+START_TEST(errmsg_per_thread)
+{
+    cc_dbpool_registry *registry = NULL;
+    cc_dbpool *mine = NULL;
+    const char *dir = cc_test_tmpdir(cc_test_pool);
+    const char *my_path = apr_pstrcat(cc_test_pool, dir, "/mine.db", NULL);
+    const char *their_path = apr_pstrcat(cc_test_pool, dir, "/theirs.db", NULL);
+    acquire_attempt theirs;
+    apr_thread_t *thread = NULL;
+    apr_status_t thread_rv = APR_EGENERAL;
+    const char *errmsg = NULL;
+    char copy[512];
+    cc_db *db = NULL;
+    int i;
+
+    memset(&theirs, 0, sizeof(theirs));
+    ck_assert_int_eq(cc_dbpool_registry_create(cc_test_pool, 2, &registry), APR_SUCCESS);
+    ck_assert_int_eq(cc_dbpool_get(registry, "sqlite3", my_path, &mine), APR_SUCCESS);
+    ck_assert_int_eq(cc_dbpool_get(registry, "sqlite3", their_path, &theirs.dbpool), APR_SUCCESS);
+    ck_assert_int_ne(cc_dbpool_acquire(mine, &db, &errmsg), APR_SUCCESS);
+    ck_assert_ptr_nonnull(errmsg);
+    ck_assert_msg(strstr(errmsg, "mine.db") != NULL, "%s", errmsg);
+    apr_cpystrn(copy, errmsg, sizeof(copy));
+
+    for (i = 0; i < 3; i++) {
+        ck_assert_int_eq(apr_thread_create(&thread, NULL, acquire_in_thread, &theirs, cc_test_pool),
+                         APR_SUCCESS);
+        ck_assert_int_eq(apr_thread_join(&thread_rv, thread), APR_SUCCESS);
+        ck_assert_int_ne(theirs.rv, APR_SUCCESS);
+        ck_assert_msg(strstr(theirs.errmsg, "theirs.db") != NULL, "%s", theirs.errmsg);
+        ck_assert_str_eq(errmsg, copy);
+    }
+}
+END_TEST
+
+/* Pools that failed, a connection given back as broken and idle ones: the
+ * registry pool goes with each closed once (seen by AddressSanitizer; the
+ * allocator returns memory to malloc at once). */
+START_TEST(destroy_after_failures_and_broken_release)
+{
+    apr_allocator_t *allocator = NULL;
+    apr_pool_t *pool = NULL;
+    cc_dbpool_registry *registry = NULL;
+    cc_dbpool *good = NULL, *missing = NULL, *unreachable = NULL;
+    cc_db *one = NULL, *two = NULL, *three = NULL;
+    const char *errmsg = NULL;
+    const char *path = db_path();
+    int i;
+
+    ck_assert_int_eq(apr_allocator_create(&allocator), APR_SUCCESS);
+    apr_allocator_max_free_set(allocator, 1);
+    ck_assert_int_eq(apr_pool_create_ex(&pool, NULL, NULL, allocator), APR_SUCCESS);
+    apr_allocator_owner_set(allocator, pool);
+
+    ck_assert_int_eq(cc_dbpool_registry_create(pool, 3, &registry), APR_SUCCESS);
+    ck_assert_int_eq(cc_dbpool_get(registry, "sqlite3", path, &good), APR_SUCCESS);
+    ck_assert_int_eq(cc_dbpool_get(registry, "sqlite3",
+                                   apr_pstrcat(cc_test_pool, path, ".missing", NULL), &missing),
+                     APR_SUCCESS);
+    ck_assert_int_eq(cc_dbpool_get(registry, "pgsql", UNREACHABLE_PGSQL, &unreachable),
+                     APR_SUCCESS);
+    for (i = 0; i < 5; i++) {
+        cc_db *none = NULL;
+        ck_assert_int_ne(cc_dbpool_acquire(missing, &none, &errmsg), APR_SUCCESS);
+        ck_assert_int_ne(cc_dbpool_acquire(unreachable, &none, &errmsg), APR_SUCCESS);
+    }
+    ck_assert_int_eq(cc_dbpool_acquire(good, &one, &errmsg), APR_SUCCESS);
+    ck_assert_int_eq(cc_dbpool_acquire(good, &two, &errmsg), APR_SUCCESS);
+    ck_assert_int_eq(cc_dbpool_acquire(good, &three, &errmsg), APR_SUCCESS);
+    cc_test_exec(one, "CREATE TABLE t (x INTEGER)");
+    ck_assert_int_eq(cc_db_query(two, pool, NULL, "INSERT INTO t (x) VALUES (1)", 0, NULL),
+                     APR_SUCCESS);
+    cc_dbpool_release(good, one, 0);
+    cc_dbpool_release(good, two, 1);
+    cc_dbpool_release(good, three, 0);
+    /* The good one is used again, then the lot goes. */
+    ck_assert_int_eq(cc_dbpool_acquire(good, &one, &errmsg), APR_SUCCESS);
+    ck_assert_str_eq(cc_test_value(one, pool, "SELECT COUNT(*) FROM t"), "1");
+    cc_dbpool_release(good, one, 0);
+    apr_pool_destroy(pool);
+
+    {
+        const char *errmsg2 = NULL;
+        cc_db *db = NULL;
+        ck_assert_int_eq(cc_db_open(cc_test_pool, "sqlite3", path, &db, &errmsg2), APR_SUCCESS);
+        ck_assert_str_eq(cc_test_value(db, cc_test_pool, "SELECT COUNT(*) FROM t"), "1");
+    }
+}
+END_TEST
+
 TCase *tcase_store_dbpool(void)
 {
     TCase *tc = cc_test_tcase("store/dbpool");
@@ -282,5 +456,9 @@ TCase *tcase_store_dbpool(void)
     tcase_add_test(tc, broken_connection_replaced);
     tcase_add_test(tc, schema_version_per_pool);
     tcase_add_test(tc, destroy_with_idle_connections);
+    tcase_add_test(tc, unreachable_server_errmsg);
+    tcase_add_test(tc, missing_file_fails_repeatedly);
+    tcase_add_test(tc, errmsg_per_thread);
+    tcase_add_test(tc, destroy_after_failures_and_broken_release);
     return tc;
 }

@@ -63,6 +63,36 @@ START_TEST(without_schema_fails)
 }
 END_TEST
 
+/* Setting a key again updates its one row in place. */
+START_TEST(set_twice_one_row)
+{
+    cc_db *db = cc_test_db_migrated(cc_test_pool);
+    const char *id, *value = NULL;
+
+    ck_assert_int_eq(cc_setting_set(db, cc_test_pool, "site", "same"), APR_SUCCESS);
+    id = cc_test_value(db, cc_test_pool, "SELECT id FROM administration_setting");
+    ck_assert_ptr_nonnull(id);
+    ck_assert_int_eq(cc_setting_set(db, cc_test_pool, "site", "same"), APR_SUCCESS);
+    ck_assert_int_eq(cc_test_count(db, cc_test_pool, "administration_setting", NULL), 1);
+    ck_assert_int_eq(cc_setting_get(db, cc_test_pool, "site", &value), APR_SUCCESS);
+    ck_assert_str_eq(value, "same");
+
+    ck_assert_int_eq(cc_setting_set(db, cc_test_pool, "site", "changed"), APR_SUCCESS);
+    ck_assert_int_eq(cc_test_count(db, cc_test_pool, "administration_setting", NULL), 1);
+    ck_assert_str_eq(cc_test_value(db, cc_test_pool, "SELECT id FROM administration_setting"), id);
+    ck_assert_int_eq(cc_setting_get(db, cc_test_pool, "site", &value), APR_SUCCESS);
+    ck_assert_str_eq(value, "changed");
+    ck_assert_str_eq(cc_test_value(db, cc_test_pool, "SELECT svalue FROM administration_setting"),
+                     "changed");
+    /* And back, as often as asked. */
+    ck_assert_int_eq(cc_setting_set(db, cc_test_pool, "site", "same"), APR_SUCCESS);
+    ck_assert_int_eq(cc_setting_set(db, cc_test_pool, "site", "same"), APR_SUCCESS);
+    ck_assert_int_eq(cc_test_count(db, cc_test_pool, "administration_setting", NULL), 1);
+    ck_assert_int_eq(cc_setting_get(db, cc_test_pool, "site", &value), APR_SUCCESS);
+    ck_assert_str_eq(value, "same");
+}
+END_TEST
+
 TCase *tcase_store_settings(void)
 {
     TCase *tc = cc_test_tcase("store/settings");
@@ -71,5 +101,6 @@ TCase *tcase_store_settings(void)
     tcase_add_test(tc, set_then_get);
     tcase_add_test(tc, set_again_overwrites);
     tcase_add_test(tc, without_schema_fails);
+    tcase_add_test(tc, set_twice_one_row);
     return tc;
 }

@@ -173,6 +173,50 @@ START_TEST(duplicate_username_fails)
 }
 END_TEST
 
+/* A role that does not exist fails the whole creation: the user inserted
+ * before it is rolled back with its other roles. */
+START_TEST(unknown_role_rolls_back)
+{
+    static const char *const bad_roles[] = {"ROLE_TEST", "ROLE_NO_SUCH", "ROLE_FILE", NULL};
+    cc_db *db = users_db();
+    int exists = -1;
+
+    ck_assert_int_eq(cc_user_create(db, cc_test_pool, "keeper", "pw", test_roles), APR_SUCCESS);
+    ck_assert_int_ne(cc_user_create(db, cc_test_pool, "eve", "pw", bad_roles), APR_SUCCESS);
+    ck_assert_ptr_nonnull(db->last_error);
+    ck_assert_msg(strstr(db->last_error, "ROLE_NO_SUCH") != NULL, "%s", db->last_error);
+    ck_assert_int_eq(db->in_transaction, 0);
+    ck_assert_int_eq(cc_user_exists(db, cc_test_pool, "eve", &exists), APR_SUCCESS);
+    ck_assert_int_eq(exists, 0);
+    ck_assert_int_eq(cc_test_count(db, cc_test_pool, "concerto_user", NULL), 1);
+    ck_assert_int_eq(cc_test_count(db, cc_test_pool, "user_role", NULL), 2);
+    ck_assert_int_eq(cc_test_count(db, cc_test_pool,
+                                   "user_role ur JOIN concerto_user u ON u.id = ur.user_id",
+                                   "u.username = 'keeper'"),
+                     2);
+
+    /* Nothing is left that would stand in the way of a correct request. */
+    ck_assert_msg(cc_user_create(db, cc_test_pool, "eve", "pw", test_roles) == APR_SUCCESS, "%s",
+                  db->last_error);
+    ck_assert_int_eq(cc_test_count(db, cc_test_pool, "concerto_user", NULL), 2);
+    ck_assert_int_eq(cc_test_count(db, cc_test_pool, "user_role", NULL), 4);
+}
+END_TEST
+
+/* The same when the unknown role is the only one. */
+START_TEST(only_unknown_role_fails)
+{
+    static const char *const bad_roles[] = {"ROLE_NOBODY_HAS", NULL};
+    cc_db *db = users_db();
+
+    ck_assert_int_ne(cc_user_create(db, cc_test_pool, "mallory", "pw", bad_roles), APR_SUCCESS);
+    ck_assert_msg(strstr(db->last_error, "ROLE_NOBODY_HAS") != NULL, "%s", db->last_error);
+    ck_assert_int_eq(cc_test_count(db, cc_test_pool, "concerto_user", NULL), 0);
+    ck_assert_int_eq(cc_test_count(db, cc_test_pool, "user_role", NULL), 0);
+    ck_assert_int_eq(db->in_transaction, 0);
+}
+END_TEST
+
 TCase *tcase_store_users(void)
 {
     TCase *tc = cc_test_tcase("store/users");
@@ -184,5 +228,7 @@ TCase *tcase_store_users(void)
     tcase_add_test(tc, unknown_user_takes_as_long);
     tcase_add_test(tc, set_password);
     tcase_add_test(tc, duplicate_username_fails);
+    tcase_add_test(tc, unknown_role_rolls_back);
+    tcase_add_test(tc, only_unknown_role_fails);
     return tc;
 }
