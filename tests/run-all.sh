@@ -1,6 +1,6 @@
 #!/bin/sh
-# Every test: the Check unit tests, then the integration tests on SQLite and
-# on PostgreSQL. Keeps going after a failing stage, shows all output, and
+# Every test: the Check unit tests, the integration tests on SQLite and on
+# PostgreSQL, the sanitizer build, lint, and the apxs build. Keeps going after a failing stage, shows all output, and
 # prints as the last line "N passed, M failed" over all stages.
 # Exit 1 when anything failed; a stage that crashed (no summary line, or a
 # non-zero exit with no failure counted) counts as one failure.
@@ -88,6 +88,18 @@ for db in sqlite pgsql; do
         add "integration-$db" 0 1 "$rc"
     fi
 done
+
+# 4. to 6. Whole-build checks, one test each: the sanitizer build of the
+# unit tests, the lint tools, and the apxs build for existing Apaches.
+single_stage() {
+    name=$1
+    shift
+    run_stage "$name" "$UNIT_TIMEOUT" "$@"
+    if [ "$rc" = 0 ]; then add "$name" 1 0 0; else add "$name" 0 1 "$rc"; fi
+}
+single_stage asan make --no-print-directory check-asan
+single_stage lint make --no-print-directory lint
+single_stage apxs sh tests/apxs-build.sh
 
 echo "=== summary ===$report"
 echo "$total_passed passed, $total_failed failed"

@@ -169,6 +169,9 @@ apr_status_t cc_db_exec(cc_db *db, const char *sql)
     int nrows = 0;
     int rv = apr_dbd_query(db->driver, db->handle, &nrows, sql);
 
+    /* exec carries DDL: statements prepared before it may be stale, and
+     * inside a transaction they would not be retried. */
+    apr_hash_clear(db->statements);
     return rv == 0 ? APR_SUCCESS : db_fail(db, rv, "statement");
 }
 

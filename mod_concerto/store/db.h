@@ -53,7 +53,8 @@ void cc_db_close(cc_db *db);
 apr_status_t cc_db_ping(cc_db *db);
 
 /* A statement without parameters and without result (DDL, PRAGMA). The text
- * is passed to the database as it is: '%' needs no escaping here. */
+ * is passed to the database as it is: '%' needs no escaping here. It
+ * empties the statement cache, since DDL can make cached statements stale. */
 apr_status_t cc_db_exec(cc_db *db, const char *sql);
 
 /* A statement with bound parameters (%s markers, '%%' for a literal '%'). */

@@ -1,5 +1,7 @@
 #include "dbparams.h"
 
+#include "db.h"
+
 #include <apr_lib.h>
 #include <strings.h>
 #include <apr_strings.h>
@@ -10,6 +12,9 @@ const char *cc_env_process(void *baton, const char *name)
     (void)baton;
     return getenv(name);
 }
+
+/* Characters on which apr_dbd's mysql, odbc and oracle drivers split. */
+#define UNQUOTABLE " ,;|\t\r\n"
 
 static const char *env_or(cc_env_lookup_fn *env, void *baton, const char *name,
                           const char *fallback)
@@ -40,7 +45,8 @@ const char *cc_db_params_resolve(apr_pool_t *pool, const char *driver, const cha
                                  const char *data_dir, cc_env_lookup_fn *env, void *env_baton,
                                  const char **errmsg)
 {
-    const char *host, *name, *user, *password;
+    const char *host, *name, *user, *password, *port;
+    cc_dialect dialect;
 
     if (params && *params)
         return params;
@@ -50,32 +56,38 @@ const char *cc_db_params_resolve(apr_pool_t *pool, const char *driver, const cha
     name = env_or(env, env_baton, "DB_NAME", "concerto");
     user = env_or(env, env_baton, "DB_USER", "concerto");
     password = env_or(env, env_baton, "DB_PASSWORD", "");
+    if (cc_db_dialect_for(driver, &dialect) != APR_SUCCESS) {
+        *errmsg = apr_psprintf(pool, "unknown database driver '%s'", driver);
+        return NULL;
+    }
     if (!strcmp(driver, "sqlite3"))
         return apr_pstrcat(pool, data_dir, "/concerto.db", NULL);
+    port = env_or(env, env_baton, "DB_PORT", !strcmp(driver, "mysql") ? "3306" : "5432");
+    if (port[strspn(port, "0123456789")] != '\0' || strlen(port) > 5) {
+        *errmsg = apr_psprintf(pool, "DB_PORT '%s' is not a port number", port);
+        return NULL;
+    }
     if (!strcmp(driver, "pgsql"))
         return apr_psprintf(pool, "host=%s port=%s dbname=%s user=%s password=%s",
-                            pg_quote(pool, host),
-                            pg_quote(pool, env_or(env, env_baton, "DB_PORT", "5432")),
-                            pg_quote(pool, name), pg_quote(pool, user), pg_quote(pool, password));
-    /* The other drivers split their parameters on spaces and commas, with no
+                            pg_quote(pool, host), pg_quote(pool, port), pg_quote(pool, name),
+                            pg_quote(pool, user), pg_quote(pool, password));
+    /* The other drivers split their parameters on these characters, with no
      * quoting: refuse values that would be cut rather than connect wrongly. */
-    if (strpbrk(host, " ,") || strpbrk(name, " ,") || strpbrk(user, " ,") ||
-        strpbrk(password, " ,")) {
+    if (host[strcspn(host, UNQUOTABLE)] || name[strcspn(name, UNQUOTABLE)] ||
+        user[strcspn(user, UNQUOTABLE)] || password[strcspn(password, UNQUOTABLE)]) {
         *errmsg = apr_psprintf(pool,
-                               "a DB_* value contains a space or comma, which the %s driver "
-                               "cannot take; give the connection parameters explicitly",
+                               "a DB_* value contains a space, comma or other separator, which "
+                               "the %s driver cannot take; give the connection parameters "
+                               "explicitly",
                                driver);
         return NULL;
     }
     if (!strcmp(driver, "mysql"))
-        return apr_psprintf(pool, "host=%s,port=%s,dbname=%s,user=%s,pass=%s", host,
-                            env_or(env, env_baton, "DB_PORT", "3306"), name, user, password);
+        return apr_psprintf(pool, "host=%s,port=%s,dbname=%s,user=%s,pass=%s", host, port, name,
+                            user, password);
     if (!strcmp(driver, "odbc"))
         return apr_psprintf(pool, "datasource=%s,user=%s,password=%s", name, user, password);
-    if (!strcmp(driver, "oracle"))
-        return apr_psprintf(pool, "server=%s,user=%s,pass=%s", name, user, password);
-    *errmsg = apr_psprintf(pool, "unknown database driver '%s'", driver);
-    return NULL;
+    return apr_psprintf(pool, "server=%s,user=%s,pass=%s", name, user, password);
 }
 
 static int is_separator(char c)
@@ -85,7 +97,7 @@ static int is_separator(char c)
 
 static int is_secret_key(const char *key, apr_size_t len)
 {
-    static const char *const keys[] = {"password", "pass", "pwd", NULL};
+    static const char *const keys[] = {"password", "pass", "pwd", "sslpassword", NULL};
     int k;
 
     for (k = 0; keys[k]; k++)

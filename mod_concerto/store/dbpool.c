@@ -3,6 +3,7 @@
 #include "../core/log.h"
 #include "dbparams.h"
 
+#include <apr_allocator.h>
 #include <apr_file_info.h>
 #include <apr_hash.h>
 #include <apr_reslist.h>
@@ -88,13 +89,40 @@ static apr_status_t connection_close(void *resource, void *params, apr_pool_t *p
     return APR_SUCCESS;
 }
 
-apr_status_t cc_dbpool_registry_create(apr_pool_t *pool, int max_per_pool, cc_dbpool_registry **out)
+apr_status_t cc_dbpool_registry_create(apr_pool_t *parent, int max_per_pool,
+                                       cc_dbpool_registry **out)
 {
-    cc_dbpool_registry *registry = apr_pcalloc(pool, sizeof(*registry));
-    apr_status_t rv = apr_thread_mutex_create(&registry->lock, APR_THREAD_MUTEX_DEFAULT, pool);
+    apr_allocator_t *allocator = NULL;
+    apr_thread_mutex_t *allocator_lock = NULL;
+    apr_pool_t *pool = NULL;
+    cc_dbpool_registry *registry;
+    apr_status_t rv;
 
+    /* Threads open and close connections, each in a subpool of this pool,
+     * at the same time; httpd's child pool has no allocator mutex, so the
+     * registry gets an allocator of its own that has one. */
+    rv = apr_allocator_create(&allocator);
     if (rv != APR_SUCCESS)
         return rv;
+    rv = apr_pool_create_ex(&pool, parent, NULL, allocator);
+    if (rv != APR_SUCCESS) {
+        apr_allocator_destroy(allocator);
+        return rv;
+    }
+    apr_allocator_owner_set(allocator, pool);
+    apr_pool_tag(pool, "concerto_dbpools");
+    rv = apr_thread_mutex_create(&allocator_lock, APR_THREAD_MUTEX_DEFAULT, pool);
+    if (rv != APR_SUCCESS) {
+        apr_pool_destroy(pool);
+        return rv;
+    }
+    apr_allocator_mutex_set(allocator, allocator_lock);
+    registry = apr_pcalloc(pool, sizeof(*registry));
+    rv = apr_thread_mutex_create(&registry->lock, APR_THREAD_MUTEX_DEFAULT, pool);
+    if (rv != APR_SUCCESS) {
+        apr_pool_destroy(pool);
+        return rv;
+    }
     registry->pool = pool;
     registry->pools = apr_hash_make(pool);
     registry->max_per_pool = max_per_pool > 0 ? max_per_pool : 1;

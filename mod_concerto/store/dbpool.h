@@ -9,13 +9,16 @@
 typedef struct cc_dbpool cc_dbpool;
 typedef struct cc_dbpool_registry cc_dbpool_registry;
 
-apr_status_t cc_dbpool_registry_create(apr_pool_t *pool, int max_per_pool,
+/* The registry lives in a subpool of parent (with its own allocator, safe
+ * for threads) and closes every connection when parent is destroyed. */
+apr_status_t cc_dbpool_registry_create(apr_pool_t *parent, int max_per_pool,
                                        cc_dbpool_registry **out);
 /* The pool for these settings, created on first use. */
 apr_status_t cc_dbpool_get(cc_dbpool_registry *registry, const char *driver, const char *params,
                            cc_dbpool **out);
 
-/* A connection for the caller's exclusive use; *errmsg says why not. */
+/* A connection for the caller's exclusive use; *errmsg says why not. The
+ * message is this thread's and stays valid until its next acquire. */
 apr_status_t cc_dbpool_acquire(cc_dbpool *dbpool, cc_db **db, const char **errmsg);
 /* Give the connection back; broken ones (after a failure) are closed. */
 void cc_dbpool_release(cc_dbpool *dbpool, cc_db *db, int broken);

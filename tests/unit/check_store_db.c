@@ -608,6 +608,29 @@ START_TEST(cached_statements_survive_recreated_table)
 }
 END_TEST
 
+/* DDL on the connection itself (a migration) empties its cache, so that a
+ * statement cached before it still works later in the same transaction,
+ * where no retry is allowed. */
+START_TEST(exec_empties_statement_cache)
+{
+    cc_db *db = cc_test_db(cc_test_pool);
+    const char *insert_sql = "INSERT INTO m (a) VALUES (%s)";
+    const char *args[] = {"one", NULL};
+    apr_dbd_transaction_t *txn = NULL;
+
+    cc_test_exec(db, "CREATE TABLE m (a TEXT)");
+    ck_assert_int_eq(cc_db_query(db, cc_test_pool, NULL, insert_sql, 1, args), APR_SUCCESS);
+    ck_assert(is_cached(db, insert_sql));
+    ck_assert_int_eq(cc_db_begin(db, cc_test_pool, &txn), APR_SUCCESS);
+    ck_assert_int_eq(cc_db_exec(db, "ALTER TABLE m ADD COLUMN b TEXT"), APR_SUCCESS);
+    ck_assert_int_eq(apr_hash_count(db->statements), 0);
+    ck_assert_msg(cc_db_query(db, cc_test_pool, NULL, insert_sql, 1, args) == APR_SUCCESS, "%s",
+                  db->last_error);
+    ck_assert_int_eq(cc_db_end(db, cc_test_pool, txn, 0), APR_SUCCESS);
+    ck_assert_int_eq(cc_test_count(db, cc_test_pool, "m", NULL), 2);
+}
+END_TEST
+
 /* Inside a transaction a stale statement is not run again: the failure
  * stands, and the transaction rolls back as a whole. The statement is
  * forgotten (a retry would have prepared it anew) and the driver's own
@@ -706,6 +729,7 @@ TCase *tcase_store_db(void)
     tcase_add_test(tc, cached_statements_survive_added_column);
     tcase_add_test(tc, cached_statements_survive_recreated_table);
     tcase_add_test(tc, stale_statement_in_transaction_not_retried);
+    tcase_add_test(tc, exec_empties_statement_cache);
     tcase_add_test(tc, failing_cached_statement_in_transaction_not_retried);
     return tc;
 }

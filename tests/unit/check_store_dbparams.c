@@ -130,6 +130,42 @@ START_TEST(unknown_driver)
 }
 END_TEST
 
+/* DB_PORT is interpolated into unquoted parameter strings: digits only. */
+START_TEST(port_must_be_a_number)
+{
+    static const char *const bad_port[] = {"DB_PORT", "3306,dbname=other", NULL};
+    static const char *const good_port[] = {"DB_PORT", "3307", NULL};
+    static const char *const spaced_unknown[] = {"DB_HOST", "a b", NULL};
+    const char *errmsg = NULL;
+
+    ck_assert_ptr_null(resolve("mysql", NULL, bad_port, &errmsg));
+    ck_assert_ptr_nonnull(strstr(errmsg, "DB_PORT"));
+    errmsg = NULL;
+    ck_assert_ptr_null(resolve("pgsql", NULL, bad_port, &errmsg));
+    ck_assert_ptr_nonnull(errmsg);
+    errmsg = NULL;
+    ck_assert_str_eq(resolve("mysql", NULL, good_port, &errmsg),
+                     "host=localhost,port=3307,dbname=concerto,user=concerto,pass=");
+    /* An unknown driver is reported as such, whatever the environment. */
+    ck_assert_ptr_null(resolve("mssql", NULL, spaced_unknown, &errmsg));
+    ck_assert_ptr_nonnull(strstr(errmsg, "unknown database driver"));
+    errmsg = NULL;
+    /* Separators beyond space and comma are refused for unquoted drivers. */
+    {
+        static const char *const semicolon[] = {"DB_PASSWORD", "ab;cd", NULL};
+        ck_assert_ptr_null(resolve("mysql", NULL, semicolon, &errmsg));
+        ck_assert_ptr_nonnull(errmsg);
+    }
+}
+END_TEST
+
+START_TEST(redact_sslpassword)
+{
+    ck_assert_str_eq(cc_db_params_redact(cc_test_pool, "host=h sslpassword='k' user=u"),
+                     "host=h sslpassword=*** user=u");
+}
+END_TEST
+
 /* Without a lookup function the process environment is read. */
 START_TEST(process_environment)
 {
@@ -293,6 +329,8 @@ TCase *tcase_store_dbparams(void)
     tcase_add_test(tc, mysql_defaults);
     tcase_add_test(tc, other_server_drivers);
     tcase_add_test(tc, unknown_driver);
+    tcase_add_test(tc, port_must_be_a_number);
+    tcase_add_test(tc, redact_sslpassword);
     tcase_add_test(tc, process_environment);
     tcase_add_test(tc, redact_passwords);
     tcase_add_test(tc, redact_what_resolve_builds);
