@@ -28,7 +28,7 @@ APR_CFLAGS     = $(shell apr-1-config --cppflags --includes 2>/dev/null) \
 APR_LIBS       = $(shell apr-1-config --link-ld --libs 2>/dev/null) \
                  $(shell apu-1-config --link-ld --libs 2>/dev/null)
 DEP_CFLAGS     = $(shell pkg-config --cflags json-c 2>/dev/null)
-DEP_LIBS       = $(shell pkg-config --libs json-c 2>/dev/null)
+DEP_LIBS       = $(shell pkg-config --libs json-c 2>/dev/null) -lm
 CHECK_CFLAGS   = $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS     = $(shell pkg-config --libs check 2>/dev/null)
 
@@ -45,7 +45,8 @@ ALL_CFLAGS = -std=gnu11 -fPIC $(WARN) $(CFLAGS) $(SAN) -I mod_concerto -I $(BUIL
 # The core never sees httpd's headers; only the glue gets INCLUDEDIR.
 GLUE_CFLAGS = $(ALL_CFLAGS) -I $(AP_INCLUDEDIR) $(AP_CPPFLAGS)
 
-CORE_SRC  := $(sort $(wildcard mod_concerto/core/*.c mod_concerto/store/*.c mod_concerto/monitor/*.c))
+CORE_SRC  := $(sort $(wildcard mod_concerto/core/*.c mod_concerto/store/*.c mod_concerto/monitor/*.c \
+                              mod_concerto/cat/*.c mod_concerto/catapi/*.c))
 GLUE_SRC  := $(sort $(wildcard mod_concerto/httpd/*.c))
 CLI_SRC   := $(sort $(wildcard mod_concerto/cli/*.c))
 UNIT_SRC  := $(sort $(wildcard tests/unit/*.c))

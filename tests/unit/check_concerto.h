@@ -24,6 +24,13 @@ TCase *tcase_store_setup(void);
 TCase *tcase_store_dbpool(void);
 TCase *tcase_monitor_metrics(void);
 TCase *tcase_monitor_health(void);
+TCase *tcase_cat_bank(void);
+TCase *tcase_cat_rng(void);
+TCase *tcase_cat_model(void);
+TCase *tcase_cat_estimate(void);
+TCase *tcase_cat_select(void);
+TCase *tcase_cat_simulate(void);
+TCase *tcase_catapi_request(void);
 
 /* The pool of the running test: created before and destroyed after each
  * test by the checked fixture every TCase installs. */

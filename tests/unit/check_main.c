@@ -159,6 +159,13 @@ int main(void)
     suite_add_tcase(suite, tcase_store_dbpool());
     suite_add_tcase(suite, tcase_monitor_metrics());
     suite_add_tcase(suite, tcase_monitor_health());
+    suite_add_tcase(suite, tcase_cat_bank());
+    suite_add_tcase(suite, tcase_cat_rng());
+    suite_add_tcase(suite, tcase_cat_model());
+    suite_add_tcase(suite, tcase_cat_estimate());
+    suite_add_tcase(suite, tcase_cat_select());
+    suite_add_tcase(suite, tcase_cat_simulate());
+    suite_add_tcase(suite, tcase_catapi_request());
 
     runner = srunner_create(suite);
     srunner_run_all(runner, CK_NORMAL);

@@ -1,0 +1,39 @@
+/* Response probabilities and information of single items (catR's Pi, Ii,
+ * Ji, OIi), for every model. These are the engine's innermost loops:
+ * no allocation, results written into the caller's arrays. */
+#ifndef CC_CAT_MODEL_H
+#define CC_CAT_MODEL_H
+
+#include "bank.h"
+
+/* Probabilities of each category of item at theta, and their first three
+ * theta-derivatives; each non-NULL array receives bank->n_cat[item]
+ * values. Dichotomous items give [Q, P] (catR's Pi gives P = category 1).
+ * As catR does, a dichotomous P that comes out exactly 0 or 1 is moved to
+ * 1e-10 or 1 - 1e-10 (derivatives unchanged). D multiplies theta's slope
+ * for every model except NRM. Unlike catR, the PCM/GPCM/RSM derivatives
+ * include the factor D (catR omits it: golden records tagged "quirk"). */
+void cc_item_probs(const cc_bank *bank, int item, double theta, double D, double *P, double *dP,
+                   double *d2P, double *d3P);
+
+/* Fisher information of item at theta (catR's Ii), and optionally its
+ * first and second theta-derivatives (dI, d2I may be NULL). */
+double cc_item_info(const cc_bank *bank, int item, double theta, double D, double *dI, double *d2I);
+
+/* Warm's correction term J of item at theta (catR's Ji) and optionally
+ * its derivative. */
+double cc_item_ji(const cc_bank *bank, int item, double theta, double D, double *dJ);
+
+/* Observed information of item at theta for response x (catR's OIi). */
+double cc_item_observed_info(const cc_bank *bank, int item, double theta, double D, int x);
+
+/* Sum of cc_item_info over items (all items of the bank when items is
+ * NULL). */
+double cc_test_info(const cc_bank *bank, const int *items, int n, double theta, double D);
+
+/* Log-likelihood of responses x to items at theta and its first two
+ * derivatives (any output may be NULL); missing responses are skipped. */
+double cc_log_likelihood(const cc_bank *bank, const int *items, const int *x, int n, double theta,
+                         double D, double *d1, double *d2);
+
+#endif
