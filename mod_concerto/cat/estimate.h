@@ -64,5 +64,13 @@ cc_cat_status cc_sem_theta(const cc_bank *bank, const int *items, const int *x, 
 cc_cat_status cc_posterior_grid(const cc_bank *bank, const int *items, const int *x, int n,
                                 const cc_est_options *opt, double *nodes, double *weights,
                                 cc_cat_error *err);
+/* (Added by estimate.c's owner.) The nodes are quad[0] + q (quad[1] -
+ * quad[0]) / (quad_points - 1), the last exactly quad[1]; the weights are
+ * prior x likelihood at the nodes (computed in logs: no underflow for
+ * long tests), summing to 1, WITHOUT a quadrature factor. catR integrates
+ * with the trapezoid rule, so its EAP is sum c_q w_q t_q / sum c_q w_q
+ * with c_q = 1/2 at both end nodes and 1 elsewhere (cc_theta_est does
+ * that). Refused (CC_CAT_EREFUSED) when the posterior is 0 on the whole
+ * grid (e.g. a uniform prior outside it, Jeffreys without responses). */
 
 #endif

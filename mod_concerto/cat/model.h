@@ -16,6 +16,11 @@
 void cc_item_probs(const cc_bank *bank, int item, double theta, double D, double *P, double *dP,
                    double *d2P, double *d3P);
 
+/* Probability of the single response x (0-based category) of item at
+ * theta, as cc_item_probs gives it (dichotomous P clamped as catR does).
+ * 1 for CC_MISSING; NAN for a category the item does not have. */
+double cc_item_prob(const cc_bank *bank, int item, double theta, double D, int x);
+
 /* Fisher information of item at theta (catR's Ii), and optionally its
  * first and second theta-derivatives (dI, d2I may be NULL). */
 double cc_item_info(const cc_bank *bank, int item, double theta, double D, double *dI, double *d2I);
@@ -24,7 +29,11 @@ double cc_item_info(const cc_bank *bank, int item, double theta, double D, doubl
  * its derivative. */
 double cc_item_ji(const cc_bank *bank, int item, double theta, double D, double *dJ);
 
-/* Observed information of item at theta for response x (catR's OIi). */
+/* Observed information of item at theta for response x (catR's OIi):
+ * -d2 log P(x) / dtheta2, computed without cancellation. 0 for
+ * CC_MISSING, NAN for a category the item does not have. Differs from
+ * catR where a dichotomous P(x) is below ~1e-6 (only far out, e.g.
+ * |theta - b| ~ 30): catR takes 1 - P of a rounded (and clamped) P there. */
 double cc_item_observed_info(const cc_bank *bank, int item, double theta, double D, int x);
 
 /* Sum of cc_item_info over items (all items of the bank when items is
@@ -32,7 +41,10 @@ double cc_item_observed_info(const cc_bank *bank, int item, double theta, double
 double cc_test_info(const cc_bank *bank, const int *items, int n, double theta, double D);
 
 /* Log-likelihood of responses x to items at theta and its first two
- * derivatives (any output may be NULL); missing responses are skipped. */
+ * derivatives (any output may be NULL); missing responses are skipped.
+ * Computed in logs without underflow and without catR's clamp (finite for
+ * any finite theta); d2 = -sum of cc_item_observed_info. A category an
+ * item does not have gives NAN (check with cc_check_responses first). */
 double cc_log_likelihood(const cc_bank *bank, const int *items, const int *x, int n, double theta,
                          double D, double *d1, double *d2);
 
