@@ -15,7 +15,7 @@ VERSION   := 0.1.0
 DEB_PACKAGES := build-essential pkg-config apache2 apache2-dev libapr1-dev libaprutil1-dev \
                 libaprutil1-dbd-sqlite3 libaprutil1-dbd-pgsql libjson-c-dev check libsubunit-dev \
                 sqlite3 postgresql postgresql-client curl python3 prometheus \
-                clang-format clang-tidy cppcheck
+                clang-format clang-tidy cppcheck clang
 
 # Everything from apxs and pkg-config is looked up lazily, so that `make deps`
 # works on a machine that has none of it yet.
@@ -57,7 +57,8 @@ GLUE_OBJ  := $(GLUE_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ   := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_OBJ  := $(UNIT_SRC:%.c=$(BUILD)/obj/%.o)
 
-.PHONY: all run check check-unit check-integration check-asan install deps clean format lint
+.PHONY: all run check check-unit check-integration check-asan install deps clean format lint bench \
+        fuzz
 
 all: $(BUILD)/mod_concerto.so $(BUILD)/concertoctl
 
@@ -94,6 +95,10 @@ $(BUILD)/concertoctl: $(CLI_OBJ) $(BUILD)/libconcerto.a
 $(BUILD)/check_concerto: $(UNIT_OBJ) $(BUILD)/libconcerto.a
 	@echo "  CC  $@"; $(CC) $(SAN) -o $@ $(UNIT_OBJ) $(BUILD)/libconcerto.a $(APR_LIBS) $(DEP_LIBS) $(CHECK_LIBS)
 
+$(BUILD)/cat_bench: tests/bench/cat_bench.c $(BUILD)/libconcerto.a
+	@echo "  CC  $@"; $(CC) $(ALL_CFLAGS) -DSHARED_DIR='"$(CURDIR)/../shared"' -o $@ $< \
+	    $(BUILD)/libconcerto.a $(APR_LIBS) $(DEP_LIBS)
+
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 
 run: deps all
@@ -111,6 +116,16 @@ check-integration: all
 check-asan:
 	$(MAKE) BUILD=build/asan CFLAGS="-O1 -g -fno-omit-frame-pointer" \
 	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined" check-unit
+
+# Not a test: prints our time per call beside catR's (see README, Benchmarks).
+bench: $(BUILD)/cat_bench
+	$(BUILD)/cat_bench
+
+# libFuzzer (clang) over `concertoctl cat`'s JSON requests and the engine;
+# FUZZ_SECONDS bounds the run. make check runs it for 30 s.
+FUZZ_SECONDS ?= 60
+fuzz:
+	sh tests/fuzz/run.sh $(FUZZ_SECONDS)
 
 install: all
 	install -d $(DESTDIR)$(AP_LIBEXECDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(DOCDIR)/examples

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Every test: the Check unit tests, the integration tests on SQLite and on
-# PostgreSQL, the sanitizer build, lint, and the apxs build. Keeps going after a failing stage, shows all output, and
+# PostgreSQL, the sanitizer build, lint, the apxs build, and fuzzing. Keeps going after a failing stage, shows all output, and
 # prints as the last line "N passed, M failed" over all stages.
 # Exit 1 when anything failed; a stage that crashed (no summary line, or a
 # non-zero exit with no failure counted) counts as one failure.
@@ -89,8 +89,9 @@ for db in sqlite pgsql; do
     fi
 done
 
-# 4. to 6. Whole-build checks, one test each: the sanitizer build of the
-# unit tests, the lint tools, and the apxs build for existing Apaches.
+# 4. to 7. Whole-build checks, one test each: the sanitizer build of the
+# unit tests, the lint tools, the apxs build for existing Apaches, and a
+# bounded fuzzing run over the CAT requests.
 single_stage() {
     name=$1
     shift
@@ -100,6 +101,7 @@ single_stage() {
 single_stage asan make --no-print-directory check-asan
 single_stage lint make --no-print-directory lint
 single_stage apxs sh tests/apxs-build.sh
+single_stage fuzz sh tests/fuzz/run.sh 30
 
 echo "=== summary ===$report"
 echo "$total_passed passed, $total_failed failed"

@@ -2,6 +2,7 @@
 
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -187,6 +188,155 @@ static int expected_columns_ok(cc_model model, int cols)
     return 0;
 }
 
+/* ---- the selection cache (dichotomous banks) ---------------------------- */
+
+/* The root e = exp(z*) of cc_dicho_peak_z. */
+static double dicho_peak_e(double c, double d)
+{
+    double q = d * (1 - d), s = c * (1 - d) + d * (1 - c), r = c * (1 - c), e;
+    int it;
+
+    if (q == 0) {
+        e = (1 + sqrt(1 + 8 * r / s)) / 2;
+    } else {
+        /* f is convex on e > 0: Newton from the right decreases
+         * monotonically to the root. */
+        e = 1;
+        for (it = 0; it < 2000 && 2 * q * e * e * e + s * e * e - s * e - 2 * r < 0; it++)
+            e *= 2;
+        for (it = 0; it < 200; it++) {
+            double f = 2 * q * e * e * e + s * e * e - s * e - 2 * r;
+            double fp = 6 * q * e * e + 2 * s * e - s, en;
+            if (!(fp > 0))
+                break;
+            en = e - f / fp;
+            if (!(en < e))
+                break;
+            e = en;
+        }
+    }
+    return e;
+}
+
+double cc_dicho_peak_z(double c, double d)
+{
+    return log(dicho_peak_e(c, d));
+}
+
+/* The information of a 4PL item with a = 1, D = 1 where exp(theta - b) = e:
+ * r1 r2 L (1 - L), L = e / (1 + e), r1 = (d - c) L / P, r2 = (d - c) (1 - L) / Q. */
+static double dicho_info_unit(double e, double c, double d)
+{
+    double L = e / (1 + e), Lq = 1 / (1 + e), P, Q;
+
+    P = c + (d - c) * L;
+    Q = (1 - d) + (d - c) * Lq;
+    return ((d - c) * L / P) * ((d - c) * Lq / Q) * (L * Lq);
+}
+
+/* Relative margin that makes the computed peak a true upper bound of any
+ * computed information value: it covers the rounding of both (about
+ * 1e-15) and an error in z* up to ~1e-3 (the peak is flat there). */
+#define PEAK_MARGIN 1e-6
+
+typedef struct {
+    uint32_t key; /* ~(high 32 bits of the peak): ascending keys = descending peaks */
+    int i;
+} peak_rank;
+
+/* Stable LSD radix sort by key, a byte at a time (bytes all items share
+ * are skipped): equal keys keep item order. tmp holds n entries. */
+static void radix_sort(peak_rank *a, peak_rank *tmp, int n)
+{
+    peak_rank *src = a, *dst = tmp, *t;
+    int shift, b, k;
+
+    for (shift = 0; shift < 32; shift += 8) {
+        size_t count[257] = {0};
+
+        for (k = 0; k < n; k++)
+            count[((src[k].key >> shift) & 255) + 1]++;
+        for (b = 0; b < 256 && count[b + 1] != (size_t)n; b++)
+            ;
+        if (b < 256)
+            continue; /* one byte value: already in order */
+        for (b = 0; b < 256; b++)
+            count[b + 1] += count[b];
+        for (k = 0; k < n; k++)
+            dst[count[(src[k].key >> shift) & 255]++] = src[k];
+        t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != a)
+        memcpy(a, src, sizeof(*a) * (size_t)n);
+}
+
+/* One block holds the cache: info_peak (the block), info_loga and
+ * info_zstar (n doubles each), then info_order. */
+static void free_cache(cc_bank *bank)
+{
+    free(bank->info_peak);
+    bank->info_order = NULL;
+    bank->info_peak = NULL;
+    bank->info_loga = NULL;
+    bank->info_zstar = NULL;
+}
+
+/* Each item's peak information at D = 1 and the items ranked by it, for
+ * the selection's branch and bound (dichotomous banks only). The ranking
+ * is by the peak rounded down to 20 bits of mantissa (a cheap sort), so
+ * info_peak[r] is the largest peak of the items from rank r on: it never
+ * increases along the ranking, and bounds every later item. */
+static cc_cat_status cache_peaks(cc_bank *bank, cc_cat_error *err)
+{
+    int N = bank->n_items, i;
+    peak_rank *pr;
+    double *block, *peak_by_item, mx;
+
+    if (bank->model != CC_MODEL_DICHO)
+        return CC_CAT_OK;
+    pr = malloc(sizeof(*pr) * 2 * (size_t)N + sizeof(double) * (size_t)N);
+    block = malloc((sizeof(double) * 3 + sizeof(int)) * (size_t)N);
+    if (!pr || !block) {
+        free(pr);
+        free(block);
+        return cc_cat_fail(err, CC_CAT_ENOMEM, -1, "out of memory for %d items", N);
+    }
+    bank->info_peak = block;
+    bank->info_loga = block + N;
+    bank->info_zstar = block + 2 * (size_t)N;
+    bank->info_order = (int *)(void *)(block + 3 * (size_t)N);
+    peak_by_item = (double *)(void *)(pr + 2 * (size_t)N);
+    for (i = 0; i < N; i++) {
+        const double *row = cc_bank_row(bank, i);
+        double e = dicho_peak_e(row[2], row[3]), v;
+        uint64_t bits;
+
+        bank->info_zstar[i] = log(e);
+        v = row[0] * row[0] * dicho_info_unit(e, row[2], row[3]) * (1 + PEAK_MARGIN);
+        if (!(v < INFINITY)) /* a^2 overflows (then NaN when f underflows): no bound */
+            v = INFINITY;
+        peak_by_item[i] = v;
+        memcpy(&bits, &v, sizeof(bits)); /* v >= 0: its bits order as the values */
+        pr[i].key = ~(uint32_t)(bits >> 32);
+        pr[i].i = i;
+    }
+    radix_sort(pr, pr + N, N);
+    mx = 0;
+    for (i = N - 1; i >= 0; i--) {
+        int item = pr[i].i;
+
+        if (peak_by_item[item] > mx)
+            mx = peak_by_item[item];
+        bank->info_order[i] = item;
+        bank->info_peak[i] = mx;
+        bank->info_loga[i] = log(cc_bank_row(bank, item)[0]);
+    }
+    free(pr);
+    return CC_CAT_OK;
+}
+
 cc_cat_status cc_bank_init(cc_bank *bank, cc_model model, int n_items, int n_cols,
                            const double *par, cc_cat_error *err)
 {
@@ -216,6 +366,7 @@ cc_cat_status cc_bank_init(cc_bank *bank, cc_model model, int n_items, int n_col
     }
     memcpy(bank->par, par, sizeof(double) * (size_t)n_items * (size_t)n_cols);
     for (i = 0; i < n_items; i++) {
+        bank->n_cat[i] = 0;
         st = check_item(bank, i, &bank->n_cat[i], err);
         if (st == CC_CAT_OK && bank->n_cat[i] > CC_MAX_CAT)
             st = cc_cat_fail(err, CC_CAT_EINVAL, i, "item %d has %d categories; at most %d", i + 1,
@@ -227,6 +378,10 @@ cc_cat_status cc_bank_init(cc_bank *bank, cc_model model, int n_items, int n_col
         if (bank->n_cat[i] > bank->max_cat)
             bank->max_cat = bank->n_cat[i];
     }
+    if ((st = cache_peaks(bank, err)) != CC_CAT_OK) {
+        cc_bank_free(bank);
+        return st;
+    }
     return CC_CAT_OK;
 }
 
@@ -234,6 +389,7 @@ cc_cat_status cc_bank_subset(cc_bank *out, const cc_bank *src, const int *items,
                              cc_cat_error *err)
 {
     int k;
+    cc_cat_status st;
 
     memset(out, 0, sizeof(*out));
     if (n < 1)
@@ -258,6 +414,10 @@ cc_cat_status cc_bank_subset(cc_bank *out, const cc_bank *src, const int *items,
         if (out->n_cat[k] > out->max_cat)
             out->max_cat = out->n_cat[k];
     }
+    if ((st = cache_peaks(out, err)) != CC_CAT_OK) {
+        cc_bank_free(out);
+        return st;
+    }
     return CC_CAT_OK;
 }
 
@@ -265,6 +425,7 @@ void cc_bank_free(cc_bank *bank)
 {
     free(bank->par);
     free(bank->n_cat);
+    free_cache(bank);
     bank->par = NULL;
     bank->n_cat = NULL;
     bank->n_items = 0;

@@ -52,7 +52,27 @@ typedef struct cc_bank {
     double *par; /* n_items x n_cols, row-major; NAN where catR has NA */
     int *n_cat;  /* categories of each item (2 for dichotomous) */
     int max_cat; /* largest n_cat */
+    /* Cached by cc_bank_init and cc_bank_subset for next-item selection
+     * (select.c) in dichotomous banks; NULL in polytomous banks and in a
+     * bank built any other way (selection then scans every item). For a
+     * 4PL item the information is D^2 a^2 f(D a (theta - b); c, d), so its
+     * peak over theta at D is D^2 times the peak at D = 1. (Not so for
+     * polytomous items: their shape changes with D.) */
+    int *info_order;    /* items by decreasing peak information (to ~1e-6) */
+    double *info_peak;  /* [rank]: upper bound over all theta at D = 1 of the
+                           Fisher information of the items info_order[rank..]
+                           (their largest peak, raised by a relative 1e-6;
+                           INFINITY when a^2 overflows); never increases
+                           with rank */
+    double *info_loga;  /* [rank]: log a of item info_order[rank] */
+    double *info_zstar; /* [item]: z* = D a (theta* - b), where the item's
+                           information peaks (cc_dicho_peak_z) */
 } cc_bank;
+
+/* Where a 4PL item's information peaks, as z* = D a (theta* - b): the log
+ * of the positive root e of 2 q e^3 + s e^2 - s e - 2 r = 0 with
+ * q = d (1 - d), s = c (1 - d) + d (1 - c), r = c (1 - c) (Magis 2013). */
+double cc_dicho_peak_z(double c, double d);
 
 /* Copies and validates a parameter matrix: the column count fits the model,
  * values are finite (NA only where the layout allows trailing absent

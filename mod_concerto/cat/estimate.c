@@ -16,18 +16,25 @@
  *   Where f has opposite signs at the ends of the search interval [lo, hi]
  *   the root is found by Brent's method (bracketed: inverse quadratic /
  *   secant steps safeguarded by bisection, Brent 1973) to about 1e-13, as
- *   catR's uniroot does (to 1.22e-4). Otherwise the interval is scanned
- *   (128 steps) for a point where f goes from positive to negative (a
- *   maximum of the criterion: catR finds such interior roots, e.g. Tukey
- *   ROB with f < 0 at both ends) and the first one is solved. Where there
- *   is none, the estimate is the end f pushes towards, exactly as catR
- *   returns the end of range: the sign of the last nonzero f (from the
- *   top) decides, positive giving hi (e.g. all correct under ML), negative
- *   lo. When f is identically 0 (only the Tukey weight can do that: no
- *   item carries any weight; every theta solves the equation) the result
- *   is the middle of the interval. With one item under Tukey weights f is
- *   0 on a whole interval; catR returns an arbitrary point of it, we the
- *   end the item's response pushes towards.
+ *   catR's uniroot does (to 1.22e-4). For ML and BM (normal or uniform
+ *   prior) on dichotomous items, f and f' come from one pass over the
+ *   items (one exp each); once Brent's bracket provably holds a single
+ *   root (f' Lipschitz, see with_certificate and one_root) Newton steps
+ *   finish it, and where f is decreasing everywhere (2PL-like responses)
+ *   Newton runs from 0 directly: the same root, in about 7 passes instead
+ *   of 10-12, and Brent's (catR's) choice where there are several.
+ *   Otherwise the interval is scanned (128 steps) for a point where f goes
+ *   from positive to negative (a maximum of the criterion: catR finds such
+ *   interior roots, e.g. Tukey ROB with f < 0 at both ends) and the first
+ *   one is solved. Where there is none, the estimate is the end f pushes
+ *   towards, exactly as catR returns the end of range: the sign of the
+ *   last nonzero f (from the top) decides, positive giving hi (e.g. all
+ *   correct under ML), negative lo. When f is identically 0 (only the
+ *   Tukey weight can do that: no item carries any weight; every theta
+ *   solves the equation) the result is the middle of the interval. With
+ *   one item under Tukey weights f is 0 on a whole interval; catR returns
+ *   an arbitrary point of it, we the end the item's response pushes
+ *   towards.
  * - EAP: the posterior mean on the grid parInt (quad_points nodes from
  *   quad[0] to quad[1]), integrated with the trapezoid rule as catR does
  *   (so the two end nodes count half). Prior normal, uniform, or Jeffreys
@@ -170,6 +177,11 @@ typedef struct {
     int n;
     const cc_est_options *opt;
     cc_est_method method;
+    /* Set by estimate() for the root finders (see bracketed_root). */
+    int cert;      /* ML or BM (normal, uniform) on dichotomous items */
+    int concave;   /* cert, and f strictly decreasing everywhere */
+    double lip;    /* Lipschitz constant of f' (cert) */
+    double fp_tol; /* allowance for rounding in f' (cert) */
 } est_ctx;
 
 static inline int answered(const est_ctx *c, int k)
@@ -260,12 +272,58 @@ static double score(const est_ctx *c, double th)
     return s;
 }
 
+/* Whether est_fn_d applies: ML, BM and WL on dichotomous items. */
+static int has_derivative(const est_ctx *c)
+{
+    return c->bank->model == CC_MODEL_DICHO &&
+           (c->method == CC_EST_ML || c->method == CC_EST_BM || c->method == CC_EST_WL);
+}
+
+/* f (catR's form, as the rest of this file computes it, to rounding) from
+ * ONE pass over the items (one exp each) with cc_dicho_sums_eval, and
+ * when df is not NULL (ML and BM with a normal or uniform prior only) its
+ * derivative S' = -OI (the observed information), minus 1/sd^2 for the
+ * normal prior. Only where has_derivative(c). */
+static double est_fn_d(const est_ctx *c, double th, double *df)
+{
+    const cc_est_options *o = c->opt;
+    unsigned want = CC_SUM_SCORE | (df ? CC_SUM_DSCORE : 0);
+    cc_dicho_sums sm;
+    double f, d;
+
+    if (c->method == CC_EST_BM && o->prior == CC_PRIOR_JEFFREYS)
+        want |= CC_SUM_DI;
+    else if (c->method == CC_EST_WL)
+        want |= CC_SUM_J;
+    cc_dicho_sums_eval(c->bank, c->items, c->x, c->n, th, o->D, want, &sm);
+    f = sm.score;
+    d = sm.dscore;
+    if (c->method == CC_EST_BM) {
+        if (o->prior == CC_PRIOR_NORM) {
+            f += (o->prior_par[0] - th) / (o->prior_par[1] * o->prior_par[1]);
+            d -= 1 / (o->prior_par[1] * o->prior_par[1]);
+        } else if (o->prior == CC_PRIOR_JEFFREYS) {
+            f += sm.dI / (2 * sm.I);
+            d = NAN;
+        }
+    } else if (c->method == CC_EST_WL) {
+        f += sm.J / (2 * sm.I);
+        d = NAN;
+    }
+    if (df)
+        *df = d;
+    return f;
+}
+
 /* The estimating function f of the method at th. */
 static double est_fn(const est_ctx *c, double th)
 {
     const cc_est_options *o = c->opt;
     double s, I, dI, J;
     int k;
+
+    if (has_derivative(c))
+        return est_fn_d(c, th, NULL);
 
     if (c->method == CC_EST_ROB) {
         s = 0;
@@ -305,11 +363,99 @@ static cc_cat_status not_finite(const est_ctx *c, double th, cc_cat_error *err)
                        method_name(c->method), th);
 }
 
-/* Brent's method on [a, b] with fa, fb of opposite signs (or one zero). */
-static cc_cat_status brent(const est_ctx *c, double a, double b, double fa, double fb, double *root,
-                           cc_cat_error *err)
+/* Safeguarded Newton-Raphson on [a, b] (either order) with fa, fb of
+ * opposite signs, for ML and BM with a normal or uniform prior (c->cert,
+ * where f' is at hand and Lipschitz with constant c->lip), on a bracket
+ * with a single root: f and f' come from one pass over the items. The
+ * bracket shrinks with the sign of every iterate; a Newton step that
+ * leaves it, or whose slope does not have the sign of a crossing from fa's
+ * sign to fb's, is replaced by bisection. Starts from start when it is
+ * inside, else from the middle. After a Newton step s from t the error is
+ * at most about lip s^2 / (2 |f'(t)|) (Taylor, |f''| <= lip); it stops
+ * when that is below NEWTON_ERR, the accuracy Brent's method is run to. */
+#define NEWTON_ERR 1e-13
+static cc_cat_status newton(const est_ctx *c, double a, double b, double fa, double fb,
+                            double start, double *root, cc_cat_error *err)
 {
-    double cc = a, fc = fa, d = b - a, e = d;
+    double l = fmin(a, b), h = fmax(a, b), fl = a < b ? fa : fb;
+    int sl = fl > 0 ? 1 : -1; /* sign of f at l; f has the other sign at h */
+    double t = start > l && start < h ? start : 0.5 * (l + h);
+    int iter;
+
+    for (iter = 0; iter < ROOT_MAX_ITER; iter++) {
+        double df, f = est_fn_d(c, t, &df), tn = t, step;
+        int is_newton = 0;
+
+        if (!isfinite(f))
+            return not_finite(c, t, err);
+        if (f == 0) {
+            *root = t;
+            return CC_CAT_OK;
+        }
+        if ((f > 0) == (sl > 0))
+            l = t;
+        else
+            h = t;
+        /* A crossing from sl to -sl needs a slope of sign -sl. */
+        if (isfinite(df) && (sl > 0 ? df < 0 : df > 0)) {
+            tn = t - f / df;
+            is_newton = tn > l && tn < h;
+        }
+        if (!is_newton) {
+            tn = 0.5 * (l + h);
+            if (h - l <= 2 * DBL_EPSILON * fabs(tn) + ROOT_TOL) {
+                *root = tn;
+                return CC_CAT_OK;
+            }
+        }
+        step = fabs(tn - t);
+        if (is_newton && c->lip * step * step <= 2 * NEWTON_ERR * fabs(df)) {
+            *root = tn;
+            return CC_CAT_OK;
+        }
+        t = tn;
+    }
+    *root = t; /* not reached in practice: bisection halves the bracket */
+    return CC_CAT_OK;
+}
+
+/* Whether f is strictly monotone on the bracket between u and v (f of
+ * opposite signs there, slopes du, dv): with f' Lipschitz (constant lip),
+ * f' on [u, v] is at most (du + dv) / 2 + lip |v - u| / 2 (at least
+ * (du + dv) / 2 - lip |v - u| / 2), so when that bound has the sign of
+ * the crossing, the bracket holds exactly one root. */
+static int one_root(const est_ctx *c, double u, double v, double fu, double du, double dv)
+{
+    double mid = 0.5 * (du + dv), slack = 0.5 * c->lip * fabs(v - u) + c->fp_tol;
+    int down = (u < v) == (fu > 0); /* f goes from + to - with theta */
+
+    if (!c->cert || !isfinite(mid))
+        return 0;
+    return down ? mid + slack < 0 : mid - slack > 0;
+}
+
+/* f, and its slope (NAN when not at hand), at th. */
+static double eval_fd(const est_ctx *c, double th, double *df)
+{
+    if (c->cert)
+        return est_fn_d(c, th, df);
+    *df = NAN;
+    return est_fn(c, th);
+}
+
+/* Brent's method on [a, b] with fa, fb of opposite signs (or one zero);
+ * da, db are the slopes there (NAN when not at hand). Where the
+ * certificate applies (ML, BM normal or uniform, dichotomous), once
+ * Brent's bracket [b, c] is shown to hold a single root (one_root), that
+ * root (which Brent would converge to) is polished by Newton steps from b
+ * instead: the same root, in fewer passes. Until then the iterates are
+ * exactly Brent's, so that where the equation has several roots the one
+ * chosen is Brent's (and catR's uniroot's, the same algorithm from the
+ * same bracket). */
+static cc_cat_status brent(const est_ctx *c, double a, double b, double fa, double fb, double da,
+                           double db, double *root, cc_cat_error *err)
+{
+    double cc = a, fc = fa, dc = da, d = b - a, e = d;
     int iter;
 
     for (iter = 0; iter < ROOT_MAX_ITER; iter++) {
@@ -319,6 +465,7 @@ static cc_cat_status brent(const est_ctx *c, double a, double b, double fa, doub
             /* Keep the root between b and c. */
             cc = a;
             fc = fa;
+            dc = da;
             d = e = b - a;
         }
         if (fabs(fc) < fabs(fb)) {
@@ -329,6 +476,9 @@ static cc_cat_status brent(const est_ctx *c, double a, double b, double fa, doub
             fa = fb;
             fb = fc;
             fc = fa;
+            da = db;
+            db = dc;
+            dc = da;
         }
         tol = 2 * DBL_EPSILON * fabs(b) + 0.5 * ROOT_TOL;
         m = 0.5 * (cc - b);
@@ -336,6 +486,8 @@ static cc_cat_status brent(const est_ctx *c, double a, double b, double fa, doub
             *root = b;
             return CC_CAT_OK;
         }
+        if (one_root(c, b, cc, fb, db, dc))
+            return newton(c, b, cc, fb, fc, b - fb / db, root, err);
         if (fabs(e) >= tol && fabs(fa) > fabs(fb)) {
             /* Interpolate: secant when only two points, else inverse
              * quadratic. */
@@ -366,8 +518,9 @@ static cc_cat_status brent(const est_ctx *c, double a, double b, double fa, doub
         }
         a = b;
         fa = fb;
+        da = db;
         b += fabs(d) > tol ? d : (m > 0 ? tol : -tol);
-        fb = est_fn(c, b);
+        fb = eval_fd(c, b, &db);
         if (!isfinite(fb))
             return not_finite(c, b, err);
     }
@@ -375,11 +528,22 @@ static cc_cat_status brent(const est_ctx *c, double a, double b, double fa, doub
     return CC_CAT_OK;
 }
 
+/* The root in a bracket [a, b]. Where f is strictly decreasing everywhere
+ * (concave), Newton from 0 (or the middle); else Brent, polished by Newton
+ * once a single root is certain (see brent). */
+static cc_cat_status bracketed_root(const est_ctx *c, double a, double b, double fa, double fb,
+                                    double da, double db, double *root, cc_cat_error *err)
+{
+    if (c->concave)
+        return newton(c, a, b, fa, fb, 0.0, root, err);
+    return brent(c, a, b, fa, fb, da, db, root, err);
+}
+
 /* The estimate on [lo, hi] (see the top of the file). */
 static cc_cat_status solve(const est_ctx *c, double lo, double hi, double *theta, cc_cat_error *err)
 {
-    double flo = est_fn(c, lo), fhi = est_fn(c, hi);
-    double prev_t = lo, prev_f = flo;
+    double dlo, dhi, flo = eval_fd(c, lo, &dlo), fhi = eval_fd(c, hi, &dhi);
+    double prev_t = lo, prev_f = flo, prev_d = dlo;
     int i, last_sign = 0;
 
     if (!isfinite(flo))
@@ -387,22 +551,23 @@ static cc_cat_status solve(const est_ctx *c, double lo, double hi, double *theta
     if (!isfinite(fhi))
         return not_finite(c, hi, err);
     if ((flo > 0 && fhi < 0) || (flo < 0 && fhi > 0))
-        return brent(c, lo, hi, flo, fhi, theta, err);
+        return bracketed_root(c, lo, hi, flo, fhi, dlo, dhi, theta, err);
     /* No sign change between the ends: look inside for a root where f
      * goes from positive to negative (a maximum of the criterion). */
     for (i = 1; i <= SCAN_POINTS; i++) {
-        double t = i == SCAN_POINTS ? hi : lo + (hi - lo) * i / SCAN_POINTS;
-        double f = i == SCAN_POINTS ? fhi : est_fn(c, t);
+        double t = i == SCAN_POINTS ? hi : lo + (hi - lo) * i / SCAN_POINTS, df = dhi;
+        double f = i == SCAN_POINTS ? fhi : eval_fd(c, t, &df);
 
         if (!isfinite(f))
             return not_finite(c, t, err);
         if (f == 0)
             continue;
         if (f < 0 && prev_f > 0)
-            return brent(c, prev_t, t, prev_f, f, theta, err);
+            return bracketed_root(c, prev_t, t, prev_f, f, prev_d, df, theta, err);
         last_sign = f > 0 ? 1 : -1;
         prev_t = t;
         prev_f = f;
+        prev_d = df;
     }
     /* None: the end f pushes towards, the middle when f is identically 0. */
     *theta = last_sign > 0 ? hi : last_sign < 0 ? lo : 0.5 * (lo + hi);
@@ -442,13 +607,16 @@ static cc_cat_status posterior(const est_ctx *c, double *nodes, double *w, cc_ca
         return cc_cat_fail(err, CC_CAT_EREFUSED, -1,
                            "the Jeffreys prior needs at least one answered item (it is the "
                            "square root of their information)");
+    for (q = 0; q < Q; q++)
+        nodes[q] = q == Q - 1 ? hi : lo + q * h;
+    /* The likelihood on the whole grid in one call (item by item). */
+    cc_log_likelihood_grid(c->bank, c->items, c->x, c->n, nodes, Q, o->D, w);
     for (q = 0; q < Q; q++) {
-        double t = q == Q - 1 ? hi : lo + q * h, lp;
+        double t = nodes[q], lp;
 
-        nodes[q] = t;
         lp = log_prior(c, t);
         if (lp != -INFINITY)
-            lp += cc_log_likelihood(c->bank, c->items, c->x, c->n, t, o->D, NULL, NULL);
+            lp += w[q];
         if (isnan(lp) || lp == INFINITY)
             return cc_cat_fail(err, CC_CAT_EREFUSED, -1,
                                "the posterior is not finite at theta = %g", t);
@@ -509,10 +677,55 @@ static cc_cat_status rob_refused(cc_cat_error *err)
                        "(catR fails: argument is of length zero)");
 }
 
+/* Fills the root finders' fields of a copy of c (see bracketed_root and
+ * one_root). For ML and BM with a normal or uniform prior on dichotomous
+ * items, log P of a response is, up to a constant, log L + log(1 + g e^-+z)
+ * with L the logistic of -+z, z = D a (theta - b), and g = c / d (x = 1)
+ * or (1 - d) / (1 - c) (x = 0): a concave part, and where g > 0 a convex
+ * one. Its second derivative is -(Da)^2 L (1 - L) + (Da)^2 w (1 - w) with
+ * w a logistic too, so its third is at most (Da)^3 max |u (1 - u) (1 - 2u)|
+ * = (Da)^3 / (6 sqrt 3) per part in size (the prior adds nothing): the
+ * Lipschitz constant lip of f'. With no convex part (c = 0 for the correct
+ * responses, d = 1 for the wrong ones) f is strictly decreasing. */
+static const est_ctx *with_certificate(const est_ctx *c, est_ctx *out)
+{
+    const cc_est_options *o = c->opt;
+    double lip = 0, da2 = 0;
+    int k, convex = 0;
+
+    *out = *c;
+    out->cert = has_derivative(c) && c->method != CC_EST_WL &&
+                !(c->method == CC_EST_BM && o->prior == CC_PRIOR_JEFFREYS);
+    out->concave = 0;
+    out->lip = out->fp_tol = 0;
+    if (!out->cert)
+        return out;
+    for (k = 0; k < c->n; k++) {
+        const double *row;
+        double Da, parts;
+
+        if (c->x[k] == CC_MISSING)
+            continue;
+        row = cc_bank_row(c->bank, c->items[k]);
+        Da = o->D * row[0];
+        parts = (c->x[k] ? row[2] > 0 : row[3] < 1) ? 2 : 1;
+        convex |= parts == 2;
+        lip += parts * Da * Da * Da;
+        da2 += Da * Da;
+    }
+    /* 1 / (6 sqrt 3) = 0.0962250...; rounded up, with a margin for the
+     * rounding of f' (its terms are at most ~ 2 (Da)^2 in size). */
+    out->lip = 0.0963 * lip;
+    out->fp_tol = 1e-12 * da2;
+    out->concave = !convex && (c->method == CC_EST_BM ? da2 > 0 || o->prior == CC_PRIOR_NORM : 1);
+    return out;
+}
+
 static cc_cat_status estimate(const est_ctx *c, double *theta, cc_cat_error *err)
 {
     const cc_est_options *o = c->opt;
     double lo = o->range[0], hi = o->range[1];
+    est_ctx cc;
     int m;
 
     if (c->method == CC_EST_ROB && c->bank->model != CC_MODEL_DICHO)
@@ -534,7 +747,7 @@ static cc_cat_status estimate(const est_ctx *c, double *theta, cc_cat_error *err
         lo = o->prior_par[0];
         hi = o->prior_par[1];
     }
-    return solve(c, lo, hi, theta, err);
+    return solve(with_certificate(c, &cc), lo, hi, theta, err);
 }
 
 static cc_cat_status check_args(const cc_bank *bank, const int *items, const int *x, int n,
@@ -753,7 +966,16 @@ cc_cat_status cc_sem_theta(const cc_bank *bank, const int *items, const int *x, 
         return cc_cat_fail(err, CC_CAT_EREFUSED, -1,
                            "the Jeffreys prior needs at least one answered item (it is the "
                            "square root of their information)");
-    sum_info(&c, theta, &I, &dI, &d2I, &J, &dJ);
+    if (bank->model == CC_MODEL_DICHO) {
+        /* One pass, one exp per item (the same sums to rounding). */
+        cc_dicho_sums sm;
+
+        cc_dicho_sums_eval(bank, items, x, n, theta, opt->D,
+                           CC_SUM_I | CC_SUM_DI | CC_SUM_D2I | CC_SUM_J | CC_SUM_DJ, &sm);
+        I = sm.I, dI = sm.dI, d2I = sm.d2I, J = sm.J, dJ = sm.dJ;
+    } else {
+        sum_info(&c, theta, &I, &dI, &d2I, &J, &dJ);
+    }
     if (!isfinite(I) || !isfinite(dI) || !isfinite(d2I) || !isfinite(J) || !isfinite(dJ))
         return cc_cat_fail(err, CC_CAT_EREFUSED, -1,
                            "the test information is not finite at theta = %g", theta);

@@ -48,4 +48,39 @@ double cc_test_info(const cc_bank *bank, const int *items, int n, double theta, 
 double cc_log_likelihood(const cc_bank *bank, const int *items, const int *x, int n, double theta,
                          double D, double *d1, double *d2);
 
+/* What cc_dicho_sums_eval computes (bit flags). */
+enum {
+    CC_SUM_SCORE = 1,  /* score: sum of d log P(x) / dtheta */
+    CC_SUM_DSCORE = 2, /* dscore: its derivative (with CC_SUM_SCORE) */
+    CC_SUM_I = 4,      /* I: Fisher information */
+    CC_SUM_DI = 8,     /* dI: I' (implies I) */
+    CC_SUM_D2I = 16,   /* d2I: I'' (implies I) */
+    CC_SUM_J = 32,     /* J: Warm's term (implies I) */
+    CC_SUM_DJ = 64     /* dJ: J' (implies I) */
+};
+
+typedef struct cc_dicho_sums {
+    double score, dscore, I, dI, d2I, J, dJ; /* 0 where not asked for */
+} cc_dicho_sums;
+
+/* One pass over the answered items (x[k] != CC_MISSING; x NULL: all of
+ * them) of a DICHOTOMOUS bank at theta, with one exp per item: the sums the
+ * estimators need (want: CC_SUM_* flags). The score has catR's form
+ * P' (x - P) / (P Q) with catR's clamped P (P computed as catR does, so
+ * that the cancellation in Q = 1 - P near P = 1 is catR's), P' and Q as
+ * cc_item_probs gives them to rounding; I, I', I'', J, J' are the sums of
+ * cc_item_info / cc_item_ji to rounding. dscore is -sum g (g - k) with g
+ * the score term and k = P'' / P': the derivative to an absolute error of
+ * about 1e-16 (D a)^2 per item (g - k cancels far from b), more where
+ * catR's 1 - P itself is inexact (wrong answers 15+ logits below theta);
+ * for Newton steps, not for reporting (use cc_log_likelihood's d2). x must
+ * hold 0, 1 or CC_MISSING (check with cc_check_responses). */
+void cc_dicho_sums_eval(const cc_bank *bank, const int *items, const int *x, int n, double theta,
+                        double D, unsigned want, cc_dicho_sums *out);
+
+/* cc_log_likelihood (no derivatives) at each of Q nodes, into ll[0..Q-1]:
+ * the same values bit for bit, computed item by item over the grid. */
+void cc_log_likelihood_grid(const cc_bank *bank, const int *items, const int *x, int n,
+                            const double *nodes, int Q, double D, double *ll);
+
 #endif

@@ -10,7 +10,16 @@
  * estimating equation per candidate and category by safeguarded Newton
  * started at the current theta, with the administered items' part at the
  * range ends and at the start cached. No allocation besides the workspace
- * (see cc_next_item). */
+ * (see cc_next_item).
+ *
+ * MFI on a dichotomous bank without a table to fill is a branch and bound
+ * over the items ranked by their peak information (cached by the bank, see
+ * bank.h and mfi_topk): it evaluates only the items that could still win,
+ * typically a few dozen, and returns exactly what the full scan returns
+ * (same item, same value, ties to the lowest item number, the same
+ * uniforms drawn). With a table, and for progressive and proportional,
+ * every eligible item is evaluated by a loop without per-model dispatch;
+ * randomesque and proportional rank lazily with a heap instead of sorting. */
 #include "select.h"
 
 #include "model.h"
@@ -209,41 +218,34 @@ static double crit_mfi(const ctx_t *c, int j)
     return cc_item_info(c->bank, j, c->theta, c->D, NULL, NULL);
 }
 
-/* Where a 4PL item's information peaks: with e = exp(D a (t - b)), dI/dt = 0
- * reduces to 2 q e^3 + s e^2 - s e - 2 r = 0, q = d (1 - d),
- * s = c (1 - d) + d (1 - c), r = c (1 - c) (Magis 2013), which has one
- * positive root. */
-static double theta_star(const double *row, double D)
+/* cc_item_info of a dichotomous item (row a, b, c, d) at theta, without
+ * the per-model dispatch: the same operations in the same order as
+ * model.c's dicho_eval and dicho_info, hence the same value bit for bit
+ * (the unit tests check it against cc_item_info). One exp per item. */
+static inline double dicho_info_row(const double *row, double theta, double D)
 {
-    double a = row[0], b = row[1], cc = row[2], d = row[3];
-    double q = d * (1 - d), s = cc * (1 - d) + d * (1 - cc), r = cc * (1 - cc), e;
-    int it;
+    double c = row[2], d = row[3], dc = d - c, Da = D * row[0];
+    double z = Da * (theta - row[1]), e = exp(z), s = z > 0 ? 1.0 / e : e;
+    double inv = 1.0 / (1.0 + s), L = z > 0 ? inv : s * inv, Lq = z > 0 ? s * inv : inv;
+    double LQ = s * inv * inv, P = c + dc * L, Q = (1.0 - d) + dc * Lq;
+    double r1 = c == 0 ? 1.0 : dc * L / P, r2 = d == 1 ? 1.0 : dc * Lq / Q;
 
-    if (q == 0) {
-        e = (1 + sqrt(1 + 8 * r / s)) / 2;
-    } else {
-        /* f is convex on e > 0: Newton from the right decreases
-         * monotonically to the root. */
-        e = 1;
-        for (it = 0; it < 2000 && 2 * q * e * e * e + s * e * e - s * e - 2 * r < 0; it++)
-            e *= 2;
-        for (it = 0; it < 200; it++) {
-            double f = 2 * q * e * e * e + s * e * e - s * e - 2 * r;
-            double fp = 6 * q * e * e + 2 * s * e - s, en;
-            if (!(fp > 0))
-                break;
-            en = e - f / fp;
-            if (!(en < e))
-                break;
-            e = en;
-        }
-    }
-    return b + log(e) / (D * a);
+    return Da * Da * r1 * r2 * LQ;
+}
+
+/* Where a 4PL item's information peaks: theta* = b + z* / (D a), z* from
+ * cc_dicho_peak_z (cached per item by the bank). */
+static double theta_star(const cc_bank *bank, int j, double D)
+{
+    const double *row = cc_bank_row(bank, j);
+    double z = bank->info_zstar ? bank->info_zstar[j] : cc_dicho_peak_z(row[2], row[3]);
+
+    return row[1] + z / (D * row[0]);
 }
 
 static double crit_thopt(const ctx_t *c, int j)
 {
-    return fabs(theta_star(cc_bank_row(c->bank, j), c->D) - c->theta);
+    return fabs(theta_star(c->bank, j, c->D) - c->theta);
 }
 
 static double crit_bopt(const ctx_t *c, int j)
@@ -710,15 +712,64 @@ static double draw(cc_uniform_fn *uniform, void *baton)
 
 /* ---- choosing ------------------------------------------------------------- */
 
-static int cmp_desc(const void *pa, const void *pb)
+/* The ranking order: larger value first, then lower item number (a
+ * strict total order: item numbers differ, values are never NaN). */
+static inline int ranks_before(const ranked *a, const ranked *b)
 {
-    const ranked *a = pa, *b = pb;
+    return a->v > b->v || (a->v == b->v && a->i < b->i);
+}
 
-    if (a->v > b->v)
-        return -1;
-    if (a->v < b->v)
-        return 1;
-    return (a->i > b->i) - (a->i < b->i);
+static void heap_down(ranked *h, int n, int k)
+{
+    ranked x = h[k];
+
+    for (;;) {
+        int c = 2 * k + 1;
+        if (c >= n)
+            break;
+        if (c + 1 < n && ranks_before(&h[c + 1], &h[c]))
+            c++;
+        if (!ranks_before(&h[c], &x))
+            break;
+        h[k] = h[c];
+        k = c;
+    }
+    h[k] = x;
+}
+
+/* Ranks h[0..n) lazily: heap_build, then each heap_pop returns the next
+ * entry in ranking order (the order a full sort would give) in
+ * O(log n), so a walk that stops early costs O(n + k log n). */
+static void heap_build(ranked *h, int n)
+{
+    int k;
+
+    for (k = n / 2 - 1; k >= 0; k--)
+        heap_down(h, n, k);
+}
+
+static ranked heap_pop(ranked *h, int *n)
+{
+    ranked top = h[0];
+
+    h[0] = h[--*n];
+    heap_down(h, *n, 0);
+    return top;
+}
+
+/* The number of ones in a[0..n) (bytes 0 or 1), eight at a time. */
+static int count_ones(const unsigned char *a, int n)
+{
+    int i = 0, c = 0;
+
+    for (; i + 8 <= n; i += 8) {
+        uint64_t v;
+        memcpy(&v, a + i, sizeof(v));
+        c += (int)((v * 0x0101010101010101ULL) >> 56);
+    }
+    for (; i < n; i++)
+        c += a[i];
+    return c;
 }
 
 /* Best eligible item by crit (maximising or not); -1 when none. */
@@ -733,6 +784,59 @@ static int argbest(const double *crit, const unsigned char *elig, int N, int max
             best = i;
     }
     return best;
+}
+
+/* The k best eligible items of a dichotomous bank by Fisher information at
+ * theta (NAN counted as 0, as in the full scan), into top[0..k) ordered as
+ * the full scan ranks them (value down, then item number up); returns how
+ * many there are (< k when fewer are eligible). Branch and bound over the
+ * bank's items ranked by peak information (bank.h): once k items are held,
+ * the walk stops at the first item whose peak D^2 info_peak is below the
+ * k-th value (every later item is below it too, so none can enter or tie),
+ * and an item is skipped without evaluating it when its bound
+ * (D a)^2 exp(-|D a (theta - b)|) (I = (D a)^2 r1 r2 L (1 - L), r1, r2 <= 1,
+ * L (1 - L) <= exp(-|z|)) is below the k-th value by a relative 1e-6. */
+static int mfi_topk(const cc_bank *bank, double theta, double D, const unsigned char *elig, int k,
+                    ranked *top)
+{
+    const int *order = bank->info_order;
+    const double *peak = bank->info_peak, *loga = bank->info_loga;
+    double D2 = D * D, logD = log(D), lim = -INFINITY;
+    int N = bank->n_items, r, nt = 0, m;
+
+    for (r = 0; r < N; r++) {
+        int i = order[r];
+        const double *row;
+        double v;
+
+        if (nt == k && D2 * peak[r] < top[k - 1].v)
+            break;
+        if (!elig[i])
+            continue;
+        row = cc_bank_row(bank, i);
+        if (nt == k && 2 * (logD + loga[r]) - fabs(D * row[0] * (theta - row[1])) < lim)
+            continue;
+        v = dicho_info_row(row, theta, D);
+        if (isnan(v))
+            v = 0;
+        if (nt == k) {
+            if (v < top[k - 1].v || (v == top[k - 1].v && i > top[k - 1].i))
+                continue;
+            m = k - 1;
+        } else {
+            m = nt++;
+        }
+        /* Insert at its rank. */
+        while (m > 0 && (top[m - 1].v < v || (top[m - 1].v == v && top[m - 1].i > i))) {
+            top[m] = top[m - 1];
+            m--;
+        }
+        top[m].v = v;
+        top[m].i = i;
+        if (nt == k)
+            lim = log(top[k - 1].v) - 1e-6;
+    }
+    return nt;
 }
 
 /* Content balancing: the group to draw from, or -1 when no group has an
@@ -788,6 +892,10 @@ static int choose_group(const cc_select_options *sel, const int *items, int n,
 
 /* ---- the call --------------------------------------------------------------- */
 
+/* The largest randomesque k the branch and bound keeps (insertion into k
+ * ranked values); above it the full scan sorts. */
+#define MAX_PRUNED_K 64
+
 cc_cat_status cc_next_item(const cc_bank *bank, const int *items, const int *x, int n, double theta,
                            const cc_est_options *est_in, const cc_select_options *sel_in,
                            cc_uniform_fn *uniform, void *baton, double *table, void *work,
@@ -804,6 +912,7 @@ cc_cat_status cc_next_item(const cc_bank *bank, const int *items, const int *x, 
     cc_cat_status st;
     double *crit, weight = NAN;
     int N, i, k, n_elig = 0, group = -1, maximise, first = -1, pick = -1, rejected = 0, ncand = 0;
+    int pruned;
     cc_criterion cr;
 
     if (!est) {
@@ -832,20 +941,27 @@ cc_cat_status cc_next_item(const cc_bank *bank, const int *items, const int *x, 
     work_layout(&w, work, (size_t)N);
     crit = table ? table : w.crit;
 
-    /* Eligibility. */
-    for (i = 0; i < N; i++) {
-        unsigned char e = 1;
-        if (sel->available && !sel->available[i])
-            e = 0;
-        if (e && !isnan(sel->max_exposure) && sel->exposure_sessions > 0 &&
-            (double)sel->exposure_counts[i] / (double)sel->exposure_sessions >= sel->max_exposure)
-            e = 0;
-        w.elig[i] = e;
+    /* Eligibility (n_elig counts it). */
+    if (sel->available) {
+        for (i = 0; i < N; i++)
+            w.elig[i] = sel->available[i] != 0;
+        n_elig = count_ones(w.elig, N);
+    } else {
+        memset(w.elig, 1, (size_t)N);
+        n_elig = N;
     }
+    if (!isnan(sel->max_exposure) && sel->exposure_sessions > 0)
+        for (i = 0; i < N; i++)
+            if (w.elig[i] && (double)sel->exposure_counts[i] / (double)sel->exposure_sessions >=
+                                 sel->max_exposure) {
+                w.elig[i] = 0;
+                n_elig--;
+            }
     for (k = 0; k < n; k++)
-        w.elig[items[k]] = 0;
-    for (i = 0; i < N; i++)
-        n_elig += w.elig[i];
+        if (w.elig[items[k]]) {
+            w.elig[items[k]] = 0;
+            n_elig--;
+        }
     if (n_elig == 0) {
         st = cc_cat_fail(err, CC_CAT_ENOITEM, -1,
                          "no item is left to select: all %d items are administered or "
@@ -856,14 +972,31 @@ cc_cat_status cc_next_item(const cc_bank *bank, const int *items, const int *x, 
     if (sel->n_groups > 0) {
         group = choose_group(sel, items, n, w.elig, N, uniform, baton);
         for (i = 0; i < N; i++)
-            if (w.elig[i] && sel->item_group[i] != group)
+            if (w.elig[i] && sel->item_group[i] != group) {
                 w.elig[i] = 0;
+                n_elig--;
+            }
     }
 
-    /* The criterion table. */
-    for (i = 0; i < N; i++)
-        crit[i] = NAN;
-    if (cr != CC_CRIT_RANDOM) {
+    /* MFI by branch and bound when the caller wants no table (bank.h). */
+    pruned = cr == CC_CRIT_MFI && !table && bank->model == CC_MODEL_DICHO && bank->info_order &&
+             sel->randomesque <= MAX_PRUNED_K;
+
+    /* The criterion table (only the eligible items' values are read
+     * unless the caller wants it). */
+    if (table)
+        for (i = 0; i < N; i++)
+            crit[i] = NAN;
+    if (pruned) {
+        /* evaluated in the choice below */
+    } else if (bank->model == CC_MODEL_DICHO &&
+               (cr == CC_CRIT_MFI || cr == CC_CRIT_PROGRESSIVE || cr == CC_CRIT_PROPORTIONAL)) {
+        for (i = 0; i < N; i++)
+            if (w.elig[i]) {
+                double v = dicho_info_row(cc_bank_row(bank, i), theta, est->D);
+                crit[i] = isnan(v) ? 0 : v;
+            }
+    } else if (cr != CC_CRIT_RANDOM) {
         int grid = cr == CC_CRIT_MLWI || cr == CC_CRIT_MPWI || cr == CC_CRIT_MEPV ||
                    cr == CC_CRIT_KL || cr == CC_CRIT_KLP || cr == CC_CRIT_GDI ||
                    cr == CC_CRIT_GDIP || (cr == CC_CRIT_MEI && est->method == CC_EST_EAP);
@@ -971,9 +1104,7 @@ cc_cat_status cc_next_item(const cc_bank *bank, const int *items, const int *x, 
 
     /* Choose; Sympson-Hetter sets rejected items aside and chooses again. */
     for (;;) {
-        int m = 0;
-        for (i = 0; i < N; i++)
-            m += w.elig[i];
+        int m = n_elig; /* eligible items left */
         if (m == 0) {
             pick = -1;
             break;
@@ -1010,21 +1141,30 @@ cc_cat_status cc_next_item(const cc_bank *bank, const int *items, const int *x, 
                     w.rank[k].v = 1;
                 tot = nr;
             }
-            qsort(w.rank, (size_t)nr, sizeof(ranked), cmp_desc);
+            /* Walk the items by decreasing probability until the mass
+             * reaches u (the last one when rounding leaves it short). */
             u = draw(uniform, baton);
-            pick = w.rank[nr - 1].i;
-            for (k = 0; k < nr; k++) {
-                mass += w.rank[k].v / tot;
-                if (u <= mass) {
-                    pick = w.rank[k].i;
-                    break;
-                }
-            }
             ncand = nr;
+            heap_build(w.rank, nr);
+            while (nr > 0) {
+                ranked t = heap_pop(w.rank, &nr);
+                mass += t.v / tot;
+                pick = t.i;
+                if (u <= mass)
+                    break;
+            }
             break;
         }
         default:
-            if (sel->randomesque > 1) {
+            if (pruned) {
+                int kk = sel->randomesque < m ? sel->randomesque : m, r = 0;
+                kk = mfi_topk(bank, theta, est->D, w.elig, kk, w.rank);
+                if (sel->randomesque > 1) /* a draw even from one, as the full scan */
+                    r = (int)floor(draw(uniform, baton) * kk);
+                pick = w.rank[r].i;
+                crit[pick] = w.rank[r].v;
+                ncand = kk;
+            } else if (sel->randomesque > 1) {
                 int kk = sel->randomesque < m ? sel->randomesque : m, nr = 0, r;
                 for (i = 0; i < N; i++)
                     if (w.elig[i]) {
@@ -1032,9 +1172,11 @@ cc_cat_status cc_next_item(const cc_bank *bank, const int *items, const int *x, 
                         w.rank[nr].i = i;
                         nr++;
                     }
-                qsort(w.rank, (size_t)nr, sizeof(ranked), cmp_desc);
                 r = (int)floor(draw(uniform, baton) * kk);
-                pick = w.rank[r].i;
+                heap_build(w.rank, nr);
+                do
+                    pick = heap_pop(w.rank, &nr).i;
+                while (r-- > 0);
                 ncand = kk;
             } else {
                 pick = argbest(crit, w.elig, N, maximise);
@@ -1047,6 +1189,7 @@ cc_cat_status cc_next_item(const cc_bank *bank, const int *items, const int *x, 
         if (!sel->sh_prob || draw(uniform, baton) < sel->sh_prob[pick])
             break;
         w.elig[pick] = 0;
+        n_elig--;
         rejected++;
     }
     if (pick < 0)

@@ -464,8 +464,8 @@ cc_cat_status cc_cat_begin(cc_cat_state *state, const cc_bank *bank, const cc_ca
     state->work = malloc(cc_select_work_size(bank) + sizeof(double));
     if (!state->items || !state->x || !state->theta || !state->se || !state->used || !state->work) {
         cc_cat_end(state);
-        return cc_cat_fail(err, CC_CAT_ENOMEM, -1, "out of memory for a test of %d items",
-                           bank->n_items);
+        cc_cat_fail(err, CC_CAT_ENOMEM, -1, "out of memory for a test of %d items", bank->n_items);
+        return CC_CAT_ENOMEM;
     }
     for (i = 0; avail && i < bank->n_items; i++)
         state->used[i] = !avail[i];

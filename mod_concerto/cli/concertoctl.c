@@ -24,6 +24,8 @@ static const char usage_text[] =
     "  status                        show the database and schema state\n"
     "                                (exit 0 current, 3 behind, 1 unreachable)\n"
     "  passwd USER                   set a new password ($CONCERTO_PASSWORD, or generated)\n"
+    "  cat                           answer one JSON request to the CAT engine on stdin,\n"
+    "                                {\"fn\": NAME, \"args\": {...}} (catR's functions and names)\n"
     "  version                       print the version\n"
     "\n"
     "Options:\n"
@@ -138,6 +140,12 @@ int main(int argc, const char *const *argv)
         return CLI_OK;
     }
     cc_log_set_sink(log_to_stderr, NULL, ctx.verbose ? CC_LOG_DEBUG : CC_LOG_NOTICE);
+    if (!strcmp(command, "cat")) {
+        /* No database: the request is answered by the engine alone. */
+        code = cli_cmd_cat(&ctx, argc - opt->ind, argv + opt->ind);
+        apr_pool_destroy(pool);
+        return code;
+    }
     ctx.db_params =
         cc_db_params_resolve(pool, ctx.db_driver, params, ctx.data_dir, NULL, NULL, &errmsg);
     if (ctx.db_params == NULL) {

@@ -864,6 +864,256 @@ START_TEST(bm_is_fast)
 }
 END_TEST
 
+/* Where the ML equation has several roots in the range, the estimate is
+ * the root Brent's method finds from the range's ends (catR's uniroot is
+ * the same algorithm from the same bracket), not the one nearest 0 that a
+ * Newton iteration from 0 would reach. Expected values: the engine's
+ * Brent-only solver before the Newton polish was added (3PL, D = 1,
+ * range -4..4). Tolerance: abs 1e-9 (as theta_refined). */
+START_TEST(several_roots_keep_brents_choice)
+{
+    static const struct {
+        int n;
+        double par[6][4];
+        int x[6];
+        double theta;
+    } cases[] = {
+        {4,
+         {{1.02, 0.32, 0.29, 1},
+          {2.32, 0.62, 0.11, 1},
+          {0.78, -1.36, 0.25, 1},
+          {1.43, -2.47, 0.15, 1}},
+         {0, 1, 0, 1},
+         -1.906113733341722},
+        {4,
+         {{2.13, -2.39, 0.09, 1},
+          {0.77, -1.57, 0.16, 1},
+          {2.11, 0.93, 0.08, 1},
+          {1.28, -1.21, 0.04, 1}},
+         {1, 1, 1, 0},
+         -1.2524399366429175},
+        {5,
+         {{1.96, 1.55, 0.04, 1},
+          {1.58, 1.16, 0.24, 1},
+          {2.14, 0.07, 0.24, 1},
+          {1.17, 1.64, 0.15, 1},
+          {2.18, -1.43, 0.21, 1}},
+         {1, 1, 1, 1, 0},
+         1.2711353941882269},
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        cc_bank bank;
+        cc_est_options opt;
+        cc_cat_error err;
+        int items[6], k, g, changes = 0;
+        double th, prev = NAN;
+
+        for (k = 0; k < cases[i].n; k++)
+            items[k] = k;
+        ck_assert_int_eq(
+            cc_bank_init(&bank, CC_MODEL_DICHO, cases[i].n, 4, &cases[i].par[0][0], &err),
+            CC_CAT_OK);
+        /* The score really has three roots in the range. */
+        for (g = 0; g <= 800; g++) {
+            double d1;
+
+            cc_log_likelihood(&bank, items, cases[i].x, cases[i].n, -4 + g / 100.0, 1, &d1, NULL);
+            if (g > 0 && (d1 > 0) != (prev > 0))
+                changes++;
+            prev = d1;
+        }
+        ck_assert_int_eq(changes, 3);
+        cc_est_options_default(&opt);
+        opt.method = CC_EST_ML;
+        ck_assert_int_eq(cc_theta_est(&bank, items, cases[i].x, cases[i].n, &opt, &th, &err),
+                         CC_CAT_OK);
+        ck_assert_msg(fabs(th - cases[i].theta) <= TOL_REFINED, "case %zu: %.17g vs %.17g", i, th,
+                      cases[i].theta);
+        cc_bank_free(&bank);
+    }
+}
+END_TEST
+
+/* cc_dicho_sums_eval (model.c's one-pass sums behind the estimators)
+ * against the single-item functions: the score in catR's form against
+ * cc_item_probs' P' (x - P) / (P Q), I, I', I'', J, J' against
+ * cc_item_info / cc_item_ji (rel 1e-12: the same formulas to rounding),
+ * and dscore against cc_log_likelihood's d2 (abs 1e-9 x sum (Da)^2: it
+ * is -sum g (g - k) with catR's g, exact only to rounding there). On
+ * every 50-item dichotomous bank, D = 1 and 1.702, theta -4..4. */
+START_TEST(dicho_sums_match_item_functions)
+{
+    static const char *const banks[] = {"dicho_1PL_50", "dicho_2PL_50", "dicho_3PL_50",
+                                        "dicho_4PL_50"};
+    static const double Ds[] = {1, 1.702}, thetas[] = {-4, -2.5, -1, -0.3, 0, 0.45, 1.2, 2.8, 4};
+    size_t b, di, ti;
+    int comparisons = 0;
+
+    for (b = 0; b < 4; b++) {
+        cc_bank bank;
+        int items[50], x[50], k;
+
+        golden_bank(banks[b], &bank);
+        for (k = 0; k < 50; k++) {
+            items[k] = (k * 7) % 50;
+            x[k] = k % 7 == 3 ? CC_MISSING : (k % 3 != 0);
+        }
+        for (di = 0; di < 2; di++) {
+            for (ti = 0; ti < sizeof(thetas) / sizeof(thetas[0]); ti++) {
+                double th = thetas[ti], D = Ds[di], S = 0, I = 0, dI = 0, d2I = 0, J = 0, dJ = 0;
+                double da2 = 0, d2, all_I = 0;
+                cc_dicho_sums sm, sa;
+
+                for (k = 0; k < 50; k++) {
+                    double P[2], dP[2], a, bb, jj;
+                    const double *row = cc_bank_row(&bank, items[k]);
+
+                    all_I += cc_item_info(&bank, items[k], th, D, NULL, NULL);
+                    if (x[k] == CC_MISSING)
+                        continue;
+                    cc_item_probs(&bank, items[k], th, D, P, dP, NULL, NULL);
+                    S += dP[1] * (x[k] - P[1]) / (P[0] * P[1]);
+                    I += cc_item_info(&bank, items[k], th, D, &a, &bb);
+                    dI += a;
+                    d2I += bb;
+                    J += cc_item_ji(&bank, items[k], th, D, &jj);
+                    dJ += jj;
+                    da2 += D * row[0] * D * row[0];
+                }
+                cc_log_likelihood(&bank, items, x, 50, th, D, NULL, &d2);
+                cc_dicho_sums_eval(&bank, items, x, 50, th, D,
+                                   CC_SUM_SCORE | CC_SUM_DSCORE | CC_SUM_I | CC_SUM_DI |
+                                       CC_SUM_D2I | CC_SUM_J | CC_SUM_DJ,
+                                   &sm);
+                ck_assert_msg(fabs(sm.score - S) <= 1e-12 * fmax(1, fabs(S)), "%s score %g vs %g",
+                              banks[b], sm.score, S);
+                ck_assert(fabs(sm.I - I) <= 1e-12 * fabs(I));
+                ck_assert(fabs(sm.dI - dI) <= 1e-12 * fmax(fabs(dI), I));
+                ck_assert(fabs(sm.d2I - d2I) <= 1e-12 * fmax(fabs(d2I), I));
+                ck_assert(fabs(sm.J - J) <= 1e-12 * fmax(fabs(J), I));
+                ck_assert(fabs(sm.dJ - dJ) <= 1e-12 * fmax(fabs(dJ), I));
+                ck_assert_msg(fabs(sm.dscore - d2) <= 1e-9 * da2, "%s dscore %g vs %g", banks[b],
+                              sm.dscore, d2);
+                /* Only what is asked for; x NULL: every item. */
+                cc_dicho_sums_eval(&bank, items, NULL, 50, th, D, CC_SUM_I, &sa);
+                ck_assert(fabs(sa.I - all_I) <= 1e-12 * all_I);
+                ck_assert(sa.score == 0 && sa.dscore == 0 && sa.dI == 0 && sa.J == 0);
+                comparisons += 8;
+            }
+        }
+        cc_bank_free(&bank);
+    }
+    ck_assert_int_eq(comparisons, 4 * 2 * 9 * 8);
+}
+END_TEST
+
+/* The Newton polish of ML and BM (normal/uniform prior) relies on f' being
+ * Lipschitz with constant 0.0963 sum_j (1 + [c_j > 0 for x = 1, d_j < 1
+ * for x = 0]) (D a_j)^3 (estimate.c, with_certificate). Checked here on
+ * the 3PL and 4PL banks with the exact f' = cc_log_likelihood's d2, over
+ * theta pairs 0.05 apart on -6..6, for single items (where the bound is
+ * tightest) and whole patterns. */
+START_TEST(score_slope_lipschitz_bound_holds)
+{
+    static const char *const banks[] = {"dicho_3PL_50", "dicho_4PL_50"};
+    size_t b;
+    int checks = 0;
+    double worst = 0;
+
+    for (b = 0; b < 2; b++) {
+        cc_bank bank;
+        int items[50], x[50], k, n, g, first;
+
+        golden_bank(banks[b], &bank);
+        for (k = 0; k < 50; k++) {
+            items[k] = k;
+            x[k] = (k * 5 + 1) % 3 != 0;
+        }
+        for (first = 0; first < 50; first++) {
+            for (n = 1; n <= 50 - first; n += 49 - first > 0 ? 49 - first : 1) {
+                double lip = 0, prev = NAN;
+
+                for (k = first; k < first + n; k++) {
+                    const double *row = cc_bank_row(&bank, items[k]);
+                    double Da = 1.702 * row[0];
+                    int two = x[k] ? row[2] > 0 : row[3] < 1;
+
+                    lip += 0.0963 * (1 + two) * Da * Da * Da;
+                }
+                for (g = 0; g <= 240; g++) {
+                    double d2;
+
+                    cc_log_likelihood(&bank, items + first, x + first, n, -6 + g * 0.05, 1.702,
+                                      NULL, &d2);
+                    if (g > 0) {
+                        double r = fabs(d2 - prev) / 0.05 / lip;
+
+                        ck_assert_msg(r <= 1, "%s items %d..%d: slope ratio %g", banks[b],
+                                      first + 1, first + n, r);
+                        worst = fmax(worst, r);
+                        checks++;
+                    }
+                    prev = d2;
+                }
+            }
+        }
+        cc_bank_free(&bank);
+    }
+    ck_assert_int_eq(checks, 2 * (49 * 2 + 1) * 240);
+    /* Not vacuous: single items come close to the bound. */
+    ck_assert_msg(worst > 0.3, "worst ratio %g", worst);
+}
+END_TEST
+
+/* cc_log_likelihood_grid (model.c; the EAP posterior's likelihood) is
+ * cc_log_likelihood at every node, bit for bit (exact equality), on every
+ * 50-item bank (dichotomous and polytomous), with missing responses, at
+ * D = 1 and 1.702, on a grid reaching far out (-40..40, where the
+ * underflow-free forms matter); a category an item lacks gives NaN. */
+START_TEST(likelihood_grid_is_the_likelihood)
+{
+    static const char *const banks[] = {
+        "dicho_1PL_50", "dicho_2PL_50", "dicho_3PL_50", "dicho_4PL_50", "poly_GRM_50",
+        "poly_MGRM_50", "poly_PCM_50",  "poly_GPCM_50", "poly_RSM_50",  "poly_NRM_50"};
+    double nodes[41], ll[41];
+    size_t b;
+    int comparisons = 0, q, di;
+
+    for (q = 0; q < 41; q++)
+        nodes[q] = -40 + 2.0 * q;
+    for (b = 0; b < sizeof(banks) / sizeof(banks[0]); b++) {
+        cc_bank bank;
+        int items[20], x[20], k;
+
+        golden_bank(banks[b], &bank);
+        for (k = 0; k < 20; k++) {
+            items[k] = (k * 3) % 50;
+            x[k] = k % 6 == 2 ? CC_MISSING : (k * 7) % bank.n_cat[items[k]];
+        }
+        for (di = 0; di < 2; di++) {
+            double D = di ? 1.702 : 1;
+
+            cc_log_likelihood_grid(&bank, items, x, 20, nodes, 41, D, ll);
+            for (q = 0; q < 41; q++) {
+                double one = cc_log_likelihood(&bank, items, x, 20, nodes[q], D, NULL, NULL);
+
+                ck_assert_msg(ll[q] == one, "%s theta %g: %.17g vs %.17g", banks[b], nodes[q],
+                              ll[q], one);
+                comparisons++;
+            }
+        }
+        x[4] = bank.n_cat[items[4]]; /* a category the item does not have */
+        cc_log_likelihood_grid(&bank, items, x, 20, nodes, 41, 1, ll);
+        for (q = 0; q < 41; q++)
+            ck_assert(isnan(ll[q]));
+        cc_bank_free(&bank);
+    }
+    ck_assert_int_eq(comparisons, 10 * 2 * 41);
+}
+END_TEST
+
 TCase *tcase_cat_estimate(void)
 {
     TCase *tc = cc_test_tcase("cat/estimate");
@@ -878,5 +1128,9 @@ TCase *tcase_cat_estimate(void)
     tcase_add_test(tc, never_nan);
     tcase_add_test(tc, exact_se_is_the_sd_over_all_patterns);
     tcase_add_test(tc, bm_is_fast);
+    tcase_add_test(tc, several_roots_keep_brents_choice);
+    tcase_add_test(tc, dicho_sums_match_item_functions);
+    tcase_add_test(tc, score_slope_lipschitz_bound_holds);
+    tcase_add_test(tc, likelihood_grid_is_the_likelihood);
     return tc;
 }

@@ -689,6 +689,202 @@ START_TEST(caller_workspace_gives_the_same_answer)
 }
 END_TEST
 
+/* The best item by brute force over cc_item_info (ties: lowest item), among
+ * items with ok[i] that are not in items[0..n). */
+static int brute_mfi(const cc_bank *bank, const int *items, int n, double theta, double D,
+                     const unsigned char *ok, double *info)
+{
+    int i, k, best = -1;
+    double bv = 0;
+
+    for (i = 0; i < bank->n_items; i++) {
+        double v;
+        int given = 0;
+        for (k = 0; k < n; k++)
+            given |= items[k] == i;
+        if (given || (ok && !ok[i]))
+            continue;
+        v = cc_item_info(bank, i, theta, D, NULL, NULL);
+        if (best < 0 || v > bv) {
+            bv = v;
+            best = i;
+        }
+    }
+    *info = bv;
+    return best;
+}
+
+/* A 3PL bank of 300 items with many exact duplicates (exact ties in the
+ * information at every theta). */
+static void tied_bank(cc_bank *bank, cc_rng *rng)
+{
+    double par[300 * 4];
+    int i;
+
+    for (i = 0; i < 300; i++) {
+        if (i >= 10 && cc_rng_uniform(rng) < 0.4) {
+            memcpy(par + 4 * i, par + 4 * (int)(cc_rng_uniform(rng) * i), sizeof(double) * 4);
+            continue;
+        }
+        par[4 * i] = 0.5 + cc_rng_uniform(rng);
+        par[4 * i + 1] = round((cc_rng_uniform(rng) - 0.5) * 8) / 2; /* few distinct b */
+        par[4 * i + 2] = cc_rng_uniform(rng) < 0.5 ? 0 : 0.2;
+        par[4 * i + 3] = 1;
+    }
+    ck_assert_int_eq(cc_bank_init(bank, CC_MODEL_DICHO, 300, 4, par, NULL), CC_CAT_OK);
+}
+
+/* MFI without a table walks the items by peak information and stops early
+ * (branch and bound); with a table it scans them all. Both must give the
+ * same item and the same value, bit for bit, as a brute-force scan over
+ * cc_item_info: 2,000 thetas on each small bank (and 200 on the
+ * 10,000-item one) x 3 availability masks x D in {1, 1.702}, with
+ * administered items; plus randomesque, content balancing and
+ * Sympson-Hetter (same items, same uniforms drawn). */
+START_TEST(pruned_mfi_equals_full_scan)
+{
+    static const char *const names[] = {"dicho_1PL_50", "dicho_2PL_500",   "dicho_3PL_1000",
+                                        "dicho_4PL_50", "dicho_3PL_10000", NULL};
+    cc_rng rng;
+    size_t bi;
+    long n_cmp = 0, n_extra = 0, n_ties = 0, n_none = 0;
+
+    cc_rng_seed(&rng, 4242);
+    for (bi = 0; bi < sizeof(names) / sizeof(names[0]); bi++) {
+        cc_bank bank;
+        int N, t, n_theta, mask;
+        unsigned char *avail;
+        double *table;
+        void *work;
+
+        if (names[bi])
+            golden_bank(names[bi], &bank);
+        else
+            tied_bank(&bank, &rng);
+        N = bank.n_items;
+        n_theta = N > 2000 ? 200 : 2000;
+        avail = malloc((size_t)N);
+        table = malloc(sizeof(double) * (size_t)N);
+        work = malloc(cc_select_work_size(&bank));
+        for (mask = 0; mask < 3; mask++) {
+            for (t = 0; t < n_theta; t++) {
+                cc_est_options est;
+                cc_select_options sel;
+                cc_select_result a, b;
+                cc_cat_error err;
+                int items[30], x[30], n = (int)(cc_rng_uniform(&rng) * 30), k, j, best;
+                double u = cc_rng_uniform(&rng), theta, bv;
+
+                if (n > N - 1)
+                    n = N - 1;
+                for (k = 0; k < n; k++) {
+                    int again;
+                    do {
+                        items[k] = (int)(cc_rng_uniform(&rng) * N);
+                        again = 0;
+                        for (j = 0; j < k; j++)
+                            again |= items[j] == items[k];
+                    } while (again);
+                    x[k] = cc_rng_uniform(&rng) < 0.5;
+                }
+                if (u < 0.7)
+                    theta = 4 * (cc_rng_uniform(&rng) - 0.5) * 2;
+                else if (u < 0.85) /* exactly at an item's b */
+                    theta = cc_bank_row(&bank, (int)(cc_rng_uniform(&rng) * N))[1];
+                else
+                    theta = (cc_rng_uniform(&rng) - 0.5) * 80;
+                for (j = 0; j < N; j++)
+                    avail[j] = mask == 0 ? 1 : cc_rng_uniform(&rng) >= (mask == 1 ? 0.5 : 0.98);
+                cc_est_options_default(&est);
+                est.D = t % 2 ? 1.702 : 1;
+                cc_select_options_default(&sel);
+                sel.available = mask ? avail : NULL;
+                best = brute_mfi(&bank, items, n, theta, est.D, mask ? avail : NULL, &bv);
+                cc_cat_status sa = cc_next_item(&bank, items, x, n, theta, &est, &sel, NULL, NULL,
+                                                NULL, work, &a, &err);
+                cc_cat_status sb = cc_next_item(&bank, items, x, n, theta, &est, &sel, NULL, NULL,
+                                                table, work, &b, &err);
+                if (best < 0) {
+                    ck_assert_int_eq(sa, CC_CAT_ENOITEM);
+                    ck_assert_int_eq(sb, CC_CAT_ENOITEM);
+                    n_none++;
+                    continue;
+                }
+                ck_assert_int_eq(sa, CC_CAT_OK);
+                ck_assert_int_eq(sb, CC_CAT_OK);
+                ck_assert_msg(a.item == best && b.item == best,
+                              "%s theta %.17g D %g: pruned %d, full %d, brute force %d",
+                              names[bi] ? names[bi] : "tied", theta, est.D, a.item + 1, b.item + 1,
+                              best + 1);
+                ck_assert(memcmp(&a.info, &bv, sizeof(double)) == 0);
+                ck_assert(memcmp(&b.info, &bv, sizeof(double)) == 0);
+                for (j = 0; j < N; j++) /* ties: another item with the same value */
+                    if (j != best && table[j] == bv) {
+                        n_ties++;
+                        break;
+                    }
+                n_cmp++;
+
+                /* Randomesque, content balancing, Sympson-Hetter: the same
+                 * choice and the same uniforms with and without a table. */
+                if (t % 10 == 0) {
+                    static const double props[3] = {0.5, 0.3, 0.2};
+                    int *groups = malloc(sizeof(int) * (size_t)N);
+                    double *sh = malloc(sizeof(double) * (size_t)N);
+                    cc_rng r1, r2;
+                    uint64_t seed = (uint64_t)t * 7919 + bi;
+                    for (j = 0; j < N; j++) {
+                        groups[j] = j % 3;
+                        sh[j] = cc_rng_uniform(&rng);
+                    }
+                    sel.randomesque = 1 + t % 5;
+                    if (t % 20 == 0) {
+                        sel.n_groups = 3;
+                        sel.group_props = props;
+                        sel.item_group = groups;
+                    }
+                    if (t % 30 == 0)
+                        sel.sh_prob = sh;
+                    cc_rng_seed(&r1, seed);
+                    cc_rng_seed(&r2, seed);
+                    sa = cc_next_item(&bank, items, x, n, theta, &est, &sel, cc_rng_uniform_fn, &r1,
+                                      NULL, work, &a, &err);
+                    sb = cc_next_item(&bank, items, x, n, theta, &est, &sel, cc_rng_uniform_fn, &r2,
+                                      table, work, &b, &err);
+                    ck_assert_int_eq(sa, sb);
+                    if (sa == CC_CAT_OK) {
+                        ck_assert_int_eq(a.item, b.item);
+                        ck_assert(memcmp(&a.info, &b.info, sizeof(double)) == 0);
+                        ck_assert_int_eq(a.n_candidates, b.n_candidates);
+                        ck_assert_int_eq(a.n_rejected, b.n_rejected);
+                        ck_assert_int_eq(a.group, b.group);
+                    }
+                    /* the same number of uniforms was drawn */
+                    ck_assert(cc_rng_uniform(&r1) == cc_rng_uniform(&r2));
+                    n_extra++;
+                    free(groups);
+                    free(sh);
+                }
+            }
+        }
+        free(avail);
+        free(table);
+        free(work);
+        cc_bank_free(&bank);
+    }
+    fprintf(stderr,
+            "cat/select pruned MFI: %ld comparisons (%ld with exact ties, %ld with no item "
+            "left), %ld with randomesque/balancing/Sympson-Hetter\n",
+            n_cmp, n_ties, n_none, n_extra);
+    /* Every theta of every bank and mask compared: an item chosen by all
+     * three, or no item left for all three (the 98% mask on small banks). */
+    ck_assert_int_eq(n_cmp + n_none, 3 * (5 * 2000 + 200));
+    ck_assert(n_none > 0 && n_none < 3000);
+    ck_assert(n_extra > 2500);
+    ck_assert(n_ties > 100); /* the tied bank does tie */
+}
+END_TEST
+
 TCase *tcase_cat_select(void)
 {
     TCase *tc = cc_test_tcase("cat/select");
@@ -701,5 +897,6 @@ TCase *tcase_cat_select(void)
     tcase_add_test(tc, no_nan_at_extreme_thetas_or_without_items);
     tcase_add_test(tc, bad_requests_are_refused);
     tcase_add_test(tc, caller_workspace_gives_the_same_answer);
+    tcase_add_test(tc, pruned_mfi_equals_full_scan);
     return tc;
 }
