@@ -74,6 +74,7 @@
 
 #include <float.h>
 #include <math.h>
+#include <string.h>
 #include <stddef.h>
 
 /* The longest test whose 2^n response patterns sem.exact enumerates. */
@@ -183,6 +184,18 @@ typedef struct {
     double lip;    /* Lipschitz constant of f' (cert) */
     double fp_tol; /* allowance for rounding in f' (cert) */
 } est_ctx;
+
+static void est_ctx_init(est_ctx *c, const cc_bank *bank, const int *items, const int *x, int n,
+                         const cc_est_options *opt, cc_est_method method)
+{
+    memset(c, 0, sizeof(*c));
+    c->bank = bank;
+    c->items = items;
+    c->x = x;
+    c->n = n;
+    c->opt = opt;
+    c->method = method;
+}
 
 static inline int answered(const est_ctx *c, int k)
 {
@@ -812,12 +825,7 @@ cc_cat_status cc_theta_est(const cc_bank *bank, const int *items, const int *x, 
     st = check_args(bank, items, x, n, opt, 1, err);
     if (st != CC_CAT_OK)
         return st;
-    c.bank = bank;
-    c.items = items;
-    c.x = x;
-    c.n = n;
-    c.opt = opt;
-    c.method = opt->method;
+    est_ctx_init(&c, bank, items, x, n, opt, opt->method);
     cpv = opt->constant_patt == CC_CONST_NONE ? -1 : constant_pattern(bank, x, n);
     if (cpv >= 0) {
         double sign = cpv ? 1 : -1, cur = opt->current_theta;
@@ -914,12 +922,7 @@ cc_cat_status cc_sem_theta(const cc_bank *bank, const int *items, const int *x, 
         return cc_cat_fail(err, CC_CAT_EINVAL, -1, "theta must be finite (got %g)", theta);
     if (type != CC_SEM_CLASSIC && type != CC_SEM_NEW)
         return cc_cat_fail(err, CC_CAT_EINVAL, -1, "unknown sem.type %d", (int)type);
-    c.bank = bank;
-    c.items = items;
-    c.x = x;
-    c.n = n;
-    c.opt = opt;
-    c.method = opt->method;
+    est_ctx_init(&c, bank, items, x, n, opt, opt->method);
     cpv = opt->constant_patt == CC_CONST_NONE ? -1 : constant_pattern(bank, x, n);
     if (cpv >= 0) {
         if (opt->constant_patt == CC_CONST_FIXED4 || opt->constant_patt == CC_CONST_FIXED7 ||
@@ -1027,11 +1030,6 @@ cc_cat_status cc_posterior_grid(const cc_bank *bank, const int *items, const int
     st = check_args(bank, items, x, n, opt, 1, err);
     if (st != CC_CAT_OK)
         return st;
-    c.bank = bank;
-    c.items = items;
-    c.x = x;
-    c.n = n;
-    c.opt = opt;
-    c.method = CC_EST_EAP;
+    est_ctx_init(&c, bank, items, x, n, opt, CC_EST_EAP);
     return posterior(&c, nodes, weights, err);
 }

@@ -696,27 +696,48 @@ static int do_pi(api *a, json_object *args, json_object **result)
     return 0;
 }
 
-static int do_ii(api *a, json_object *args, json_object **result)
+/* Per-item values of a function and its derivatives: out[0], out[stride],
+ * out[2 * stride], ... for one item. */
+typedef void item_values_fn(const cc_bank *bank, int item, double th, double D, double *out,
+                            size_t stride);
+
+static void ii_values(const cc_bank *bank, int item, double th, double D, double *out,
+                      size_t stride)
+{
+    out[0] = cc_item_info(bank, item, th, D, &out[stride], &out[2 * stride]);
+}
+
+static void ji_values(const cc_bank *bank, int item, double th, double D, double *out,
+                      size_t stride)
+{
+    out[0] = cc_item_ji(bank, item, th, D, &out[stride]);
+}
+
+/* Ii and Ji: vectors over the items, one per name. */
+static int per_item_vectors(api *a, json_object *args, const char *fn, const char *const *names,
+                            int nvec, item_values_fn *compute, json_object **result)
 {
     cc_bank bank;
     double th = 0, D = 1, *v;
     json_object *out;
-    int rc, i, n;
+    int rc = 0, i, k, n;
+    size_t stride;
 
-    if ((rc = check_names(a, args, "args", "Ii", pi_args)) ||
+    if ((rc = check_names(a, args, "args", fn, pi_args)) ||
         (rc = item_args(a, args, &bank, &th, &D)))
         return rc;
     n = bank.n_items;
-    v = malloc(sizeof(double) * (3 * (size_t)n + 1));
+    stride = (size_t)n;
+    v = malloc(sizeof(double) * ((size_t)nvec * stride + 1));
     if (v == NULL) {
         cc_bank_free(&bank);
         return NOMEM(a);
     }
     for (i = 0; i < n; i++)
-        v[i] = cc_item_info(&bank, i, th, D, &v[(size_t)n + i], &v[(size_t)2 * n + i]);
+        compute(&bank, i, th, D, v + i, stride);
     out = json_object_new_object();
-    rc = put(out, "Ii", num_array(v, n)) | put(out, "dIi", num_array(v + n, n)) |
-         put(out, "d2Ii", num_array(v + (size_t)2 * n, n));
+    for (k = 0; k < nvec; k++)
+        rc |= put(out, names[k], num_array(v + (size_t)k * stride, n));
     free(v);
     cc_bank_free(&bank);
     if (rc) {
@@ -727,34 +748,18 @@ static int do_ii(api *a, json_object *args, json_object **result)
     return 0;
 }
 
+static int do_ii(api *a, json_object *args, json_object **result)
+{
+    static const char *const names[] = {"Ii", "dIi", "d2Ii"};
+
+    return per_item_vectors(a, args, "Ii", names, 3, ii_values, result);
+}
+
 static int do_ji(api *a, json_object *args, json_object **result)
 {
-    cc_bank bank;
-    double th = 0, D = 1, *v;
-    json_object *out;
-    int rc, i, n;
+    static const char *const names[] = {"Ji", "dJi"};
 
-    if ((rc = check_names(a, args, "args", "Ji", pi_args)) ||
-        (rc = item_args(a, args, &bank, &th, &D)))
-        return rc;
-    n = bank.n_items;
-    v = malloc(sizeof(double) * (2 * (size_t)n + 1));
-    if (v == NULL) {
-        cc_bank_free(&bank);
-        return NOMEM(a);
-    }
-    for (i = 0; i < n; i++)
-        v[i] = cc_item_ji(&bank, i, th, D, &v[(size_t)n + i]);
-    out = json_object_new_object();
-    rc = put(out, "Ji", num_array(v, n)) | put(out, "dJi", num_array(v + n, n));
-    free(v);
-    cc_bank_free(&bank);
-    if (rc) {
-        json_object_put(out);
-        return NOMEM(a);
-    }
-    *result = out;
-    return 0;
+    return per_item_vectors(a, args, "Ji", names, 2, ji_values, result);
 }
 
 /* x of the same length as the bank's rows, checked against the items'
