@@ -1,9 +1,11 @@
-/* store/sessions: the running-session count behind session_count. */
+/* store/sessions: the session repository (create, load, compare-and-swap
+ * save, keep-alive, idle expiry, log) and the running-session count. */
 #include "check_concerto.h"
 
 #include "store/sessions.h"
 
 #include <apr_strings.h>
+#include <string.h>
 
 #define NOW 1800000000L
 
@@ -78,6 +80,113 @@ START_TEST(without_schema_fails)
 }
 END_TEST
 
+START_TEST(create_and_load)
+{
+    cc_db *db = sessions_db();
+    cc_session *s = NULL, *again = NULL, *other = NULL;
+
+    ck_assert_int_eq(
+        cc_session_create(db, cc_test_pool, 1, "{\"a\":1}", "10.0.0.1", "agent", "{}", NOW, &s),
+        APR_SUCCESS);
+    ck_assert_int_eq((int)strlen(s->hash), 40);
+    ck_assert_int_eq((int)strspn(s->hash, "0123456789abcdef"), 40);
+    ck_assert_int_eq(s->status, CC_SESSION_RUNNING);
+    ck_assert_int_eq(s->version, 0);
+    ck_assert_int_eq((int)s->test_id, 1);
+    ck_assert_str_eq(s->params, "{\"a\":1}");
+    ck_assert_str_eq(s->client_ip, "10.0.0.1");
+    ck_assert_ptr_null(s->last_submit_id);
+    ck_assert_int_eq((int)(s->created - NOW), 0);
+    ck_assert_int_eq(cc_session_load(db, cc_test_pool, s->hash, &again), APR_SUCCESS);
+    ck_assert_int_eq((int)again->id, (int)s->id);
+    ck_assert_int_eq(cc_session_create(db, cc_test_pool, 1, NULL, NULL, NULL, NULL, NOW, &other),
+                     APR_SUCCESS);
+    ck_assert_str_ne(other->hash, s->hash);
+    ck_assert_int_eq(cc_session_load(db, cc_test_pool, "0000", &again), APR_NOTFOUND);
+    ck_assert_int_eq(count(db, NOW, 300), 2);
+}
+END_TEST
+
+/* Two writers read version 0; only the first save lands, the second is
+ * told to reload, and the stored row is the first writer's. */
+START_TEST(save_is_compare_and_swap)
+{
+    cc_db *db = sessions_db();
+    cc_session *s = NULL, *a = NULL, *b = NULL, *stored = NULL;
+    int swapped = -1;
+
+    ck_assert_int_eq(cc_session_create(db, cc_test_pool, 1, NULL, NULL, NULL, "{}", NOW, &s),
+                     APR_SUCCESS);
+    ck_assert_int_eq(cc_session_load(db, cc_test_pool, s->hash, &a), APR_SUCCESS);
+    ck_assert_int_eq(cc_session_load(db, cc_test_pool, s->hash, &b), APR_SUCCESS);
+    a->state = "{\"page\":1}";
+    a->last_submit_id = "submit-1";
+    a->last_response = "{\"code\":0}";
+    a->time_limit = 30;
+    ck_assert_int_eq(cc_session_save(db, cc_test_pool, a, NOW + 5, &swapped), APR_SUCCESS);
+    ck_assert_int_eq(swapped, 1);
+    ck_assert_int_eq(a->version, 1);
+    b->state = "{\"page\":99}";
+    ck_assert_int_eq(cc_session_save(db, cc_test_pool, b, NOW + 6, &swapped), APR_SUCCESS);
+    ck_assert_int_eq(swapped, 0);
+    ck_assert_int_eq(b->version, 0);
+    ck_assert_int_eq(cc_session_load(db, cc_test_pool, s->hash, &stored), APR_SUCCESS);
+    ck_assert_str_eq(stored->state, "{\"page\":1}");
+    ck_assert_str_eq(stored->last_submit_id, "submit-1");
+    ck_assert_str_eq(stored->last_response, "{\"code\":0}");
+    ck_assert_int_eq(stored->time_limit, 30);
+    ck_assert_int_eq(stored->version, 1);
+    ck_assert_int_eq((int)(stored->updated - NOW), 5);
+    /* The loser reloads and saves on top of the winner. */
+    stored->status = CC_SESSION_FINALIZED;
+    ck_assert_int_eq(cc_session_save(db, cc_test_pool, stored, NOW + 7, &swapped), APR_SUCCESS);
+    ck_assert_int_eq(swapped, 1);
+    ck_assert_int_eq(count(db, NOW + 7, 300), 0);
+}
+END_TEST
+
+START_TEST(touch_and_expire)
+{
+    cc_db *db = sessions_db();
+    cc_session *fresh = NULL, *idle = NULL, *stored = NULL;
+    int expired = -1, swapped = -1;
+
+    ck_assert_int_eq(cc_session_create(db, cc_test_pool, 1, NULL, NULL, NULL, NULL, NOW, &fresh),
+                     APR_SUCCESS);
+    ck_assert_int_eq(cc_session_create(db, cc_test_pool, 1, NULL, NULL, NULL, NULL, NOW, &idle),
+                     APR_SUCCESS);
+    ck_assert_int_eq(cc_session_touch(db, cc_test_pool, fresh->hash, NOW + 3000), APR_SUCCESS);
+    ck_assert_int_eq(cc_session_touch(db, cc_test_pool, "nope", NOW), APR_NOTFOUND);
+    ck_assert_int_eq(cc_session_expire_idle(db, cc_test_pool, NOW + 3600, 1000, &expired),
+                     APR_SUCCESS);
+    ck_assert_int_eq(expired, 1);
+    ck_assert_int_eq(cc_session_load(db, cc_test_pool, idle->hash, &stored), APR_SUCCESS);
+    ck_assert_int_eq(stored->status, CC_SESSION_STOPPED);
+    /* Expiry bumps the version: a writer holding the old row loses. */
+    ck_assert_int_eq(cc_session_save(db, cc_test_pool, idle, NOW + 3601, &swapped), APR_SUCCESS);
+    ck_assert_int_eq(swapped, 0);
+    ck_assert_int_eq(cc_session_load(db, cc_test_pool, fresh->hash, &stored), APR_SUCCESS);
+    ck_assert_int_eq(stored->status, CC_SESSION_RUNNING);
+    ck_assert_int_eq(stored->version, 0);
+}
+END_TEST
+
+START_TEST(log_entries)
+{
+    cc_db *db = sessions_db();
+    cc_session *s = NULL;
+
+    ck_assert_int_eq(cc_session_create(db, cc_test_pool, 1, NULL, "::1", "ua", NULL, NOW, &s),
+                     APR_SUCCESS);
+    ck_assert_int_eq(cc_session_log_add(db, cc_test_pool, s, CC_SESSION_LOG_SYSTEM,
+                                        "time limit reached", NOW + 1),
+                     APR_SUCCESS);
+    ck_assert_int_eq(cc_test_count(db, cc_test_pool, "test_session_log",
+                                   "type = 2 AND message = 'time limit reached' AND ip = '::1'"),
+                     1);
+}
+END_TEST
+
 TCase *tcase_store_sessions(void)
 {
     TCase *tc = cc_test_tcase("store/sessions");
@@ -85,5 +194,9 @@ TCase *tcase_store_sessions(void)
     tcase_add_test(tc, empty_is_zero);
     tcase_add_test(tc, counts_running_recent_only);
     tcase_add_test(tc, without_schema_fails);
+    tcase_add_test(tc, create_and_load);
+    tcase_add_test(tc, save_is_compare_and_swap);
+    tcase_add_test(tc, touch_and_expire);
+    tcase_add_test(tc, log_entries);
     return tc;
 }
