@@ -13,8 +13,8 @@ SAN       ?=
 VERSION   := 0.1.0
 
 DEB_PACKAGES := build-essential pkg-config apache2 apache2-dev libapr1-dev libaprutil1-dev \
-                libaprutil1-dbd-sqlite3 libaprutil1-dbd-pgsql libjson-c-dev check libsubunit-dev \
-                sqlite3 postgresql postgresql-client curl python3 prometheus \
+                libaprutil1-dbd-sqlite3 libaprutil1-dbd-pgsql libjson-c-dev libssl-dev check \
+                libsubunit-dev sqlite3 postgresql postgresql-client curl python3 prometheus \
                 clang-format clang-tidy cppcheck clang
 
 # Everything from apxs and pkg-config is looked up lazily, so that `make deps`
@@ -27,8 +27,8 @@ APR_CFLAGS     = $(shell apr-1-config --cppflags --includes 2>/dev/null) \
                  $(shell apu-1-config --includes 2>/dev/null)
 APR_LIBS       = $(shell apr-1-config --link-ld --libs 2>/dev/null) \
                  $(shell apu-1-config --link-ld --libs 2>/dev/null)
-DEP_CFLAGS     = $(shell pkg-config --cflags json-c 2>/dev/null)
-DEP_LIBS       = $(shell pkg-config --libs json-c 2>/dev/null) -lm
+DEP_CFLAGS     = $(shell pkg-config --cflags json-c libcrypto 2>/dev/null)
+DEP_LIBS       = $(shell pkg-config --libs json-c libcrypto 2>/dev/null) -lm
 CHECK_CFLAGS   = $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS     = $(shell pkg-config --libs check 2>/dev/null)
 
@@ -46,7 +46,8 @@ ALL_CFLAGS = -std=gnu11 -fPIC $(WARN) $(CFLAGS) $(SAN) -I mod_concerto -I $(BUIL
 GLUE_CFLAGS = $(ALL_CFLAGS) -I $(AP_INCLUDEDIR) $(AP_CPPFLAGS)
 
 CORE_SRC  := $(sort $(wildcard mod_concerto/core/*.c mod_concerto/store/*.c mod_concerto/monitor/*.c \
-                              mod_concerto/cat/*.c mod_concerto/catapi/*.c))
+                              mod_concerto/cat/*.c mod_concerto/catapi/*.c \
+                              mod_concerto/runner/*.c))
 GLUE_SRC  := $(sort $(wildcard mod_concerto/httpd/*.c))
 CLI_SRC   := $(sort $(wildcard mod_concerto/cli/*.c))
 UNIT_SRC  := $(sort $(wildcard tests/unit/*.c))

@@ -149,6 +149,7 @@ int main(void)
     suite_add_tcase(suite, tcase_core_random());
     suite_add_tcase(suite, tcase_core_router());
     suite_add_tcase(suite, tcase_core_body());
+    suite_add_tcase(suite, tcase_core_token());
     suite_add_tcase(suite, tcase_store_dbparams());
     suite_add_tcase(suite, tcase_store_db());
     suite_add_tcase(suite, tcase_store_migrate());
@@ -157,6 +158,7 @@ int main(void)
     suite_add_tcase(suite, tcase_store_sessions());
     suite_add_tcase(suite, tcase_store_setup());
     suite_add_tcase(suite, tcase_store_dbpool());
+    suite_add_tcase(suite, tcase_store_secret());
     suite_add_tcase(suite, tcase_monitor_metrics());
     suite_add_tcase(suite, tcase_monitor_health());
     suite_add_tcase(suite, tcase_cat_bank());
