@@ -150,6 +150,7 @@ int main(void)
     suite_add_tcase(suite, tcase_core_router());
     suite_add_tcase(suite, tcase_core_body());
     suite_add_tcase(suite, tcase_core_token());
+    suite_add_tcase(suite, tcase_core_template());
     suite_add_tcase(suite, tcase_store_dbparams());
     suite_add_tcase(suite, tcase_store_db());
     suite_add_tcase(suite, tcase_store_migrate());
