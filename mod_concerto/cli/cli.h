@@ -26,6 +26,7 @@ int cli_cmd_setup(cli_context *ctx, int argc, const char *const *argv);
 int cli_cmd_migrate(cli_context *ctx, int argc, const char *const *argv);
 int cli_cmd_status(cli_context *ctx, int argc, const char *const *argv);
 int cli_cmd_passwd(cli_context *ctx, int argc, const char *const *argv);
+int cli_cmd_table(cli_context *ctx, int argc, const char *const *argv);
 /* Needs no database: ctx->db_params is not resolved. */
 int cli_cmd_cat(cli_context *ctx, int argc, const char *const *argv);
 

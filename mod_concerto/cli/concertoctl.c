@@ -24,6 +24,10 @@ static const char usage_text[] =
     "  status                        show the database and schema state\n"
     "                                (exit 0 current, 3 behind, 1 unreachable)\n"
     "  passwd USER                   set a new password ($CONCERTO_PASSWORD, or generated)\n"
+    "  table list|describe NAME|drop NAME   data tables (real tables in the database)\n"
+    "  table import NAME FILE.csv|- [--create items|responses|--create-from-header] [--replace]\n"
+    "                                add a CSV's rows (header row names the columns), all or none\n"
+    "  table export NAME [FILE.csv|-] [--crlf]   write the rows as CSV, header first\n"
     "  cat                           answer one JSON request to the CAT engine on stdin,\n"
     "                                {\"fn\": NAME, \"args\": {...}} (catR's functions and names)\n"
     "  version                       print the version\n"
@@ -162,6 +166,8 @@ int main(int argc, const char *const *argv)
         code = cli_cmd_status(&ctx, argc, argv);
     else if (!strcmp(command, "passwd"))
         code = cli_cmd_passwd(&ctx, argc, argv);
+    else if (!strcmp(command, "table"))
+        code = cli_cmd_table(&ctx, argc, argv);
     else {
         cli_error("unknown command '%s'", command);
         fputs(usage_text, stderr);

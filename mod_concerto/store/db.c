@@ -312,5 +312,8 @@ apr_status_t cc_db_end(cc_db *db, apr_pool_t *pool, apr_dbd_transaction_t *txn, 
         apr_dbd_transaction_mode_set(db->driver, txn, APR_DBD_TRANSACTION_ROLLBACK);
     rv = apr_dbd_transaction_end(db->driver, pool, txn);
     db->in_transaction = 0;
+    /* A rollback may undo DDL: statements cached since would be stale. */
+    if (rollback || rv != 0)
+        apr_hash_clear(db->statements);
     return rv == 0 ? APR_SUCCESS : db_fail(db, rv, "end transaction");
 }

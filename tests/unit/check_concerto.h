@@ -25,6 +25,7 @@ TCase *tcase_store_sessions(void);
 TCase *tcase_store_setup(void);
 TCase *tcase_store_dbpool(void);
 TCase *tcase_store_secret(void);
+TCase *tcase_store_datatable(void);
 TCase *tcase_monitor_metrics(void);
 TCase *tcase_monitor_health(void);
 TCase *tcase_cat_bank(void);

@@ -160,6 +160,7 @@ int main(void)
     suite_add_tcase(suite, tcase_store_setup());
     suite_add_tcase(suite, tcase_store_dbpool());
     suite_add_tcase(suite, tcase_store_secret());
+    suite_add_tcase(suite, tcase_store_datatable());
     suite_add_tcase(suite, tcase_monitor_metrics());
     suite_add_tcase(suite, tcase_monitor_health());
     suite_add_tcase(suite, tcase_cat_bank());
