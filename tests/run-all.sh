@@ -1,6 +1,7 @@
 #!/bin/sh
 # Every test: the Check unit tests, the integration tests on SQLite and on
-# PostgreSQL, the sanitizer build, lint, the apxs build, and fuzzing. Keeps going after a failing stage, shows all output, and
+# PostgreSQL, the sanitizer build, lint, the apxs build, the starter
+# content's checks, and fuzzing. Keeps going after a failing stage, shows all output, and
 # prints as the last line "N passed, M failed" over all stages.
 # Exit 1 when anything failed; a stage that crashed (no summary line, or a
 # non-zero exit with no failure counted) counts as one failure.
@@ -101,6 +102,7 @@ single_stage() {
 single_stage asan make --no-print-directory check-asan
 single_stage lint make --no-print-directory lint
 single_stage apxs sh tests/apxs-build.sh
+single_stage starter python3 conf/starter/check.py
 # libFuzzer prints a line per new input: keep them in a file, show the end.
 single_stage fuzz sh -c 'mkdir -p "$0" && sh tests/fuzz/run.sh 30 >"$0/fuzz.log" 2>&1; rc=$?;
     tail -n 8 "$0/fuzz.log"; [ $rc = 0 ] || echo "fuzz: see $0/fuzz.log"; exit $rc' "$BUILD"
