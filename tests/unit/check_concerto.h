@@ -35,6 +35,7 @@ TCase *tcase_cat_estimate(void);
 TCase *tcase_cat_select(void);
 TCase *tcase_cat_simulate(void);
 TCase *tcase_catapi_request(void);
+TCase *tcase_runner_assessment(void);
 
 /* The pool of the running test: created before and destroyed after each
  * test by the checked fixture every TCase installs. */
