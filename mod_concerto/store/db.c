@@ -175,6 +175,39 @@ apr_status_t cc_db_exec(cc_db *db, const char *sql)
     return rv == 0 ? APR_SUCCESS : db_fail(db, rv, "statement");
 }
 
+/* apr_dbd takes '%' and a letter anywhere in the text as a parameter (so a
+ * LIKE '%x' pattern is one): a count that differs from the values given
+ * would make the driver read past them. '%%' is a literal '%'. */
+static int count_markers(const char *sql)
+{
+    int n = 0;
+
+    for (; *sql; sql++) {
+        if (*sql != '%')
+            continue;
+        if (sql[1] == '%')
+            sql++;
+        else if ((sql[1] >= 'a' && sql[1] <= 'z') || (sql[1] >= 'A' && sql[1] <= 'Z'))
+            n++;
+    }
+    return n;
+}
+
+static apr_status_t check_markers(cc_db *db, const char *sql, int nargs)
+{
+    int markers = count_markers(sql);
+
+    if (markers == nargs)
+        return APR_SUCCESS;
+    db_count_error();
+    db->last_error =
+        apr_psprintf(db->pool,
+                     "statement has %d parameter marker%s but %d value%s given "
+                     "(write a literal %% as %%%%): %.80s",
+                     markers, markers == 1 ? "" : "s", nargs, nargs == 1 ? "" : "s", sql);
+    return APR_EINVAL;
+}
+
 /* The connection's prepared statement for sql, prepared on first use. */
 static apr_status_t db_statement(cc_db *db, const char *sql, apr_dbd_prepared_t **stmt)
 {
@@ -207,6 +240,8 @@ apr_status_t cc_db_query(cc_db *db, apr_pool_t *pool, int *affected, const char 
     apr_dbd_prepared_t *stmt = NULL;
     int nrows = 0, attempt, rv = 0;
 
+    if (check_markers(db, sql, nargs) != APR_SUCCESS)
+        return APR_EINVAL;
     for (attempt = 0;; attempt++) {
         apr_status_t st = db_statement(db, sql, &stmt);
         if (st != APR_SUCCESS)
@@ -247,6 +282,8 @@ apr_status_t cc_db_select(cc_db *db, apr_pool_t *pool, cc_rows **out, const char
     cc_rows *result;
     int rv = 0, i, attempt;
 
+    if (check_markers(db, sql, nargs) != APR_SUCCESS)
+        return APR_EINVAL;
     for (attempt = 0;; attempt++) {
         apr_status_t st = db_statement(db, sql, &stmt);
         if (st != APR_SUCCESS)

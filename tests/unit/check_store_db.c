@@ -701,6 +701,32 @@ START_TEST(failing_cached_statement_in_transaction_not_retried)
 }
 END_TEST
 
+/* A '%' and a letter is a parameter to apr_dbd, even inside a string
+ * literal: a count that does not match the values is refused before the
+ * driver reads past them (it would crash). */
+START_TEST(parameter_markers_counted)
+{
+    cc_db *db = cc_test_db(cc_test_pool);
+    cc_rows *rows = NULL;
+    const char *one[] = {"a", NULL};
+
+    cc_test_exec(db, "CREATE TABLE m (a TEXT)");
+    cc_test_exec(db, "INSERT INTO m VALUES ('cat')");
+    ck_assert_int_eq(
+        cc_db_select(db, cc_test_pool, &rows, "SELECT a FROM m WHERE a LIKE '%cat'", 0, NULL),
+        APR_EINVAL);
+    ck_assert_ptr_nonnull(strstr(db->last_error, "1 parameter marker but 0 values"));
+    ck_assert_int_eq(
+        cc_db_query(db, cc_test_pool, NULL, "DELETE FROM m WHERE a = %s AND a = %s", 1, one),
+        APR_EINVAL);
+    ck_assert_int_eq(cc_db_select(db, cc_test_pool, &rows,
+                                  "SELECT a FROM m WHERE a LIKE '%%at' AND a <> %s", 1, one),
+                     APR_SUCCESS);
+    ck_assert_int_eq(rows->nrows, 1);
+    ck_assert_int_eq(cc_test_count(db, cc_test_pool, "m", NULL), 1);
+}
+END_TEST
+
 TCase *tcase_store_db(void)
 {
     TCase *tc = cc_test_tcase("store/db");
@@ -730,6 +756,7 @@ TCase *tcase_store_db(void)
     tcase_add_test(tc, cached_statements_survive_recreated_table);
     tcase_add_test(tc, stale_statement_in_transaction_not_retried);
     tcase_add_test(tc, exec_empties_statement_cache);
+    tcase_add_test(tc, parameter_markers_counted);
     tcase_add_test(tc, failing_cached_statement_in_transaction_not_retried);
     return tc;
 }
