@@ -73,10 +73,12 @@ else
 fi
 
 # Schema, roles, the admin user (the password is printed once, by concertoctl,
-# on the first run unless CONCERTO_PASSWORD is set).
-say "$CTL -d var setup $OWNER"
+# on the first run unless CONCERTO_PASSWORD is set), and the starter content
+# (demo-cat and its templates; kept as they are when already there).
+say "$CTL -d var setup $OWNER --starter conf/starter"
 # shellcheck disable=SC2086 # OWNER is two words or nothing
-"$CTL" -d "$DATADIR" setup $OWNER || die "concertoctl setup failed (see above)"
+"$CTL" -d "$DATADIR" setup $OWNER --starter "$ROOT/conf/starter" ||
+    die "concertoctl setup failed (see above)"
 if [ -n "$ASROOT" ]; then
     # The configuration and the pid file: written by root, read by Apache's
     # parent (root); keep them out of www-data's hands. (var/logs is the data

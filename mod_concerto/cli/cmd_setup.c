@@ -3,9 +3,11 @@
 
 #include "store/migrate.h"
 #include "store/setup.h"
+#include "store/starter.h"
 
 #include <apr_file_io.h>
 #include <apr_strings.h>
+#include <apr_time.h>
 #include <ftw.h>
 #include <grp.h>
 #include <pwd.h>
@@ -81,7 +83,7 @@ static int give_data_dir_to(cli_context *ctx, const char *owner)
 
 int cli_cmd_setup(cli_context *ctx, int argc, const char *const *argv)
 {
-    const char *owner = NULL;
+    const char *owner = NULL, *starter = NULL;
     cc_setup_result result;
     cc_db *db = NULL;
     int i, code;
@@ -92,8 +94,13 @@ int cli_cmd_setup(cli_context *ctx, int argc, const char *const *argv)
             owner = argv[++i];
         else if (!strncmp(argv[i], "--owner=", 8))
             owner = argv[i] + 8;
+        else if (!strcmp(argv[i], "--starter") && i + 1 < argc)
+            starter = argv[++i];
+        else if (!strncmp(argv[i], "--starter=", 10))
+            starter = argv[i] + 10;
         else {
-            cli_error("setup: unexpected argument '%s' (usage: setup [--owner USER[:GROUP]])",
+            cli_error("setup: unexpected argument '%s' (usage: setup [--owner USER[:GROUP]] "
+                      "[--starter DIR])",
                       argv[i]);
             return CLI_USAGE;
         }
@@ -108,6 +115,24 @@ int cli_cmd_setup(cli_context *ctx, int argc, const char *const *argv)
         cli_error("setup failed: %s", db->last_error ? db->last_error : "see the messages above");
         cc_db_close(db);
         return CLI_FAILED;
+    }
+    if (starter) {
+        cc_starter_report report;
+        const char *errmsg = NULL;
+        rv = cc_starter_load(db, ctx->pool, starter, (long)apr_time_sec(apr_time_now()), &report,
+                             &errmsg);
+        if (rv != APR_SUCCESS) {
+            cli_error("starter content: %s", errmsg ? errmsg : "failed");
+            cc_db_close(db);
+            return CLI_FAILED;
+        }
+        printf("concertoctl: starter content from %s: %d table%s (%ld rows), %d template%s, "
+               "%d test%s added; %d already there\n",
+               starter, report.tables_created, report.tables_created == 1 ? "" : "s",
+               report.rows_imported, report.templates_created,
+               report.templates_created == 1 ? "" : "s", report.tests_created,
+               report.tests_created == 1 ? "" : "s",
+               report.tables_kept + report.templates_kept + report.tests_kept);
     }
     cc_db_close(db);
     printf("concertoctl: data directory %s is ready\n", ctx->data_dir);

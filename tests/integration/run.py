@@ -35,6 +35,7 @@ from harness import (  # noqa: E402
     test,
 )
 
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ADMIN = "admin"
 PASSWORD = "Integration-Secret-42"  # CONCERTO_PASSWORD for the main database
 HEALTH = "/api/check/health"
@@ -686,6 +687,32 @@ def t_debug(ctx):
              if "[concerto:debug]" in ln and ("check_health" in ln or HEALTH in ln)]
     check(len(lines) >= 3, "%d [concerto:debug] lines naming the route for 3 requests:\n%s"
           % (len(lines), a.log_tail(start)))
+
+
+@test("concertoctl_setup_starter")
+def t_setup_starter(ctx):
+    """`concertoctl setup --starter conf/starter` (what make run does): the
+    demo-cat item bank, the questionnaire, templates and tests; loading
+    again adds nothing and keeps what is there."""
+    ctx.prepare()
+    datadir = make_data_dir(ctx.tmp, "starter")
+    if ctx.pgsql:
+        ctx.pgc.create_database(ctx.db_name("starter"))
+    args = ctx.db_args(datadir, "starter")
+    starter = os.path.join(REPO, "conf", "starter")
+    code, out, err = concertoctl(args + ["setup", "--starter", starter],
+                                 env={"CONCERTO_PASSWORD": PASSWORD})
+    check(code == 0 and "4 tables (178 rows), 8 templates, 2 tests added" in out,
+          "setup --starter exited %d: %s%s" % (code, out, err))
+    n = ctx.sql(datadir, "starter", "SELECT COUNT(*) FROM demo_cat_items").strip()
+    check(n == "169", "demo_cat_items has %s rows, expected 169" % n)
+    got = ctx.sql(datadir, "starter", "SELECT type FROM test WHERE slug = 'demo-cat'").strip()
+    check(got == "3", "demo-cat has type %r, expected 3 (native assessment)" % got)
+    code, out, err = concertoctl(args + ["setup", "--starter", starter])
+    check(code == 0 and "0 tables (0 rows), 0 templates, 0 tests added; 14 already there" in out,
+          "second setup --starter exited %d: %s%s" % (code, out, err))
+    code, out, err = concertoctl(args + ["setup", "--starter", os.path.join(ctx.tmp, "nowhere")])
+    check(code == 1 and "tests.json" in err, "a missing starter directory: %d %s" % (code, err))
 
 
 @test("concertoctl_table_import_export")

@@ -36,6 +36,7 @@ TCase *tcase_cat_select(void);
 TCase *tcase_cat_simulate(void);
 TCase *tcase_catapi_request(void);
 TCase *tcase_runner_assessment(void);
+TCase *tcase_store_starter(void);
 
 /* The pool of the running test: created before and destroyed after each
  * test by the checked fixture every TCase installs. */

@@ -171,6 +171,7 @@ int main(void)
     suite_add_tcase(suite, tcase_cat_simulate());
     suite_add_tcase(suite, tcase_catapi_request());
     suite_add_tcase(suite, tcase_runner_assessment());
+    suite_add_tcase(suite, tcase_store_starter());
 
     runner = srunner_create(suite);
     srunner_run_all(runner, CK_NORMAL);
