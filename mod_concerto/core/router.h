@@ -11,7 +11,9 @@
     X(CC_EP_HEALTH, "check_health", "GET", "/api/check/health")                                    \
     X(CC_EP_SESSION_COUNT, "check_session_count", "GET", "/api/check/session_count")               \
     X(CC_EP_PROMETHEUS, "check_prometheus", "GET", "/api/check/prometheus")                        \
-    X(CC_EP_ADMIN_LOGIN, "admin_login", "POST", "/api/admin/login")
+    X(CC_EP_ADMIN_LOGIN, "admin_login", "POST", "/api/admin/login")                                \
+    X(CC_EP_RUNNER_START, "runner_start", "POST", "/api/runner/test/*/session/start")              \
+    X(CC_EP_RUNNER_SUBMIT, "runner_submit", "POST", "/api/runner/test/session/*/submit")
 
 typedef enum {
 #define CC_ROUTE_ENUM(id, label, method, pattern) id,

@@ -71,5 +71,7 @@ int cc_handle_check_health(cc_request *req);
 int cc_handle_check_session_count(cc_request *req);
 int cc_handle_check_prometheus(cc_request *req);
 int cc_handle_admin_login(cc_request *req);
+int cc_handle_runner_start(cc_request *req);
+int cc_handle_runner_submit(cc_request *req);
 
 #endif

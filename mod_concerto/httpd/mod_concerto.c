@@ -151,9 +151,16 @@ static int dispatch(cc_request *req)
         return cc_handle_check_prometheus(req);
     case CC_EP_ADMIN_LOGIN:
         return cc_handle_admin_login(req);
-    default:
-        return cc_send_error(req, HTTP_NOT_FOUND, "no such page");
+    case CC_EP_RUNNER_START:
+        return cc_handle_runner_start(req);
+    case CC_EP_RUNNER_SUBMIT:
+        return cc_handle_runner_submit(req);
+    /* No default: -Wswitch names a route added without its handler. */
+    case CC_EP_NOT_FOUND:
+    case CC_EP__COUNT:
+        break;
     }
+    return cc_send_error(req, HTTP_NOT_FOUND, "no such page");
 }
 
 static int concerto_handler(request_rec *r)

@@ -827,6 +827,84 @@ def t_htaccess(ctx):
     a.audit()
 
 
+def runner_post(apache, path, body):
+    status, headers, raw = apache.request("POST", path, body=json.dumps(body), headers=JSON_CT)
+    try:
+        return status, json.loads(raw)
+    except ValueError:
+        raise AssertionError("%s answered %d with no JSON: %r" % (path, status, raw[:200]))
+
+
+@test("runner_json_api_two_servers")
+def t_runner_api(ctx):
+    """The runner's JSON API on demo-cat: a session started on one Apache is
+    finished through another sharing the database, every answer lands in
+    the response table with theta and SEM, a repeated submit changes
+    nothing, and bad requests get readable refusals."""
+    ctx.prepare()
+    datadir = make_data_dir(ctx.tmp, "runner")
+    if ctx.pgsql:
+        ctx.pgc.create_database(ctx.db_name("runner"))
+    args = ctx.db_args(datadir, "runner")
+    code, out, err = concertoctl(args + ["setup", "--owner", "www-data", "--starter",
+                                         os.path.join(REPO, "conf", "starter")],
+                                 env={"CONCERTO_PASSWORD": PASSWORD})
+    check(code == 0, "setup --starter exited %d: %s%s" % (code, out, err))
+    body = "<Location />\n    SetHandler concerto\n    %s\n</Location>\n" % ctx.db_conf(datadir, "runner")
+    one = ctx.new_apache("runner-a", body, loglevel="warn")
+    two = ctx.new_apache("runner-b", body, loglevel="warn")
+    with one, two:
+        status, r = runner_post(one, "/api/runner/test/demo-cat/session/start", {})
+        check(status == 200 and r["code"] == 0, "start: %d %r" % (status, r))
+        hash_, token = r["hash"], r["token"]
+        items = r["data"]["templateParams"]["items"]
+        check(len(items) == 1 and "options" in items[0]["responseOptions"]
+              and "scoreMap" not in json.dumps(items), "start page items: %r" % items)
+        n = 0
+        while r["code"] == 0:
+            check(n < 25, "demo-cat did not finish within 25 items")
+            server = two if n % 2 else one
+            item = r["data"]["templateParams"]["items"][0]["id"]
+            req = {"values": {"r%d" % item: "1", "buttonPressed": "next"}, "token": token,
+                   "submitId": "submit-%d" % n}
+            status, nxt = runner_post(server, "/api/runner/test/session/%s/submit" % hash_, req)
+            check(status == 200, "submit %d: %d %r" % (n, status, nxt))
+            if n == 3:  # the same submit again, on the other server: the same answer
+                status, again = runner_post(one if n % 2 else two,
+                                            "/api/runner/test/session/%s/submit" % hash_, req)
+                check(status == 200 and again == nxt, "repeated submit: %d %r" % (status, again))
+            r, token = nxt, nxt["token"]
+            n += 1
+        params = r["data"]["templateParams"]
+        check(r["code"] == 1 and params["stopReason"] in ("minAccuracy", "maxItems")
+              and len(params["thetaHistory"]) == n, "final answer: %r" % params)
+        rows = ctx.sql(datadir, "runner", "SELECT COUNT(*) FROM demo_cat_responses").strip()
+        check(rows == str(n), "%s response rows for %d answers" % (rows, n))
+        sem = ctx.sql(datadir, "runner",
+                      "SELECT COUNT(*) FROM demo_cat_responses WHERE sem > 0 AND sem < 10").strip()
+        check(sem == str(n), "rows with a SEM: %s of %d" % (sem, n))
+        status, e = runner_post(one, "/api/runner/test/session/%s/submit" % hash_,
+                                {"values": {}, "token": token})
+        check(status == 409 and e["code"] == 14 and "ended" in e["error"]["message"],
+              "submit after the end: %d %r" % (status, e))
+        status, e = runner_post(one, "/api/runner/test/session/%s/submit" % hash_,
+                                {"values": {}, "token": "forged"})
+        check(status == 403 and e["code"] == 14, "forged token: %d %r" % (status, e))
+        status, e = runner_post(one, "/api/runner/test/nosuch/session/start", {})
+        check(status == 404 and e["code"] == 13, "unknown test: %d %r" % (status, e))
+        # A new session: a value that is not an option, and values that are not an object.
+        status, r = runner_post(two, "/api/runner/test/demo-cat/session/start", {})
+        item = r["data"]["templateParams"]["items"][0]["id"]
+        path = "/api/runner/test/session/%s/submit" % r["hash"]
+        status, e = runner_post(one, path, {"values": {"r%d" % item: "9"}, "token": r["token"]})
+        check(status == 400 and "not one of the answers" in e["error"]["message"],
+              "bad option: %d %r" % (status, e))
+        status, e = runner_post(one, path, {"values": [1, 2], "token": r["token"]})
+        check(status == 400 and "values" in e["error"]["message"], "values as an array: %d %r" % (status, e))
+    one.audit()
+    two.audit()
+
+
 @test("mount_under_platform")
 def t_platform(ctx):
     ctx.setup()

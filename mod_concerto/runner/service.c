@@ -1,0 +1,391 @@
+#include "service.h"
+
+#include "core/random.h"
+#include "core/token.h"
+#include "runner/assessment.h"
+#include "store/datatable.h"
+#include "store/secret.h"
+#include "store/sessions.h"
+#include "store/starter.h"
+
+#include <apr_strings.h>
+#include <json.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define RUNNER_PURPOSE "runner"
+
+typedef struct loaded_test {
+    long id;
+    const char *slug;
+    json_object *settings;
+    cc_assessment *assessment;
+    const cc_datatable *responses; /* NULL: no response table */
+    json_object *response_columns; /* logical -> actual column names */
+} loaded_test;
+
+static apr_status_t json_cleanup(void *data)
+{
+    json_object_put(data);
+    return APR_SUCCESS;
+}
+
+static json_object *owned(apr_pool_t *pool, json_object *obj)
+{
+    if (obj)
+        apr_pool_cleanup_register(pool, obj, json_cleanup, apr_pool_cleanup_null);
+    return obj;
+}
+
+static const char *member(json_object *obj, const char *key)
+{
+    json_object *v = NULL;
+
+    return (obj && json_object_object_get_ex(obj, key, &v) && v) ? json_object_get_string(v) : NULL;
+}
+
+static int refuse(cc_run_result *out, int http_status, int code, const char *message)
+{
+    out->http_status = http_status;
+    out->code = code;
+    out->message = message;
+    out->json = NULL;
+    return 0;
+}
+
+/* The actual column for a logical name: the map's entry, else the name. */
+static int column_of(const cc_datatable *dt, json_object *map, const char *logical)
+{
+    const char *actual = member(map, logical);
+    int c;
+
+    if (actual == NULL || *actual == '\0')
+        actual = logical;
+    for (c = 0; c < dt->ncols; c++)
+        if (!strcmp(dt->cols[c].name, actual))
+            return c;
+    return -1;
+}
+
+static const char *cell(const cc_rows *rows, int r, int c)
+{
+    return c < 0 ? NULL : rows->values[r][c];
+}
+
+/* The test (native assessment, type 3) with its items loaded. */
+static int load_test(cc_db *db, apr_pool_t *pool, const char *slug, long id, loaded_test *t,
+                     cc_run_result *out)
+{
+    cc_rows *rows = NULL, *items = NULL;
+    cc_datatable *dt = NULL;
+    json_object *bank, *map;
+    cc_assess_item_row *item_rows;
+    const char *table, *errmsg = NULL;
+    const char *args[] = {slug ? slug : apr_ltoa(pool, id), apr_itoa(pool, CC_TEST_TYPE_ASSESSMENT),
+                          NULL};
+    int r, k;
+
+    memset(t, 0, sizeof(*t));
+    if (cc_db_select(db, pool, &rows,
+                     slug ? "SELECT id, slug, settings FROM test WHERE slug = %s AND type = %s"
+                          : "SELECT id, slug, settings FROM test WHERE id = %s AND type = %s",
+                     2, args) != APR_SUCCESS)
+        return refuse(out, 503, CC_RUN_ERROR, "the test cannot be read from the database");
+    if (rows->nrows == 0)
+        return refuse(out, 404, CC_RUN_TEST_NOT_FOUND, "there is no such test");
+    t->id = strtol(rows->values[0][0], NULL, 10);
+    t->slug = rows->values[0][1];
+    t->settings = owned(pool, json_tokener_parse(rows->values[0][2] ? rows->values[0][2] : ""));
+    if (t->settings == NULL)
+        return refuse(out, 500, CC_RUN_ERROR, "the test's settings are not valid JSON");
+    if (!json_object_object_get_ex(t->settings, "itemBankTable", &bank) ||
+        (table = member(bank, "table")) == NULL)
+        return refuse(out, 500, CC_RUN_ERROR, "the test's settings name no item bank table");
+    map = json_object_object_get(bank, "columns");
+    if (cc_datatable_describe(db, pool, table, &dt, &errmsg) != APR_SUCCESS ||
+        cc_datatable_rows(db, pool, dt, 0, 10000, &items, &errmsg) != APR_SUCCESS)
+        return refuse(out, 500, CC_RUN_ERROR,
+                      apr_psprintf(pool, "the item bank cannot be read: %s", errmsg));
+    item_rows = apr_pcalloc(pool, sizeof(*item_rows) * (size_t)(items->nrows + 1));
+    for (r = 0; r < items->nrows; r++) {
+        cc_assess_item_row *row = &item_rows[r];
+        row->id = cell(items, r, column_of(dt, map, "id"));
+        row->fixed_index = cell(items, r, column_of(dt, map, "fixedIndex"));
+        row->trait = cell(items, r, column_of(dt, map, "trait"));
+        row->question = cell(items, r, column_of(dt, map, "question"));
+        row->response_options = cell(items, r, column_of(dt, map, "responseOptions"));
+        row->skippable = cell(items, r, column_of(dt, map, "skippable"));
+        row->instructions = cell(items, r, column_of(dt, map, "instructions"));
+        row->item_set = cell(items, r, column_of(dt, map, "itemSet"));
+        /* p1 may be mapped; p2, p3, ... follow by name (as Concerto). */
+        for (k = 0; k < CC_MAX_CAT + 2; k++) {
+            int c = column_of(dt, k == 0 ? map : NULL, apr_psprintf(pool, "p%d", k + 1));
+            if (c < 0)
+                break;
+            row->p[k] = cell(items, r, c);
+            row->n_p = k + 1;
+        }
+    }
+    t->assessment = cc_assess_create(pool, json_object_to_json_string(t->settings), item_rows,
+                                     items->nrows, &errmsg);
+    if (t->assessment == NULL)
+        return refuse(out, 500, CC_RUN_ERROR,
+                      apr_psprintf(pool, "the test cannot run: %s", errmsg));
+    if (json_object_object_get_ex(t->settings, "responseBank", &bank) &&
+        (table = member(bank, "table")) != NULL) {
+        if (cc_datatable_describe(db, pool, table, &dt, &errmsg) != APR_SUCCESS)
+            return refuse(out, 500, CC_RUN_ERROR,
+                          apr_psprintf(pool, "the response table cannot be read: %s", errmsg));
+        t->responses = dt;
+        t->response_columns = json_object_object_get(bank, "columns");
+    }
+    return 1;
+}
+
+static json_object *number_or_null(double v)
+{
+    return isfinite(v) ? json_object_new_double(v) : NULL;
+}
+
+/* {code, data:{templateParams, lastSubmitId}, hash, token, timeLimit} */
+static const char *answer_json(apr_pool_t *pool, const cc_assess_page *page, const char *hash,
+                               const char *token, const char *submit_id)
+{
+    json_object *root = json_object_new_object(), *data = json_object_new_object(),
+                *params = json_object_new_object(), *th = json_object_new_array(),
+                *se = json_object_new_array();
+    const char *text;
+    int k;
+
+    json_object_object_add(params, "items", json_tokener_parse(page->items_json));
+    json_object_object_add(params, "page", json_object_new_int(page->page));
+    json_object_object_add(params, "answered", json_object_new_int(page->answered));
+    json_object_object_add(params, "maxItems", json_object_new_int(page->max_items));
+    json_object_object_add(params, "canGoBack", json_object_new_boolean(page->can_go_back));
+    json_object_object_add(params, "timeLeft", json_object_new_int(page->time_left));
+    json_object_object_add(params, "theta", number_or_null(page->theta));
+    json_object_object_add(params, "sem", number_or_null(page->sem));
+    json_object_object_add(params, "totalScore", json_object_new_double(page->total_score));
+    if (page->stop_reason)
+        json_object_object_add(params, "stopReason", json_object_new_string(page->stop_reason));
+    for (k = 0; k < page->n_history; k++) {
+        json_object_array_add(th, number_or_null(page->theta_history[k]));
+        json_object_array_add(se, number_or_null(page->sem_history[k]));
+    }
+    json_object_object_add(params, "thetaHistory", th);
+    json_object_object_add(params, "semHistory", se);
+    json_object_object_add(data, "templateParams", params);
+    json_object_object_add(data, "lastSubmitId",
+                           submit_id ? json_object_new_string(submit_id) : NULL);
+    json_object_object_add(root, "code",
+                           json_object_new_int(page->finished ? CC_RUN_FINISHED : CC_RUN_VIEW));
+    json_object_object_add(root, "data", data);
+    json_object_object_add(root, "hash", json_object_new_string(hash));
+    json_object_object_add(root, "token", json_object_new_string(token));
+    json_object_object_add(root, "timeLimit",
+                           json_object_new_int(page->time_left > 0 ? page->time_left : 0));
+    text = apr_pstrdup(pool, json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN));
+    json_object_put(root);
+    return text;
+}
+
+static int sign_token(cc_db *db, apr_pool_t *pool, const char *hash, long now, const char **token,
+                      cc_run_result *out)
+{
+    cc_token_key key;
+    cc_token_claims claims;
+    const char *errmsg = NULL;
+
+    if (cc_secret_token_key(db, pool, &key, &errmsg) != APR_SUCCESS)
+        return refuse(out, 503, CC_RUN_ERROR, errmsg);
+    memset(&claims, 0, sizeof(claims));
+    claims.session_hash = hash;
+    claims.purpose = RUNNER_PURPOSE;
+    claims.issued_at = apr_time_from_sec(now);
+    claims.expires_at = apr_time_from_sec(now + CC_TOKEN_DEFAULT_LIFETIME);
+    if (cc_token_sign(pool, &key, &claims, token, &errmsg) != APR_SUCCESS)
+        return refuse(out, 500, CC_RUN_ERROR, errmsg);
+    return 1;
+}
+
+apr_status_t cc_run_start(cc_db *db, apr_pool_t *pool, const char *slug, const char *client_ip,
+                          const char *client_browser, long now, cc_run_result *out)
+{
+    loaded_test t;
+    cc_assess_page page;
+    cc_session *s = NULL;
+    const char *state = NULL, *errmsg = NULL, *token = NULL, *seed_hex = NULL;
+    unsigned long long seed;
+
+    memset(out, 0, sizeof(*out));
+    if (!load_test(db, pool, slug, 0, &t, out))
+        return APR_SUCCESS;
+    if (cc_random_hex(pool, 8, &seed_hex) != APR_SUCCESS)
+        return APR_EGENERAL;
+    seed = strtoull(seed_hex, NULL, 16);
+    if (cc_assess_start(t.assessment, pool, now, seed, &state, &page, &errmsg) != APR_SUCCESS) {
+        refuse(out, 500, CC_RUN_ERROR, apr_psprintf(pool, "the test cannot start: %s", errmsg));
+        return APR_SUCCESS;
+    }
+    if (cc_session_create(db, pool, t.id, NULL, client_ip, client_browser, state, now, &s) !=
+        APR_SUCCESS) {
+        refuse(out, 503, CC_RUN_ERROR, "the session cannot be stored");
+        return APR_SUCCESS;
+    }
+    if (!sign_token(db, pool, s->hash, now, &token, out))
+        return APR_SUCCESS;
+    out->http_status = 200;
+    out->code = page.finished ? CC_RUN_FINISHED : CC_RUN_VIEW;
+    out->json = answer_json(pool, &page, s->hash, token, NULL);
+    return APR_SUCCESS;
+}
+
+static const char *datetime_text(apr_pool_t *pool, long now)
+{
+    apr_time_exp_t tm;
+
+    apr_time_exp_gmt(&tm, apr_time_from_sec(now));
+    return apr_psprintf(pool, "%04d-%02d-%02d %02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+                        tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+/* One row of the response table per answer (assessmentResponses). */
+static apr_status_t save_responses(cc_db *db, apr_pool_t *pool, const loaded_test *t,
+                                   const cc_session *s, apr_array_header_t *responses, long now,
+                                   const char **errmsg)
+{
+    int k;
+
+    if (t->responses == NULL)
+        return APR_SUCCESS;
+    for (k = 0; k < responses->nelts; k++) {
+        const cc_assess_response *r = &APR_ARRAY_IDX(responses, k, cc_assess_response);
+        const char *logical[] = {"item_id",    "response",    "score",     "timeTaken",
+                                 "session_id", "theta",       "sem",       "trait",
+                                 "skipped",    "createdTime", "updateTime"};
+        const char *values[11];
+        const char *names[11];
+        int n = 0, m;
+        apr_int64_t id;
+        values[0] = apr_ltoa(pool, r->item_id);
+        values[1] = r->response;
+        values[2] = isnan(r->score) ? NULL : apr_psprintf(pool, "%.17g", r->score);
+        values[3] = apr_psprintf(pool, "%.17g", r->time_taken);
+        values[4] = apr_psprintf(pool, "i%ld", s->id);
+        values[5] = apr_psprintf(pool, "%.17g", r->theta);
+        values[6] = apr_psprintf(pool, "%.17g", isfinite(r->sem) ? r->sem : 1e300);
+        values[7] = r->trait;
+        values[8] = r->skipped ? "1" : "0";
+        values[9] = values[10] = datetime_text(pool, now);
+        for (m = 0; m < 11; m++) {
+            int c = column_of(t->responses, t->response_columns, logical[m]);
+            if (c < 0)
+                continue; /* the table has no such column: not saved */
+            names[n] = t->responses->cols[c].name;
+            values[n] = values[m];
+            n++;
+        }
+        if (cc_datatable_insert(db, pool, t->responses, n, names, values, &id, errmsg) !=
+            APR_SUCCESS)
+            return APR_EGENERAL;
+    }
+    return APR_SUCCESS;
+}
+
+apr_status_t cc_run_submit(cc_db *db, apr_pool_t *pool, const char *hash, const char *token,
+                           apr_table_t *values, const char *submit_id, long now, cc_run_result *out)
+{
+    cc_token_key key;
+    cc_token_check check;
+    cc_session *s = NULL;
+    loaded_test t;
+    cc_assess_page page;
+    apr_array_header_t *responses = NULL;
+    apr_dbd_transaction_t *txn = NULL;
+    const char *errmsg = NULL, *state = NULL, *new_token = NULL, *json;
+    int swapped = 0;
+    apr_status_t rv;
+
+    memset(out, 0, sizeof(*out));
+    if (cc_secret_token_key(db, pool, &key, &errmsg) != APR_SUCCESS) {
+        refuse(out, 503, CC_RUN_ERROR, errmsg);
+        return APR_SUCCESS;
+    }
+    if (token == NULL || cc_token_verify(pool, &key, token, hash, RUNNER_PURPOSE,
+                                         apr_time_from_sec(now), &check) != CC_TOKEN_VALID) {
+        refuse(out, 403, CC_RUN_SESSION_LOST,
+               token ? "this session's access has expired or is not valid; please start again"
+                     : "a token is required");
+        return APR_SUCCESS;
+    }
+    rv = cc_session_load(db, pool, hash, &s);
+    if (rv == APR_NOTFOUND) {
+        refuse(out, 404, CC_RUN_SESSION_LOST, "there is no such session");
+        return APR_SUCCESS;
+    }
+    if (rv != APR_SUCCESS) {
+        refuse(out, 503, CC_RUN_ERROR, "the session cannot be read from the database");
+        return APR_SUCCESS;
+    }
+    /* A repeated submit gets the same answer and changes nothing. */
+    if (submit_id && s->last_submit_id && !strcmp(submit_id, s->last_submit_id) &&
+        s->last_response) {
+        out->http_status = 200;
+        out->json = s->last_response;
+        return APR_SUCCESS;
+    }
+    if (s->status != CC_SESSION_RUNNING) {
+        refuse(out, 409, CC_RUN_SESSION_LOST, "this session has already ended");
+        return APR_SUCCESS;
+    }
+    if (!load_test(db, pool, NULL, s->test_id, &t, out))
+        return APR_SUCCESS;
+    rv = cc_assess_submit(t.assessment, pool, s->state, values, now, &state, &responses, &page,
+                          &errmsg);
+    if (rv == APR_EINVAL) {
+        refuse(out, 400, CC_RUN_ERROR, errmsg);
+        return APR_SUCCESS;
+    }
+    if (rv != APR_SUCCESS) {
+        refuse(out, 409, CC_RUN_ERROR, errmsg);
+        return APR_SUCCESS;
+    }
+    if (!sign_token(db, pool, hash, now, &new_token, out))
+        return APR_SUCCESS;
+    json = answer_json(pool, &page, hash, new_token, submit_id);
+    s->state = state;
+    s->status = page.finished ? CC_SESSION_FINALIZED : CC_SESSION_RUNNING;
+    s->time_limit = page.time_left > 0 ? page.time_left : 0;
+    s->last_submit_id = submit_id;
+    s->last_response = json;
+    /* The answers and the new state together, or neither. */
+    rv = cc_db_begin(db, pool, &txn);
+    if (rv == APR_SUCCESS)
+        rv = save_responses(db, pool, &t, s, responses, now, &errmsg);
+    if (rv == APR_SUCCESS)
+        rv = cc_session_save(db, pool, s, now, &swapped);
+    cc_db_end(db, pool, txn, rv != APR_SUCCESS || !swapped);
+    if (rv != APR_SUCCESS) {
+        refuse(out, 503, CC_RUN_ERROR,
+               apr_psprintf(pool, "the answers cannot be saved: %s",
+                            errmsg ? errmsg : db->last_error));
+        return APR_SUCCESS;
+    }
+    if (!swapped) {
+        /* Another request saved first: answer as it did when it was this
+         * same submit, else ask for a retry. */
+        if (cc_session_load(db, pool, hash, &s) == APR_SUCCESS && submit_id && s->last_submit_id &&
+            !strcmp(submit_id, s->last_submit_id) && s->last_response) {
+            out->http_status = 200;
+            out->json = s->last_response;
+            return APR_SUCCESS;
+        }
+        refuse(out, 409, CC_RUN_ERROR, "another answer to this session came first; please retry");
+        return APR_SUCCESS;
+    }
+    out->http_status = 200;
+    out->code = page.finished ? CC_RUN_FINISHED : CC_RUN_VIEW;
+    out->json = json;
+    return APR_SUCCESS;
+}

@@ -1,0 +1,39 @@
+/* The runner's requests for native adaptive tests, independent of HTTP:
+ * start a session of a test, take a submit, show the current page. Every
+ * request reads the session from the database and writes it back with a
+ * compare-and-swap, so any child of any server can serve it. */
+#ifndef CC_RUNNER_SERVICE_H
+#define CC_RUNNER_SERVICE_H
+
+#include "store/db.h"
+
+#include <apr_tables.h>
+
+/* Concerto's response codes (spec 4.2). */
+enum {
+    CC_RUN_VIEW = 0,
+    CC_RUN_FINISHED = 1,
+    CC_RUN_TEST_NOT_FOUND = 13,
+    CC_RUN_SESSION_LOST = 14,
+    CC_RUN_ERROR = -1
+};
+
+typedef struct cc_run_result {
+    int http_status;     /* 200, or the status of a refusal */
+    int code;            /* Concerto's code */
+    const char *message; /* for refusals: a sentence a participant or author can read */
+    const char *json;    /* the whole answer {code, data, hash, token, timeLimit} */
+} cc_run_result;
+
+/* Starts a session of the test with this slug. */
+apr_status_t cc_run_start(cc_db *db, apr_pool_t *pool, const char *slug, const char *client_ip,
+                          const char *client_browser, long now, cc_run_result *out);
+
+/* Takes the answers of the page shown. token must be the session's;
+ * submit_id (may be NULL) makes a repeated submit return the same answer
+ * without advancing. */
+apr_status_t cc_run_submit(cc_db *db, apr_pool_t *pool, const char *hash, const char *token,
+                           apr_table_t *values, const char *submit_id, long now,
+                           cc_run_result *out);
+
+#endif

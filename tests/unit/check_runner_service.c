@@ -1,0 +1,148 @@
+/* runner/service: sessions of native tests through the database, without
+ * HTTP. */
+#include "check_concerto.h"
+
+#include "runner/service.h"
+#include "store/setup.h"
+#include "store/starter.h"
+
+#include <apr_strings.h>
+#include <json.h>
+#include <string.h>
+
+#define NOW 1800000000L
+
+static cc_db *runner_db(void)
+{
+    cc_db *db = cc_test_db_migrated(cc_test_pool);
+    cc_setup_result setup;
+    cc_starter_report report;
+    const char *errmsg = NULL;
+
+    ck_assert_int_eq(cc_setup_run(db, cc_test_pool, "pw-for-tests", &setup), APR_SUCCESS);
+    ck_assert_msg(cc_starter_load(db, cc_test_pool, "conf/starter", NOW, &report, &errmsg) ==
+                      APR_SUCCESS,
+                  "%s", errmsg);
+    return db;
+}
+
+static json_object *parsed(const cc_run_result *res)
+{
+    json_object *root;
+
+    ck_assert_ptr_nonnull(res->json);
+    root = json_tokener_parse(res->json);
+    ck_assert_ptr_nonnull(root);
+    return root;
+}
+
+static const char *text_of(json_object *root, const char *key)
+{
+    return apr_pstrdup(cc_test_pool, json_object_get_string(json_object_object_get(root, key)));
+}
+
+static long first_item(json_object *root)
+{
+    json_object *params =
+        json_object_object_get(json_object_object_get(root, "data"), "templateParams");
+    return (long)json_object_get_int64(json_object_object_get(
+        json_object_array_get_idx(json_object_object_get(params, "items"), 0), "id"));
+}
+
+START_TEST(session_to_the_end)
+{
+    cc_db *db = runner_db();
+    cc_run_result res, again;
+    json_object *root;
+    const char *hash, *token;
+    int n = 0, code;
+
+    ck_assert_int_eq(cc_run_start(db, cc_test_pool, "demo-cat", "127.0.0.1", "ua", NOW, &res),
+                     APR_SUCCESS);
+    ck_assert_int_eq(res.http_status, 200);
+    root = parsed(&res);
+    hash = text_of(root, "hash");
+    token = text_of(root, "token");
+    code = json_object_get_int(json_object_object_get(root, "code"));
+    ck_assert_int_eq(code, CC_RUN_VIEW);
+    ck_assert_ptr_null(strstr(res.json, "scoreMap"));
+    while (code == CC_RUN_VIEW) {
+        apr_table_t *values = apr_table_make(cc_test_pool, 2);
+        const char *submit = apr_psprintf(cc_test_pool, "s%d", n);
+        apr_table_set(values, apr_psprintf(cc_test_pool, "r%ld", first_item(root)), "2");
+        json_object_put(root);
+        ck_assert_int_eq(
+            cc_run_submit(db, cc_test_pool, hash, token, values, submit, NOW + 10 * (n + 1), &res),
+            APR_SUCCESS);
+        ck_assert_msg(res.http_status == 200, "%d %s", res.http_status, res.message);
+        ck_assert_int_eq(cc_run_submit(db, cc_test_pool, hash, token, values, submit,
+                                       NOW + 10 * (n + 1) + 5, &again),
+                         APR_SUCCESS);
+        ck_assert_str_eq(again.json, res.json);
+        root = parsed(&res);
+        token = text_of(root, "token");
+        code = json_object_get_int(json_object_object_get(root, "code"));
+        ck_assert_int_le(++n, 25);
+    }
+    json_object_put(root);
+    ck_assert_int_eq(code, CC_RUN_FINISHED);
+    ck_assert_int_eq(cc_test_count(db, cc_test_pool, "demo_cat_responses", NULL), n);
+    ck_assert_int_eq(cc_test_count(db, cc_test_pool, "test_session", "status = 2"), 1);
+    ck_assert_int_eq(cc_run_submit(db, cc_test_pool, hash, token, apr_table_make(cc_test_pool, 1),
+                                   "late", NOW + 999, &res),
+                     APR_SUCCESS);
+    ck_assert_int_eq(res.http_status, 409);
+    ck_assert_int_eq(res.code, CC_RUN_SESSION_LOST);
+}
+END_TEST
+
+START_TEST(refusals)
+{
+    cc_db *db = runner_db();
+    cc_run_result res;
+    json_object *root;
+    const char *hash, *token;
+    apr_table_t *values = apr_table_make(cc_test_pool, 2);
+
+    ck_assert_int_eq(cc_run_start(db, cc_test_pool, "nosuch", NULL, NULL, NOW, &res), APR_SUCCESS);
+    ck_assert_int_eq(res.http_status, 404);
+    ck_assert_int_eq(res.code, CC_RUN_TEST_NOT_FOUND);
+    ck_assert_int_eq(cc_run_start(db, cc_test_pool, "demo-cat", NULL, NULL, NOW, &res),
+                     APR_SUCCESS);
+    root = parsed(&res);
+    hash = text_of(root, "hash");
+    token = text_of(root, "token");
+    apr_table_set(values, apr_psprintf(cc_test_pool, "r%ld", first_item(root)), "nine");
+    json_object_put(root);
+    /* Forged, missing, expired and other sessions' tokens: 403. */
+    ck_assert_int_eq(cc_run_submit(db, cc_test_pool, hash, "x.y", values, NULL, NOW, &res),
+                     APR_SUCCESS);
+    ck_assert_int_eq(res.http_status, 403);
+    ck_assert_int_eq(cc_run_submit(db, cc_test_pool, hash, NULL, values, NULL, NOW, &res),
+                     APR_SUCCESS);
+    ck_assert_int_eq(res.http_status, 403);
+    ck_assert_int_eq(cc_run_submit(db, cc_test_pool, hash, token, values, NULL, NOW + 100000, &res),
+                     APR_SUCCESS);
+    ck_assert_int_eq(res.http_status, 403);
+    ck_assert_int_eq(cc_run_submit(db, cc_test_pool, "0123456789abcdef0123456789abcdef01234567",
+                                   token, values, NULL, NOW, &res),
+                     APR_SUCCESS);
+    ck_assert_int_eq(res.http_status, 403);
+    /* A value that is not an option: 400, and nothing saved. */
+    ck_assert_int_eq(cc_run_submit(db, cc_test_pool, hash, token, values, "s1", NOW + 1, &res),
+                     APR_SUCCESS);
+    ck_assert_int_eq(res.http_status, 400);
+    ck_assert_ptr_nonnull(strstr(res.message, "not one of the answers"));
+    ck_assert_int_eq(cc_test_count(db, cc_test_pool, "demo_cat_responses", NULL), 0);
+    ck_assert_int_eq(cc_test_count(db, cc_test_pool, "test_session", "version = 0"), 1);
+}
+END_TEST
+
+TCase *tcase_runner_service(void)
+{
+    TCase *tc = cc_test_tcase("runner/service");
+
+    tcase_add_test(tc, session_to_the_end);
+    tcase_add_test(tc, refusals);
+    return tc;
+}
