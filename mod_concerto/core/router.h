@@ -13,7 +13,13 @@
     X(CC_EP_PROMETHEUS, "check_prometheus", "GET", "/api/check/prometheus")                        \
     X(CC_EP_ADMIN_LOGIN, "admin_login", "POST", "/api/admin/login")                                \
     X(CC_EP_RUNNER_START, "runner_start", "POST", "/api/runner/test/*/session/start")              \
-    X(CC_EP_RUNNER_SUBMIT, "runner_submit", "POST", "/api/runner/test/session/*/submit")
+    X(CC_EP_RUNNER_SUBMIT, "runner_submit", "POST", "/api/runner/test/session/*/submit")           \
+    X(CC_EP_TEST_START, "test_start_session", "POST", "/test/*/start_session")                     \
+    X(CC_EP_TEST_SUBMIT, "test_submit", "POST", "/test/session/*/submit")                          \
+    X(CC_EP_TEST_RESUME, "test_resume", "POST", "/test/session/*/resume")                          \
+    X(CC_EP_TEST_KEEPALIVE, "test_keepalive", "POST", "/test/session/*/keepalive")                 \
+    X(CC_EP_TEST_KILL, "test_kill", "POST", "/test/session/*/kill")                                \
+    X(CC_EP_TEST_LOG, "test_log", "POST", "/test/session/*/log")
 
 typedef enum {
 #define CC_ROUTE_ENUM(id, label, method, pattern) id,

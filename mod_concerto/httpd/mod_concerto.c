@@ -155,6 +155,14 @@ static int dispatch(cc_request *req)
         return cc_handle_runner_start(req);
     case CC_EP_RUNNER_SUBMIT:
         return cc_handle_runner_submit(req);
+    case CC_EP_TEST_START:
+        return cc_handle_runner_start(req);
+    case CC_EP_TEST_SUBMIT:
+    case CC_EP_TEST_RESUME:
+    case CC_EP_TEST_KEEPALIVE:
+    case CC_EP_TEST_KILL:
+    case CC_EP_TEST_LOG:
+        return cc_handle_test_session(req);
     /* No default: -Wswitch names a route added without its handler. */
     case CC_EP_NOT_FOUND:
     case CC_EP__COUNT:

@@ -293,11 +293,12 @@ static apr_status_t save_responses(cc_db *db, apr_pool_t *pool, const loaded_tes
     return APR_SUCCESS;
 }
 
+static int open_session(cc_db *db, apr_pool_t *pool, const char *hash, const char *token, long now,
+                        cc_session **s, cc_run_result *out);
+
 apr_status_t cc_run_submit(cc_db *db, apr_pool_t *pool, const char *hash, const char *token,
                            apr_table_t *values, const char *submit_id, long now, cc_run_result *out)
 {
-    cc_token_key key;
-    cc_token_check check;
     cc_session *s = NULL;
     loaded_test t;
     cc_assess_page page;
@@ -307,27 +308,8 @@ apr_status_t cc_run_submit(cc_db *db, apr_pool_t *pool, const char *hash, const 
     int swapped = 0;
     apr_status_t rv;
 
-    memset(out, 0, sizeof(*out));
-    if (cc_secret_token_key(db, pool, &key, &errmsg) != APR_SUCCESS) {
-        refuse(out, 503, CC_RUN_ERROR, errmsg);
+    if (!open_session(db, pool, hash, token, now, &s, out))
         return APR_SUCCESS;
-    }
-    if (token == NULL || cc_token_verify(pool, &key, token, hash, RUNNER_PURPOSE,
-                                         apr_time_from_sec(now), &check) != CC_TOKEN_VALID) {
-        refuse(out, 403, CC_RUN_SESSION_LOST,
-               token ? "this session's access has expired or is not valid; please start again"
-                     : "a token is required");
-        return APR_SUCCESS;
-    }
-    rv = cc_session_load(db, pool, hash, &s);
-    if (rv == APR_NOTFOUND) {
-        refuse(out, 404, CC_RUN_SESSION_LOST, "there is no such session");
-        return APR_SUCCESS;
-    }
-    if (rv != APR_SUCCESS) {
-        refuse(out, 503, CC_RUN_ERROR, "the session cannot be read from the database");
-        return APR_SUCCESS;
-    }
     /* A repeated submit gets the same answer and changes nothing. */
     if (submit_id && s->last_submit_id && !strcmp(submit_id, s->last_submit_id) &&
         s->last_response) {
@@ -387,5 +369,149 @@ apr_status_t cc_run_submit(cc_db *db, apr_pool_t *pool, const char *hash, const 
     out->http_status = 200;
     out->code = page.finished ? CC_RUN_FINISHED : CC_RUN_VIEW;
     out->json = json;
+    return APR_SUCCESS;
+}
+
+/* Token and session checks shared by every request after the start. */
+static int open_session(cc_db *db, apr_pool_t *pool, const char *hash, const char *token, long now,
+                        cc_session **s, cc_run_result *out)
+{
+    cc_token_key key;
+    cc_token_check check;
+    const char *errmsg = NULL;
+    apr_status_t rv;
+
+    memset(out, 0, sizeof(*out));
+    if (cc_secret_token_key(db, pool, &key, &errmsg) != APR_SUCCESS)
+        return refuse(out, 503, CC_RUN_ERROR, errmsg);
+    if (token == NULL || cc_token_verify(pool, &key, token, hash, RUNNER_PURPOSE,
+                                         apr_time_from_sec(now), &check) != CC_TOKEN_VALID)
+        return refuse(out, 403, CC_RUN_SESSION_LOST,
+                      token ? "this session's access has expired or is not valid; please start "
+                              "again"
+                            : "a token is required");
+    rv = cc_session_load(db, pool, hash, s);
+    if (rv == APR_NOTFOUND)
+        return refuse(out, 404, CC_RUN_SESSION_LOST, "there is no such session");
+    if (rv != APR_SUCCESS)
+        return refuse(out, 503, CC_RUN_ERROR, "the session cannot be read from the database");
+    return 1;
+}
+
+/* {code, hash, token} for the answers that carry no page. */
+static const char *short_json(apr_pool_t *pool, int code, const char *hash, const char *token)
+{
+    json_object *root = json_object_new_object();
+    const char *text;
+
+    json_object_object_add(root, "code", json_object_new_int(code));
+    json_object_object_add(root, "hash", json_object_new_string(hash));
+    if (token)
+        json_object_object_add(root, "token", json_object_new_string(token));
+    text = apr_pstrdup(pool, json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN));
+    json_object_put(root);
+    return text;
+}
+
+apr_status_t cc_run_resume(cc_db *db, apr_pool_t *pool, const char *hash, const char *token,
+                           long now, cc_run_result *out)
+{
+    cc_session *s = NULL;
+    loaded_test t;
+    cc_assess_page page;
+    const char *errmsg = NULL, *new_token = NULL;
+    json_object *root;
+
+    if (!open_session(db, pool, hash, token, now, &s, out))
+        return APR_SUCCESS;
+    if (s->status != CC_SESSION_RUNNING && s->status != CC_SESSION_FINALIZED) {
+        refuse(out, 409, CC_RUN_SESSION_LOST, "this session has already ended");
+        return APR_SUCCESS;
+    }
+    if (!load_test(db, pool, NULL, s->test_id, &t, out))
+        return APR_SUCCESS;
+    if (cc_assess_current(t.assessment, pool, s->state, now, &page, &errmsg) != APR_SUCCESS) {
+        refuse(out, 409, CC_RUN_SESSION_LOST, errmsg);
+        return APR_SUCCESS;
+    }
+    if (!sign_token(db, pool, hash, now, &new_token, out))
+        return APR_SUCCESS;
+    /* The page as a view, under Concerto's resume code. */
+    root = json_tokener_parse(answer_json(pool, &page, hash, new_token, s->last_submit_id));
+    if (!page.finished)
+        json_object_object_add(root, "code", json_object_new_int(CC_RUN_RESUME));
+    out->json = apr_pstrdup(pool, json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN));
+    json_object_put(root);
+    out->http_status = 200;
+    out->code = page.finished ? CC_RUN_FINISHED : CC_RUN_RESUME;
+    return APR_SUCCESS;
+}
+
+apr_status_t cc_run_keepalive(cc_db *db, apr_pool_t *pool, const char *hash, const char *token,
+                              long now, cc_run_result *out)
+{
+    cc_session *s = NULL;
+    const char *new_token = NULL;
+
+    if (!open_session(db, pool, hash, token, now, &s, out))
+        return APR_SUCCESS;
+    if (s->status == CC_SESSION_RUNNING && cc_session_touch(db, pool, hash, now) != APR_SUCCESS) {
+        refuse(out, 503, CC_RUN_ERROR, "the session cannot be updated");
+        return APR_SUCCESS;
+    }
+    if (!sign_token(db, pool, hash, now, &new_token, out))
+        return APR_SUCCESS;
+    out->http_status = 200;
+    out->code = CC_RUN_KEEPALIVE;
+    out->json = short_json(pool, CC_RUN_KEEPALIVE, hash, new_token);
+    return APR_SUCCESS;
+}
+
+apr_status_t cc_run_kill(cc_db *db, apr_pool_t *pool, const char *hash, const char *token, long now,
+                         cc_run_result *out)
+{
+    cc_session *s = NULL;
+    int swapped = 0, tries;
+
+    for (tries = 0; tries < 3; tries++) {
+        if (!open_session(db, pool, hash, token, now, &s, out))
+            return APR_SUCCESS;
+        if (s->status != CC_SESSION_RUNNING)
+            break;
+        s->status = CC_SESSION_STOPPED;
+        if (cc_session_save(db, pool, s, now, &swapped) != APR_SUCCESS) {
+            refuse(out, 503, CC_RUN_ERROR, "the session cannot be updated");
+            return APR_SUCCESS;
+        }
+        if (swapped)
+            break;
+    }
+    out->http_status = 200;
+    out->code = CC_RUN_STOPPED;
+    out->json = short_json(pool, CC_RUN_STOPPED, hash, NULL);
+    return APR_SUCCESS;
+}
+
+apr_status_t cc_run_log(cc_db *db, apr_pool_t *pool, const char *hash, const char *token,
+                        const char *message, long now, cc_run_result *out)
+{
+    cc_session *s = NULL;
+
+    if (!open_session(db, pool, hash, token, now, &s, out))
+        return APR_SUCCESS;
+    if (message == NULL || *message == '\0') {
+        refuse(out, 400, CC_RUN_ERROR, "the log entry has no \"error\" text");
+        return APR_SUCCESS;
+    }
+    /* One client's error text is bounded, so the log cannot be flooded. */
+    if (strlen(message) > 4000)
+        message = apr_pstrndup(pool, message, 4000);
+    if (cc_session_log_add(db, pool, s, CC_SESSION_LOG_JS, message, now) != APR_SUCCESS) {
+        refuse(out, 503, CC_RUN_ERROR, "the log entry cannot be saved");
+        return APR_SUCCESS;
+    }
+    out->http_status = 200;
+    out->code = 0;
+    out->json = short_json(pool, 0, hash, NULL);
     return APR_SUCCESS;
 }

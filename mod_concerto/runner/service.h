@@ -13,6 +13,9 @@
 enum {
     CC_RUN_VIEW = 0,
     CC_RUN_FINISHED = 1,
+    CC_RUN_STOPPED = 4,
+    CC_RUN_KEEPALIVE = 10,
+    CC_RUN_RESUME = 16,
     CC_RUN_TEST_NOT_FOUND = 13,
     CC_RUN_SESSION_LOST = 14,
     CC_RUN_ERROR = -1
@@ -35,5 +38,22 @@ apr_status_t cc_run_start(cc_db *db, apr_pool_t *pool, const char *slug, const c
 apr_status_t cc_run_submit(cc_db *db, apr_pool_t *pool, const char *hash, const char *token,
                            apr_table_t *values, const char *submit_id, long now,
                            cc_run_result *out);
+
+/* The session's current page again (Concerto's resume, code 16), with a
+ * fresh token. */
+apr_status_t cc_run_resume(cc_db *db, apr_pool_t *pool, const char *hash, const char *token,
+                           long now, cc_run_result *out);
+
+/* Keep-alive (code 10): marks the session as in use, renews the token. */
+apr_status_t cc_run_keepalive(cc_db *db, apr_pool_t *pool, const char *hash, const char *token,
+                              long now, cc_run_result *out);
+
+/* The participant stops the test (code 4): the session is STOPPED. */
+apr_status_t cc_run_kill(cc_db *db, apr_pool_t *pool, const char *hash, const char *token, long now,
+                         cc_run_result *out);
+
+/* A client-side error for the session log (type JS). */
+apr_status_t cc_run_log(cc_db *db, apr_pool_t *pool, const char *hash, const char *token,
+                        const char *message, long now, cc_run_result *out);
 
 #endif

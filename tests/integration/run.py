@@ -905,6 +905,63 @@ def t_runner_api(ctx):
     two.audit()
 
 
+def form_post(apache, path, fields):
+    status, headers, raw = apache.request("POST", path, body=urllib.parse.urlencode(fields),
+                                          headers=FORM_CT)
+    try:
+        return status, json.loads(raw)
+    except ValueError:
+        raise AssertionError("%s answered %d with no JSON: %r" % (path, status, raw[:200]))
+
+
+@test("runner_concerto_form_endpoints")
+def t_runner_form(ctx):
+    """Concerto's participant endpoints, form-encoded with values[...]: start,
+    submit, resume (16), keepalive (10), log, kill (4), and 403 without a
+    token."""
+    ctx.prepare()
+    datadir = make_data_dir(ctx.tmp, "form")
+    if ctx.pgsql:
+        ctx.pgc.create_database(ctx.db_name("form"))
+    args = ctx.db_args(datadir, "form")
+    code, out, err = concertoctl(args + ["setup", "--owner", "www-data", "--starter",
+                                         os.path.join(REPO, "conf", "starter")],
+                                 env={"CONCERTO_PASSWORD": PASSWORD})
+    check(code == 0, "setup --starter exited %d: %s%s" % (code, out, err))
+    body = "<Location />\n    SetHandler concerto\n    %s\n</Location>\n" % ctx.db_conf(datadir, "form")
+    a = ctx.new_apache("runner-form", body, loglevel="warn")
+    with a:
+        status, r = form_post(a, "/test/number-attitude/start_session", {})
+        check(status == 200 and r["code"] == 0, "start_session: %d %r" % (status, r))
+        hash_, token = r["hash"], r["token"]
+        ids = [item["id"] for item in r["data"]["templateParams"]["items"]]
+        check(len(ids) == 3, "a page of 3 questionnaire items, got %r" % ids)
+        fields = {"token": token, "values[buttonPressed]": "next", "values[submitId]": "p1"}
+        for item in ids:
+            fields["values[r%d]" % item] = "2"
+        status, r = form_post(a, "/test/session/%s/submit" % hash_, fields)
+        check(status == 200 and r["code"] == 0 and r["data"]["templateParams"]["page"] == 2,
+              "submit: %d %r" % (status, r))
+        token = r["token"]
+        status, r = form_post(a, "/test/session/%s/resume" % hash_, {"token": token})
+        check(status == 200 and r["code"] == 16 and r["data"]["templateParams"]["page"] == 2,
+              "resume: %d %r" % (status, r))
+        status, r = form_post(a, "/test/session/%s/keepalive" % hash_, {"token": token})
+        check(status == 200 and r["code"] == 10 and r["token"], "keepalive: %d %r" % (status, r))
+        status, r = form_post(a, "/test/session/%s/log" % hash_,
+                              {"token": token, "error": "ReferenceError: x"})
+        check(status == 200, "log: %d %r" % (status, r))
+        n = ctx.sql(datadir, "form", "SELECT COUNT(*) FROM test_session_log WHERE type = 0").strip()
+        check(n == "1", "%s JS log entries, expected 1" % n)
+        status, r = form_post(a, "/test/session/%s/kill" % hash_, {"token": token})
+        check(status == 200 and r["code"] == 4, "kill: %d %r" % (status, r))
+        status, r = form_post(a, "/test/session/%s/submit" % hash_, {"token": token})
+        check(status == 409 and r["code"] == 14, "submit after kill: %d %r" % (status, r))
+        status, r = form_post(a, "/test/session/%s/resume" % hash_, {})
+        check(status == 403 and r["code"] == 14, "resume without a token: %d %r" % (status, r))
+    a.audit()
+
+
 @test("mount_under_platform")
 def t_platform(ctx):
     ctx.setup()

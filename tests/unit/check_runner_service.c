@@ -138,11 +138,55 @@ START_TEST(refusals)
 }
 END_TEST
 
+START_TEST(resume_keepalive_log_kill)
+{
+    cc_db *db = runner_db();
+    cc_run_result res, resumed;
+    json_object *root;
+    const char *hash, *token;
+
+    ck_assert_int_eq(cc_run_start(db, cc_test_pool, "number-attitude", NULL, NULL, NOW, &res),
+                     APR_SUCCESS);
+    root = parsed(&res);
+    hash = text_of(root, "hash");
+    token = text_of(root, "token");
+    json_object_put(root);
+    /* Resume shows the same page under code 16. */
+    ck_assert_int_eq(cc_run_resume(db, cc_test_pool, hash, token, NOW + 5, &resumed), APR_SUCCESS);
+    ck_assert_int_eq(resumed.http_status, 200);
+    ck_assert_int_eq(resumed.code, CC_RUN_RESUME);
+    root = parsed(&resumed);
+    ck_assert_int_eq(json_object_get_int(json_object_object_get(root, "code")), CC_RUN_RESUME);
+    ck_assert_ptr_nonnull(strstr(resumed.json, "\"items\":[{\"id\":1,"));
+    json_object_put(root);
+    ck_assert_int_eq(cc_run_keepalive(db, cc_test_pool, hash, token, NOW + 100, &res), APR_SUCCESS);
+    ck_assert_int_eq(res.code, CC_RUN_KEEPALIVE);
+    ck_assert_int_eq(cc_test_count(db, cc_test_pool, "test_session",
+                                   apr_psprintf(cc_test_pool, "updated = %ld", NOW + 100)),
+                     1);
+    ck_assert_int_eq(
+        cc_run_log(db, cc_test_pool, hash, token, "TypeError: x is undefined", NOW + 101, &res),
+        APR_SUCCESS);
+    ck_assert_int_eq(res.http_status, 200);
+    ck_assert_int_eq(cc_test_count(db, cc_test_pool, "test_session_log", "type = 0"), 1);
+    ck_assert_int_eq(cc_run_log(db, cc_test_pool, hash, token, "", NOW + 102, &res), APR_SUCCESS);
+    ck_assert_int_eq(res.http_status, 400);
+    ck_assert_int_eq(cc_run_kill(db, cc_test_pool, hash, token, NOW + 103, &res), APR_SUCCESS);
+    ck_assert_int_eq(res.code, CC_RUN_STOPPED);
+    ck_assert_int_eq(cc_test_count(db, cc_test_pool, "test_session", "status = 1"), 1);
+    ck_assert_int_eq(cc_run_resume(db, cc_test_pool, hash, token, NOW + 104, &res), APR_SUCCESS);
+    ck_assert_int_eq(res.http_status, 409);
+    ck_assert_int_eq(cc_run_keepalive(db, cc_test_pool, hash, "forged", NOW, &res), APR_SUCCESS);
+    ck_assert_int_eq(res.http_status, 403);
+}
+END_TEST
+
 TCase *tcase_runner_service(void)
 {
     TCase *tc = cc_test_tcase("runner/service");
 
     tcase_add_test(tc, session_to_the_end);
     tcase_add_test(tc, refusals);
+    tcase_add_test(tc, resume_keepalive_log_kill);
     return tc;
 }
