@@ -73,7 +73,8 @@ int cc_handle_check_prometheus(cc_request *req);
 int cc_handle_admin_login(cc_request *req);
 int cc_handle_runner_start(cc_request *req);
 int cc_handle_runner_submit(cc_request *req);
-/* Concerto's participant endpoints (form-encoded, values[...]). */
+/* Concerto's participant endpoints after the start (form-encoded; submit
+ * goes to cc_handle_runner_submit, which reads both forms). */
 int cc_handle_test_session(cc_request *req);
 
 #endif

@@ -145,8 +145,6 @@ int cc_handle_test_session(cc_request *req)
     apr_status_t rv = APR_SUCCESS;
     int rc;
 
-    if (req->route.endpoint == CC_EP_TEST_SUBMIT)
-        return cc_handle_runner_submit(req);
     rc = read_fields(req, &fields, &token);
     if (rc == OK)
         rc = cc_request_db(req, &db);

@@ -158,6 +158,7 @@ static int dispatch(cc_request *req)
     case CC_EP_TEST_START:
         return cc_handle_runner_start(req);
     case CC_EP_TEST_SUBMIT:
+        return cc_handle_runner_submit(req);
     case CC_EP_TEST_RESUME:
     case CC_EP_TEST_KEEPALIVE:
     case CC_EP_TEST_KILL:

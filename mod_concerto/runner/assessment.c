@@ -696,8 +696,7 @@ static apr_status_t cat_advance(apr_pool_t *pool, const cc_assessment *a, sessio
     if (cc_cat_begin(&st, &a->bank, &design, &err) != CC_CAT_OK)
         goto fail;
     for (k = 0; k < s->n_answers + n_fresh; k++) {
-        answer *an =
-            k < s->n_answers ? &s->answers[k] : &s->answers[s->n_answers + (k - s->n_answers)];
+        answer *an = &s->answers[k];
         if (k >= s->n_answers)
             *an = fresh[k - s->n_answers];
         if (cc_cat_next_item(&st, &nx, &err) != CC_CAT_OK ||

@@ -190,28 +190,51 @@ static const char *answer_json(apr_pool_t *pool, const cc_assess_page *page, con
     return text;
 }
 
-static int sign_token(cc_db *db, apr_pool_t *pool, const char *hash, long now, const char **token,
-                      cc_run_result *out)
+static int sign_token(apr_pool_t *pool, const cc_token_key *key, const char *hash, long now,
+                      const char **token, cc_run_result *out)
 {
-    cc_token_key key;
     cc_token_claims claims;
     const char *errmsg = NULL;
 
-    if (cc_secret_token_key(db, pool, &key, &errmsg) != APR_SUCCESS)
-        return refuse(out, 503, CC_RUN_ERROR, errmsg);
     memset(&claims, 0, sizeof(claims));
     claims.session_hash = hash;
     claims.purpose = RUNNER_PURPOSE;
     claims.issued_at = apr_time_from_sec(now);
     claims.expires_at = apr_time_from_sec(now + CC_TOKEN_DEFAULT_LIFETIME);
-    if (cc_token_sign(pool, &key, &claims, token, &errmsg) != APR_SUCCESS)
+    if (cc_token_sign(pool, key, &claims, token, &errmsg) != APR_SUCCESS)
         return refuse(out, 500, CC_RUN_ERROR, errmsg);
+    return 1;
+}
+
+/* Token and session checks shared by every request after the start. */
+static int open_session(cc_db *db, apr_pool_t *pool, const char *hash, const char *token, long now,
+                        cc_token_key *key, cc_session **s, cc_run_result *out)
+{
+    cc_token_check check;
+    const char *errmsg = NULL;
+    apr_status_t rv;
+
+    memset(out, 0, sizeof(*out));
+    if (cc_secret_token_key(db, pool, key, &errmsg) != APR_SUCCESS)
+        return refuse(out, 503, CC_RUN_ERROR, errmsg);
+    if (token == NULL || cc_token_verify(pool, key, token, hash, RUNNER_PURPOSE,
+                                         apr_time_from_sec(now), &check) != CC_TOKEN_VALID)
+        return refuse(out, 403, CC_RUN_SESSION_LOST,
+                      token ? "this session's access has expired or is not valid; please start "
+                              "again"
+                            : "a token is required");
+    rv = cc_session_load(db, pool, hash, s);
+    if (rv == APR_NOTFOUND)
+        return refuse(out, 404, CC_RUN_SESSION_LOST, "there is no such session");
+    if (rv != APR_SUCCESS)
+        return refuse(out, 503, CC_RUN_ERROR, "the session cannot be read from the database");
     return 1;
 }
 
 apr_status_t cc_run_start(cc_db *db, apr_pool_t *pool, const char *slug, const char *client_ip,
                           const char *client_browser, long now, cc_run_result *out)
 {
+    cc_token_key key;
     loaded_test t;
     cc_assess_page page;
     cc_session *s = NULL;
@@ -221,6 +244,11 @@ apr_status_t cc_run_start(cc_db *db, apr_pool_t *pool, const char *slug, const c
     memset(out, 0, sizeof(*out));
     if (!load_test(db, pool, slug, 0, &t, out))
         return APR_SUCCESS;
+    /* The key first: no session is stored that could not be given a token. */
+    if (cc_secret_token_key(db, pool, &key, &errmsg) != APR_SUCCESS) {
+        refuse(out, 503, CC_RUN_ERROR, errmsg);
+        return APR_SUCCESS;
+    }
     if (cc_random_hex(pool, 8, &seed_hex) != APR_SUCCESS)
         return APR_EGENERAL;
     seed = strtoull(seed_hex, NULL, 16);
@@ -233,7 +261,7 @@ apr_status_t cc_run_start(cc_db *db, apr_pool_t *pool, const char *slug, const c
         refuse(out, 503, CC_RUN_ERROR, "the session cannot be stored");
         return APR_SUCCESS;
     }
-    if (!sign_token(db, pool, s->hash, now, &token, out))
+    if (!sign_token(pool, &key, s->hash, now, &token, out))
         return APR_SUCCESS;
     out->http_status = 200;
     out->code = page.finished ? CC_RUN_FINISHED : CC_RUN_VIEW;
@@ -293,12 +321,10 @@ static apr_status_t save_responses(cc_db *db, apr_pool_t *pool, const loaded_tes
     return APR_SUCCESS;
 }
 
-static int open_session(cc_db *db, apr_pool_t *pool, const char *hash, const char *token, long now,
-                        cc_session **s, cc_run_result *out);
-
 apr_status_t cc_run_submit(cc_db *db, apr_pool_t *pool, const char *hash, const char *token,
                            apr_table_t *values, const char *submit_id, long now, cc_run_result *out)
 {
+    cc_token_key key;
     cc_session *s = NULL;
     loaded_test t;
     cc_assess_page page;
@@ -308,7 +334,7 @@ apr_status_t cc_run_submit(cc_db *db, apr_pool_t *pool, const char *hash, const 
     int swapped = 0;
     apr_status_t rv;
 
-    if (!open_session(db, pool, hash, token, now, &s, out))
+    if (!open_session(db, pool, hash, token, now, &key, &s, out))
         return APR_SUCCESS;
     /* A repeated submit gets the same answer and changes nothing. */
     if (submit_id && s->last_submit_id && !strcmp(submit_id, s->last_submit_id) &&
@@ -333,7 +359,7 @@ apr_status_t cc_run_submit(cc_db *db, apr_pool_t *pool, const char *hash, const 
         refuse(out, 409, CC_RUN_ERROR, errmsg);
         return APR_SUCCESS;
     }
-    if (!sign_token(db, pool, hash, now, &new_token, out))
+    if (!sign_token(pool, &key, hash, now, &new_token, out))
         return APR_SUCCESS;
     json = answer_json(pool, &page, hash, new_token, submit_id);
     s->state = state;
@@ -372,32 +398,6 @@ apr_status_t cc_run_submit(cc_db *db, apr_pool_t *pool, const char *hash, const 
     return APR_SUCCESS;
 }
 
-/* Token and session checks shared by every request after the start. */
-static int open_session(cc_db *db, apr_pool_t *pool, const char *hash, const char *token, long now,
-                        cc_session **s, cc_run_result *out)
-{
-    cc_token_key key;
-    cc_token_check check;
-    const char *errmsg = NULL;
-    apr_status_t rv;
-
-    memset(out, 0, sizeof(*out));
-    if (cc_secret_token_key(db, pool, &key, &errmsg) != APR_SUCCESS)
-        return refuse(out, 503, CC_RUN_ERROR, errmsg);
-    if (token == NULL || cc_token_verify(pool, &key, token, hash, RUNNER_PURPOSE,
-                                         apr_time_from_sec(now), &check) != CC_TOKEN_VALID)
-        return refuse(out, 403, CC_RUN_SESSION_LOST,
-                      token ? "this session's access has expired or is not valid; please start "
-                              "again"
-                            : "a token is required");
-    rv = cc_session_load(db, pool, hash, s);
-    if (rv == APR_NOTFOUND)
-        return refuse(out, 404, CC_RUN_SESSION_LOST, "there is no such session");
-    if (rv != APR_SUCCESS)
-        return refuse(out, 503, CC_RUN_ERROR, "the session cannot be read from the database");
-    return 1;
-}
-
 /* {code, hash, token} for the answers that carry no page. */
 static const char *short_json(apr_pool_t *pool, int code, const char *hash, const char *token)
 {
@@ -416,13 +416,14 @@ static const char *short_json(apr_pool_t *pool, int code, const char *hash, cons
 apr_status_t cc_run_resume(cc_db *db, apr_pool_t *pool, const char *hash, const char *token,
                            long now, cc_run_result *out)
 {
+    cc_token_key key;
     cc_session *s = NULL;
     loaded_test t;
     cc_assess_page page;
     const char *errmsg = NULL, *new_token = NULL;
     json_object *root;
 
-    if (!open_session(db, pool, hash, token, now, &s, out))
+    if (!open_session(db, pool, hash, token, now, &key, &s, out))
         return APR_SUCCESS;
     if (s->status != CC_SESSION_RUNNING && s->status != CC_SESSION_FINALIZED) {
         refuse(out, 409, CC_RUN_SESSION_LOST, "this session has already ended");
@@ -434,7 +435,7 @@ apr_status_t cc_run_resume(cc_db *db, apr_pool_t *pool, const char *hash, const 
         refuse(out, 409, CC_RUN_SESSION_LOST, errmsg);
         return APR_SUCCESS;
     }
-    if (!sign_token(db, pool, hash, now, &new_token, out))
+    if (!sign_token(pool, &key, hash, now, &new_token, out))
         return APR_SUCCESS;
     /* The page as a view, under Concerto's resume code. */
     root = json_tokener_parse(answer_json(pool, &page, hash, new_token, s->last_submit_id));
@@ -450,16 +451,17 @@ apr_status_t cc_run_resume(cc_db *db, apr_pool_t *pool, const char *hash, const 
 apr_status_t cc_run_keepalive(cc_db *db, apr_pool_t *pool, const char *hash, const char *token,
                               long now, cc_run_result *out)
 {
+    cc_token_key key;
     cc_session *s = NULL;
     const char *new_token = NULL;
 
-    if (!open_session(db, pool, hash, token, now, &s, out))
+    if (!open_session(db, pool, hash, token, now, &key, &s, out))
         return APR_SUCCESS;
     if (s->status == CC_SESSION_RUNNING && cc_session_touch(db, pool, hash, now) != APR_SUCCESS) {
         refuse(out, 503, CC_RUN_ERROR, "the session cannot be updated");
         return APR_SUCCESS;
     }
-    if (!sign_token(db, pool, hash, now, &new_token, out))
+    if (!sign_token(pool, &key, hash, now, &new_token, out))
         return APR_SUCCESS;
     out->http_status = 200;
     out->code = CC_RUN_KEEPALIVE;
@@ -470,11 +472,12 @@ apr_status_t cc_run_keepalive(cc_db *db, apr_pool_t *pool, const char *hash, con
 apr_status_t cc_run_kill(cc_db *db, apr_pool_t *pool, const char *hash, const char *token, long now,
                          cc_run_result *out)
 {
+    cc_token_key key;
     cc_session *s = NULL;
     int swapped = 0, tries;
 
     for (tries = 0; tries < 3; tries++) {
-        if (!open_session(db, pool, hash, token, now, &s, out))
+        if (!open_session(db, pool, hash, token, now, &key, &s, out))
             return APR_SUCCESS;
         if (s->status != CC_SESSION_RUNNING)
             break;
@@ -495,9 +498,10 @@ apr_status_t cc_run_kill(cc_db *db, apr_pool_t *pool, const char *hash, const ch
 apr_status_t cc_run_log(cc_db *db, apr_pool_t *pool, const char *hash, const char *token,
                         const char *message, long now, cc_run_result *out)
 {
+    cc_token_key key;
     cc_session *s = NULL;
 
-    if (!open_session(db, pool, hash, token, now, &s, out))
+    if (!open_session(db, pool, hash, token, now, &key, &s, out))
         return APR_SUCCESS;
     if (message == NULL || *message == '\0') {
         refuse(out, 400, CC_RUN_ERROR, "the log entry has no \"error\" text");

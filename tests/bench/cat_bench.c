@@ -351,14 +351,13 @@ static void bench_next(scenario *s, const char *bank_name, int bank_items,
                        const cc_criterion *crits, size_t ncrit, const double *catr_known)
 {
     size_t c;
-    char call[64], anchor_name[64];
+    char call[64];
 
     for (c = 0; c < ncrit; c++) {
         s->sel.criterion = crits[c];
         snprintf(call, sizeof(call), "nextItem_%s", cc_criterion_name(crits[c]));
-        snprintf(anchor_name, sizeof(anchor_name), "nextItem_%s", cc_criterion_name(crits[c]));
         report(call, bank_name, s->n, time_call(run_next, s),
-               catr_known ? catr_known[c] : anchor(anchor_name, bank_items, s->n), NAN);
+               catr_known ? catr_known[c] : anchor(call, bank_items, s->n), NAN);
     }
     s->sel.criterion = CC_CRIT_MFI;
 }

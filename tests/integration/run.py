@@ -827,12 +827,32 @@ def t_htaccess(ctx):
     a.audit()
 
 
-def runner_post(apache, path, body):
-    status, headers, raw = apache.request("POST", path, body=json.dumps(body), headers=JSON_CT)
+def post_json_answer(apache, path, body, headers):
+    """POSTs body (text) and returns (status, parsed JSON answer)."""
+    status, _, raw = apache.request("POST", path, body=body, headers=headers)
     try:
         return status, json.loads(raw)
     except ValueError:
         raise AssertionError("%s answered %d with no JSON: %r" % (path, status, raw[:200]))
+
+
+def runner_post(apache, path, body):
+    return post_json_answer(apache, path, json.dumps(body), JSON_CT)
+
+
+def starter_site(ctx, role):
+    """A fresh database with the starter content (setup --starter, as make
+    run does) and the Apache directives of a site serving it at /."""
+    ctx.prepare()
+    datadir = make_data_dir(ctx.tmp, role)
+    if ctx.pgsql:
+        ctx.pgc.create_database(ctx.db_name(role))
+    args = ctx.db_args(datadir, role)
+    code, out, err = concertoctl(args + ["setup", "--owner", "www-data", "--starter",
+                                         os.path.join(REPO, "conf", "starter")],
+                                 env={"CONCERTO_PASSWORD": PASSWORD})
+    check(code == 0, "setup --starter exited %d: %s%s" % (code, out, err))
+    return datadir, "<Location />\n    SetHandler concerto\n    %s\n</Location>\n" % ctx.db_conf(datadir, role)
 
 
 @test("runner_json_api_two_servers")
@@ -841,16 +861,7 @@ def t_runner_api(ctx):
     finished through another sharing the database, every answer lands in
     the response table with theta and SEM, a repeated submit changes
     nothing, and bad requests get readable refusals."""
-    ctx.prepare()
-    datadir = make_data_dir(ctx.tmp, "runner")
-    if ctx.pgsql:
-        ctx.pgc.create_database(ctx.db_name("runner"))
-    args = ctx.db_args(datadir, "runner")
-    code, out, err = concertoctl(args + ["setup", "--owner", "www-data", "--starter",
-                                         os.path.join(REPO, "conf", "starter")],
-                                 env={"CONCERTO_PASSWORD": PASSWORD})
-    check(code == 0, "setup --starter exited %d: %s%s" % (code, out, err))
-    body = "<Location />\n    SetHandler concerto\n    %s\n</Location>\n" % ctx.db_conf(datadir, "runner")
+    datadir, body = starter_site(ctx, "runner")
     one = ctx.new_apache("runner-a", body, loglevel="warn")
     two = ctx.new_apache("runner-b", body, loglevel="warn")
     with one, two:
@@ -906,12 +917,7 @@ def t_runner_api(ctx):
 
 
 def form_post(apache, path, fields):
-    status, headers, raw = apache.request("POST", path, body=urllib.parse.urlencode(fields),
-                                          headers=FORM_CT)
-    try:
-        return status, json.loads(raw)
-    except ValueError:
-        raise AssertionError("%s answered %d with no JSON: %r" % (path, status, raw[:200]))
+    return post_json_answer(apache, path, urllib.parse.urlencode(fields), FORM_CT)
 
 
 @test("runner_concerto_form_endpoints")
@@ -919,16 +925,7 @@ def t_runner_form(ctx):
     """Concerto's participant endpoints, form-encoded with values[...]: start,
     submit, resume (16), keepalive (10), log, kill (4), and 403 without a
     token."""
-    ctx.prepare()
-    datadir = make_data_dir(ctx.tmp, "form")
-    if ctx.pgsql:
-        ctx.pgc.create_database(ctx.db_name("form"))
-    args = ctx.db_args(datadir, "form")
-    code, out, err = concertoctl(args + ["setup", "--owner", "www-data", "--starter",
-                                         os.path.join(REPO, "conf", "starter")],
-                                 env={"CONCERTO_PASSWORD": PASSWORD})
-    check(code == 0, "setup --starter exited %d: %s%s" % (code, out, err))
-    body = "<Location />\n    SetHandler concerto\n    %s\n</Location>\n" % ctx.db_conf(datadir, "form")
+    datadir, body = starter_site(ctx, "form")
     a = ctx.new_apache("runner-form", body, loglevel="warn")
     with a:
         status, r = form_post(a, "/test/number-attitude/start_session", {})
