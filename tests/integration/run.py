@@ -9,6 +9,7 @@ Exit 1 when anything failed. Set CONCERTO_KEEP_TMP=1 to keep the temp dirs.
 """
 
 import argparse
+import concurrent.futures
 import functools
 import json
 import os
@@ -926,6 +927,52 @@ def t_runner_api(ctx):
               "bad option: %d %r" % (status, e))
         status, e = runner_post(one, path, {"values": [1, 2], "token": r["token"]})
         check(status == 400 and "values" in e["error"]["message"], "values as an array: %d %r" % (status, e))
+    one.audit()
+    two.audit()
+
+
+@test("runner_racing_submits")
+def t_runner_race(ctx):
+    """Eight answers to the same page of one session at once, half on each of
+    two Apache servers sharing the database: the session advances exactly
+    once, one response row is stored, and every request gets an answer
+    (200, or 409 asking for a retry). Then eight copies of one submit (same
+    submitId) at once: all get the same answer, and the session advances
+    once more."""
+    datadir, body = starter_site(ctx, "race")
+    one = ctx.new_apache("race-a", body, loglevel="warn")
+    two = ctx.new_apache("race-b", body, loglevel="warn")
+    with one, two:
+        status, r = runner_post(one, "/api/runner/test/demo-cat/session/start", {})
+        check(status == 200, "start: %d %r" % (status, r))
+        hash_, token = r["hash"], r["token"]
+        path = "/api/runner/test/session/%s/submit" % hash_
+
+        def answer(k, item, submit_id):
+            req = {"values": {"r%d" % item: str(1 + k % 4), "buttonPressed": "next"},
+                   "token": token, "submitId": submit_id}
+            return runner_post(two if k % 2 else one, path, req)
+
+        for round_, same_id in ((1, False), (2, True)):
+            item = r["data"]["templateParams"]["items"][0]["id"]
+            with concurrent.futures.ThreadPoolExecutor(8) as pool:
+                results = list(pool.map(
+                    lambda k: answer(k, item, "same" if same_id else "racer-%d" % k), range(8)))
+            statuses = sorted(st for st, _ in results)
+            check(set(statuses) <= {200, 409} and 200 in statuses,
+                  "round %d statuses: %r" % (round_, statuses))
+            version = ctx.sql(datadir, "race",
+                              "SELECT version FROM test_session WHERE hash = '%s'" % hash_).strip()
+            check(version == str(round_), "round %d: session version %s" % (round_, version))
+            rows = ctx.sql(datadir, "race", "SELECT COUNT(*) FROM demo_cat_responses").strip()
+            check(rows == str(round_), "round %d: %s response rows" % (round_, rows))
+            advanced = [a for st, a in results
+                        if st == 200 and a["data"]["templateParams"]["answered"] == round_]
+            check(advanced, "round %d: no answer shows the next page" % round_)
+            if same_id:
+                check(all(st == 200 and a == advanced[0] for st, a in results),
+                      "the same submit got different answers: %r" % [st for st, _ in results])
+            r, token = advanced[0], advanced[0]["token"]
     one.audit()
     two.audit()
 
