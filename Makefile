@@ -52,8 +52,10 @@ GLUE_SRC  := $(sort $(wildcard mod_concerto/httpd/*.c))
 CLI_SRC   := $(sort $(wildcard mod_concerto/cli/*.c))
 UNIT_SRC  := $(sort $(wildcard tests/unit/*.c))
 MIGRATIONS := $(sort $(wildcard mod_concerto/store/migrations/[0-9]*.sql))
+ASSETS     := mod_concerto/www/runner.css mod_concerto/www/runner.js
 
-CORE_OBJ  := $(CORE_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/migrations.o
+CORE_OBJ  := $(CORE_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/migrations.o \
+             $(BUILD)/obj/gen/assets.o
 GLUE_OBJ  := $(GLUE_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ   := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_OBJ  := $(UNIT_SRC:%.c=$(BUILD)/obj/%.o)
@@ -67,7 +69,11 @@ $(BUILD)/gen/migrations.c: $(MIGRATIONS) mod_concerto/store/migrations/embed.sh
 	@mkdir -p $(@D)
 	sh mod_concerto/store/migrations/embed.sh $@ $(MIGRATIONS)
 
-$(BUILD)/obj/gen/migrations.o: $(BUILD)/gen/migrations.c
+$(BUILD)/gen/assets.c: $(ASSETS) mod_concerto/www/embed.sh
+	@mkdir -p $(@D)
+	sh mod_concerto/www/embed.sh $@ $(ASSETS)
+
+$(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
 	@mkdir -p $(@D)
 	@echo "  CC  $@"; $(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
