@@ -90,7 +90,7 @@ const char *cc_page_shell_html(apr_pool_t *pool, const cc_page_shell *page)
         "<!DOCTYPE html>\n"
         "<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        "<meta name=\"referrer\" content=\"same-origin\">\n"
+        "<meta name=\"referrer\" content=\"same-origin\">\n<link rel=\"icon\" href=\"data:,\">\n"
         "<title>",
         cc_page_escape_html(pool, page->title ? page->title : "Test"),
         "</title>\n<link rel=\"stylesheet\" href=\"",
