@@ -236,6 +236,7 @@ async function main() {
     });
 
     await check('finished_session_page_says_ended', async () => {
+      expect(results.hash, 'no session was started');
       await page.goto(baseUrl + '/test/session/' + encodeURIComponent(results.hash));
       await page.waitForSelector('#cc-main .ccr-message h1', { timeout: STEP_MS });
       const text = await page.textContent('#cc-main');
