@@ -24,6 +24,7 @@ typedef struct item_def {
     double *scores;      /* score of each value (scoreMap, else default) */
     const char **traits; /* trait of each value's scoreMap entry, or NULL */
     double default_score;
+    double max_score; /* highest score an answer can get */
 } item_def;
 
 struct cc_assessment {
@@ -179,6 +180,10 @@ static int parse_item(apr_pool_t *pool, const cc_assess_item_row *row, item_def 
             }
         }
     }
+    item->max_score = item->scores[0];
+    for (k = 1; k < item->n_options; k++)
+        if (item->scores[k] > item->max_score)
+            item->max_score = item->scores[k];
     /* The client copy: everything but the scoring. */
     client_options = json_tokener_parse(row->response_options);
     json_object_object_del(client_options, "scoreMap");
@@ -641,23 +646,75 @@ changed:
 
 /* ---- pages -------------------------------------------------------------- */
 
+static int linear_limit(const cc_assessment *a, const session_state *s);
+static void estimate_answers(const cc_assessment *a, apr_pool_t *pool, const answer *answers,
+                             int n_answers, const char *trait, double *theta, double *sem);
+
+/* Results per trait, in the order the traits were first met; NULL when the
+ * items given have fewer than two traits. */
+static void fill_traits(apr_pool_t *pool, const cc_assessment *a, const session_state *s,
+                        cc_assess_page *page)
+{
+    cc_assess_trait *traits = apr_pcalloc(pool, sizeof(*traits) * (size_t)(s->n_answers + 1));
+    int n = 0, k, t;
+
+    for (k = 0; k < s->n_answers; k++) {
+        const item_def *item = &a->items[s->answers[k].item];
+        const char *name = item->trait ? item->trait : "";
+        for (t = 0; t < n && strcmp(traits[t].name, name) != 0; t++)
+            ;
+        if (t == n)
+            traits[n++].name = name;
+        traits[t].n_items++;
+        traits[t].max_score += item->max_score;
+        if (!isnan(s->answers[k].score))
+            traits[t].score += s->answers[k].score;
+    }
+    if (n < 2)
+        return;
+    for (t = 0; t < n; t++)
+        estimate_answers(a, pool, s->answers, s->n_answers, traits[t].name, &traits[t].theta,
+                         &traits[t].sem);
+    page->traits = traits;
+    page->n_traits = n;
+}
+
+/* The page of a state. given: the answers just submitted to its items
+ * (a page shown again), else NULL for the stored ones. */
 static void fill_page(apr_pool_t *pool, const cc_assessment *a, const session_state *s, long now,
-                      cc_assess_page *page)
+                      apr_table_t *given, cc_assess_page *page)
 {
     double *thetas = apr_pcalloc(pool, sizeof(double) * (size_t)(s->n_answers + 1));
     double *sems = apr_pcalloc(pool, sizeof(double) * (size_t)(s->n_answers + 1));
+    double *scores = apr_pcalloc(pool, sizeof(double) * (size_t)(s->n_answers + 1));
     const char *items = "[";
-    int k;
+    int k, m;
 
     memset(page, 0, sizeof(*page));
     page->finished = s->done;
     page->stop_reason = s->stop;
-    for (k = 0; !s->done && k < s->n_current; k++)
-        items = apr_pstrcat(pool, items, k ? "," : "", a->items[s->current[k]].client_json, NULL);
+    page->values = apr_pcalloc(pool, sizeof(char *) * (size_t)(s->n_current + 1));
+    for (k = 0; !s->done && k < s->n_current; k++) {
+        const item_def *item = &a->items[s->current[k]];
+        items = apr_pstrcat(pool, items, k ? "," : "", item->client_json, NULL);
+        if (given) {
+            page->values[k] = apr_table_get(given, apr_psprintf(pool, "r%ld", item->id));
+        } else {
+            for (m = 0; m < s->n_answers; m++)
+                if (s->answers[m].item == s->current[k] && !s->answers[m].skipped)
+                    page->values[k] = s->answers[m].value;
+        }
+        page->n_items++;
+    }
     page->items_json = apr_pstrcat(pool, items, "]", NULL);
     page->page = s->page;
     page->answered = s->n_answers;
     page->max_items = a->item_num_limit ? a->item_num_limit : a->n_items;
+    page->linear = a->order != ORDER_CAT;
+    if (page->linear) {
+        page->max_items = linear_limit(a, s);
+        page->n_pages = (page->max_items + a->items_per_page - 1) / a->items_per_page;
+    }
     page->can_go_back = a->can_go_back && s->page > 1 && !s->done;
     page->time_left = -1;
     if (a->test_time_limit) {
@@ -669,14 +726,19 @@ static void fill_page(apr_pool_t *pool, const cc_assessment *a, const session_st
     for (k = 0; k < s->n_answers; k++) {
         thetas[k] = s->answers[k].theta;
         sems[k] = s->answers[k].sem;
+        scores[k] = s->answers[k].score;
         page->theta = thetas[k];
         page->sem = sems[k];
+        page->max_score += a->items[s->answers[k].item].max_score;
         if (!isnan(s->answers[k].score))
             page->total_score += s->answers[k].score;
     }
     page->theta_history = thetas;
     page->sem_history = sems;
+    page->score_history = scores;
     page->n_history = s->n_answers;
+    if (s->done)
+        fill_traits(pool, a, s, page);
 }
 
 /* ---- CAT ---------------------------------------------------------------- */
@@ -750,26 +812,34 @@ static void linear_show(const cc_assessment *a, session_state *s)
         s->current[s->n_current++] = s->order[k];
 }
 
-/* Estimate over every answered item (linear tests score as they go). */
-static void linear_estimate(const cc_assessment *a, apr_pool_t *pool, session_state *s,
-                            double *theta, double *sem)
+/* Estimate over the answered items of one trait (NULL: all of them). */
+static void estimate_answers(const cc_assessment *a, apr_pool_t *pool, const answer *answers,
+                             int n_answers, const char *trait, double *theta, double *sem)
 {
-    int *items = apr_palloc(pool, sizeof(int) * (size_t)(s->n_answers + 1));
-    int *x = apr_palloc(pool, sizeof(int) * (size_t)(s->n_answers + 1));
-    int k;
+    int *items = apr_palloc(pool, sizeof(int) * (size_t)(n_answers + 1));
+    int *x = apr_palloc(pool, sizeof(int) * (size_t)(n_answers + 1));
+    int k, n = 0;
 
-    for (k = 0; k < s->n_answers; k++) {
-        items[k] = s->answers[k].item;
-        x[k] = s->answers[k].x;
+    for (k = 0; k < n_answers; k++) {
+        const char *t = a->items[answers[k].item].trait;
+        if (trait && (t == NULL || strcmp(t, trait) != 0))
+            continue;
+        items[n] = answers[k].item;
+        x[n++] = answers[k].x;
     }
     *theta = a->design.start.theta[0];
     *sem = INFINITY;
-    if (cc_theta_est(&a->bank, items, x, s->n_answers, &a->design.test.est, theta, NULL) !=
-        CC_CAT_OK)
+    if (cc_theta_est(&a->bank, items, x, n, &a->design.test.est, theta, NULL) != CC_CAT_OK)
         *theta = a->design.start.theta[0];
-    if (cc_sem_theta(&a->bank, items, x, s->n_answers, *theta, &a->design.test.est, CC_SEM_CLASSIC,
-                     0, sem, NULL) != CC_CAT_OK)
+    if (cc_sem_theta(&a->bank, items, x, n, *theta, &a->design.test.est, CC_SEM_CLASSIC, 0, sem,
+                     NULL) != CC_CAT_OK)
         *sem = INFINITY;
+}
+
+static void linear_estimate(const cc_assessment *a, apr_pool_t *pool, session_state *s,
+                            double *theta, double *sem)
+{
+    estimate_answers(a, pool, s->answers, s->n_answers, NULL, theta, sem);
 }
 
 /* ---- the API ------------------------------------------------------------ */
@@ -816,7 +886,7 @@ apr_status_t cc_assess_start(const cc_assessment *a, apr_pool_t *pool, long now,
     if (rv != APR_SUCCESS)
         return rv;
     *state_json = state_text(pool, a, &s);
-    fill_page(pool, a, &s, now, page);
+    fill_page(pool, a, &s, now, NULL, page);
     return APR_SUCCESS;
 }
 
@@ -827,12 +897,13 @@ apr_status_t cc_assess_current(const cc_assessment *a, apr_pool_t *pool, const c
 
     if (!state_parse(pool, a, state_json, &s, errmsg))
         return APR_EINVAL;
-    fill_page(pool, a, &s, now, page);
+    fill_page(pool, a, &s, now, NULL, page);
     return APR_SUCCESS;
 }
 
 /* Scores one form value for item i; APR_EINVAL for a value the item does
- * not offer or a missing answer to an item that cannot be skipped. */
+ * not offer, APR_INCOMPLETE for a missing answer to an item that cannot be
+ * skipped. */
 static apr_status_t score_answer(apr_pool_t *pool, const cc_assessment *a, int i,
                                  apr_table_t *values, int timeout, long now, long shown, answer *an,
                                  const char **errmsg)
@@ -850,7 +921,7 @@ static apr_status_t score_answer(apr_pool_t *pool, const cc_assessment *a, int i
         if (!item->skippable && !timeout) {
             *errmsg = apr_psprintf(pool, "please answer question %ld before going on (field %s)",
                                    item->id, key);
-            return APR_EINVAL;
+            return APR_INCOMPLETE;
         }
         an->value = "";
         an->x = CC_MISSING;
@@ -928,6 +999,7 @@ apr_status_t cc_assess_submit(const cc_assessment *a, apr_pool_t *pool, const ch
     const char *button = apr_table_get(values, "buttonPressed");
     const char *timeout_field = apr_table_get(values, "isTimeout");
     int timeout = timeout_field && !strcmp(timeout_field, "1");
+    const char *missing = NULL;
     session_state s;
     answer *fresh;
     int k, back;
@@ -949,10 +1021,20 @@ apr_status_t cc_assess_submit(const cc_assessment *a, apr_pool_t *pool, const ch
         timeout = 1;
     fresh = apr_pcalloc(pool, sizeof(answer) * (size_t)(s.n_current + 1));
     for (k = 0; k < s.n_current; k++) {
-        rv = score_answer(pool, a, s.current[k], values, timeout || back, now, s.shown, &fresh[k],
-                          errmsg);
-        if (rv != APR_SUCCESS)
-            return rv;
+        apr_status_t one = score_answer(pool, a, s.current[k], values, timeout || back, now,
+                                        s.shown, &fresh[k], &missing);
+        if (one == APR_INCOMPLETE && rv == APR_SUCCESS)
+            rv = one;
+        else if (one != APR_SUCCESS && one != APR_INCOMPLETE)
+            return (*errmsg = missing, one);
+    }
+    if (rv == APR_INCOMPLETE) {
+        /* The same page again, with what was given (a bad value, above,
+         * is refused first: it is a client fault, not a participant's). */
+        *errmsg = missing;
+        *new_state_json = state_json;
+        fill_page(pool, a, &s, now, values, page);
+        return rv;
     }
     if (a->order == ORDER_CAT) {
         int s_current_count = s.n_current;
@@ -984,6 +1066,6 @@ apr_status_t cc_assess_submit(const cc_assessment *a, apr_pool_t *pool, const ch
     }
     s.shown = now;
     *new_state_json = state_text(pool, a, &s);
-    fill_page(pool, a, &s, now, page);
+    fill_page(pool, a, &s, now, NULL, page);
     return APR_SUCCESS;
 }

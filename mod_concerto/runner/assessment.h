@@ -48,11 +48,23 @@ typedef struct cc_assess_response {
     double time_taken; /* seconds since the page was shown */
 } cc_assess_response;
 
+/* The results of one trait (final page, banks with several traits). */
+typedef struct cc_assess_trait {
+    const char *name;
+    double theta, sem;       /* estimated from that trait's items alone */
+    double score, max_score; /* sum of scores and of the highest scores */
+    int n_items;
+} cc_assess_trait;
+
 /* What the runner shows next. */
 typedef struct cc_assess_page {
     int finished;
     const char *stop_reason; /* when finished: maxItems, minAccuracy, timeOut */
     const char *items_json;  /* client copies of the page's items (no scoring) */
+    const char **values;     /* per item of the page: the answer already given, or NULL */
+    int n_items;             /* items on the page */
+    int linear;              /* 1: a linear test (pages), 0: adaptive */
+    int n_pages;             /* linear: pages in the test */
     int page;                /* 1-based page number */
     int answered;            /* items answered so far */
     int max_items;           /* the test's length limit (0 = bank size) */
@@ -60,9 +72,14 @@ typedef struct cc_assess_page {
     int time_left;      /* seconds of the test's time limit left, -1 = none */
     double theta, sem;  /* current estimate */
     double total_score; /* sum of scores */
+    double max_score;   /* sum of the highest possible scores of the items given */
     /* theta and SE after each item, for the final page's plot */
     const double *theta_history, *sem_history;
+    const double *score_history; /* NAN when skipped */
     int n_history;
+    /* when finished and the items given have more than one trait */
+    const cc_assess_trait *traits;
+    int n_traits;
 } cc_assess_page;
 
 /* A new session: the first page and the state to store. seed drives the
@@ -75,7 +92,10 @@ apr_status_t cc_assess_start(const cc_assessment *a, apr_pool_t *pool, long now,
  * the option values, skip{itemId}, buttonPressed "next" or "back",
  * isTimeout "1"). Returns the new state, the responses to save (an array
  * of cc_assess_response) and the next page. A value that is not one of the
- * item's options is refused with APR_EINVAL and a message. */
+ * item's options is refused with APR_EINVAL and a message; a missing answer
+ * to an item that cannot be skipped with APR_INCOMPLETE, the page shown
+ * again (with the answers that were given) in *page and the state
+ * unchanged. */
 apr_status_t cc_assess_submit(const cc_assessment *a, apr_pool_t *pool, const char *state_json,
                               apr_table_t *values, long now, const char **new_state_json,
                               apr_array_header_t **responses, cc_assess_page *page,

@@ -3,10 +3,12 @@
 #include "core/random.h"
 #include "core/token.h"
 #include "runner/assessment.h"
+#include "runner/view.h"
 #include "store/datatable.h"
 #include "store/secret.h"
 #include "store/sessions.h"
 #include "store/starter.h"
+#include "store/templates.h"
 
 #include <apr_strings.h>
 #include <json.h>
@@ -148,7 +150,8 @@ static json_object *number_or_null(double v)
     return isfinite(v) ? json_object_new_double(v) : NULL;
 }
 
-/* {code, data:{templateParams, lastSubmitId}, hash, token, timeLimit} */
+/* {code, data:{templateParams, lastSubmitId}, hash, token, timeLimit}: the
+ * answer without its page, as the session keeps it for a repeated submit. */
 static const char *answer_json(apr_pool_t *pool, const cc_assess_page *page, const char *hash,
                                const char *token, const char *submit_id)
 {
@@ -188,6 +191,63 @@ static const char *answer_json(apr_pool_t *pool, const cc_assess_page *page, con
     text = apr_pstrdup(pool, json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN));
     json_object_put(root);
     return text;
+}
+
+/* The test's templates for this request, read in one query. */
+static apr_status_t template_source(cc_db *db, apr_pool_t *pool, const loaded_test *t,
+                                    cc_view_source *src, const char **errmsg)
+{
+    const char **names = NULL;
+    int n = cc_view_template_names(pool, t->settings, &names);
+    cc_template_store *store = cc_template_store_make(db, pool);
+
+    src->lookup = cc_template_store_lookup;
+    src->baton = store;
+    return cc_template_store_preload(store, names, n, errmsg);
+}
+
+/* Adds the rendered page to an answer: data.templateHtml, templateCss,
+ * templateJs and templateHead (as Concerto sends them). */
+static int with_view(cc_db *db, apr_pool_t *pool, const loaded_test *t, const cc_assess_page *page,
+                     const char *alert, const char *answer, int code, const char **out_json,
+                     cc_run_result *out)
+{
+    cc_view_source src;
+    cc_template view;
+    json_object *root, *data = NULL;
+    const char *errmsg = NULL;
+
+    if (template_source(db, pool, t, &src, &errmsg) != APR_SUCCESS ||
+        (page ? cc_view_page(pool, t->settings, page, alert, &src, &view, &errmsg)
+              : cc_view_intro(pool, t->settings, &src, &view, &errmsg)) != APR_SUCCESS)
+        return refuse(out, 500, CC_RUN_ERROR,
+                      apr_psprintf(pool, "the page cannot be shown: %s", errmsg));
+    root = owned(pool, json_tokener_parse(answer));
+    if (root == NULL || !json_object_object_get_ex(root, "data", &data))
+        return refuse(out, 500, CC_RUN_ERROR, "the stored answer cannot be read");
+    json_object_object_add(data, "templateHtml", json_object_new_string(view.html));
+    json_object_object_add(data, "templateCss", json_object_new_string(view.css));
+    json_object_object_add(data, "templateJs", json_object_new_string(view.js));
+    json_object_object_add(data, "templateHead", json_object_new_string(view.head));
+    json_object_object_add(root, "code", json_object_new_int(code));
+    *out_json = apr_pstrdup(pool, json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN));
+    return 1;
+}
+
+/* A whole answer: code, page, new token. */
+static int page_answer(cc_db *db, apr_pool_t *pool, const loaded_test *t,
+                       const cc_assess_page *page, const char *alert, int code, const char *hash,
+                       const char *token, const char *submit_id, cc_run_result *out)
+{
+    const char *json = NULL;
+
+    if (!with_view(db, pool, t, page, alert, answer_json(pool, page, hash, token, submit_id), code,
+                   &json, out))
+        return 0;
+    out->http_status = 200;
+    out->code = code;
+    out->json = json;
+    return 1;
 }
 
 static int sign_token(apr_pool_t *pool, const cc_token_key *key, const char *hash, long now,
@@ -263,9 +323,40 @@ apr_status_t cc_run_start(cc_db *db, apr_pool_t *pool, const char *slug, const c
     }
     if (!sign_token(pool, &key, s->hash, now, &token, out))
         return APR_SUCCESS;
-    out->http_status = 200;
-    out->code = page.finished ? CC_RUN_FINISHED : CC_RUN_VIEW;
-    out->json = answer_json(pool, &page, s->hash, token, NULL);
+    page_answer(db, pool, &t, &page, NULL, page.finished ? CC_RUN_FINISHED : CC_RUN_VIEW, s->hash,
+                token, NULL, out);
+    return APR_SUCCESS;
+}
+
+apr_status_t cc_run_intro(cc_db *db, apr_pool_t *pool, const char *slug, cc_run_result *out)
+{
+    loaded_test t;
+    json_object *root = json_object_new_object(), *data = json_object_new_object(),
+                *params = json_object_new_object();
+    const char *answer;
+
+    memset(out, 0, sizeof(*out));
+    if (!load_test(db, pool, slug, 0, &t, out)) {
+        json_object_put(root);
+        json_object_put(data);
+        json_object_put(params);
+        return APR_SUCCESS;
+    }
+    json_object_object_add(
+        params, "title",
+        json_object_new_string(member(t.settings, "title") ? member(t.settings, "title") : ""));
+    json_object_object_add(data, "templateParams", params);
+    json_object_object_add(root, "code", json_object_new_int(CC_RUN_VIEW));
+    json_object_object_add(root, "data", data);
+    json_object_object_add(root, "hash", NULL);
+    json_object_object_add(root, "token", NULL);
+    json_object_object_add(root, "timeLimit", json_object_new_int(0));
+    answer = apr_pstrdup(pool, json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN));
+    json_object_put(root);
+    if (with_view(db, pool, &t, NULL, NULL, answer, CC_RUN_VIEW, &out->json, out)) {
+        out->http_status = 200;
+        out->code = CC_RUN_VIEW;
+    }
     return APR_SUCCESS;
 }
 
@@ -321,6 +412,39 @@ static apr_status_t save_responses(cc_db *db, apr_pool_t *pool, const loaded_tes
     return APR_SUCCESS;
 }
 
+/* The answer given to the session's last submit, with its page rendered
+ * again from the stored state (the stored answer leaves the page out, to
+ * keep the session row small). */
+static void repeat_answer(cc_db *db, apr_pool_t *pool, const cc_session *s, cc_run_result *out)
+{
+    loaded_test t;
+    cc_assess_page page;
+    json_object *root = owned(pool, json_tokener_parse(s->last_response)), *code = NULL;
+    const char *errmsg = NULL;
+
+    if (!load_test(db, pool, NULL, s->test_id, &t, out))
+        return;
+    if (root == NULL || !json_object_object_get_ex(root, "code", &code) ||
+        cc_assess_current(t.assessment, pool, s->state, (long)s->updated, &page, &errmsg) !=
+            APR_SUCCESS) {
+        refuse(out, 409, CC_RUN_SESSION_LOST, errmsg ? errmsg : "the stored answer cannot be read");
+        return;
+    }
+    if (with_view(db, pool, &t, &page, NULL, s->last_response, json_object_get_int(code),
+                  &out->json, out)) {
+        out->http_status = 200;
+        out->code = json_object_get_int(code);
+    }
+}
+
+/* The message on a page shown again because an answer is missing. */
+static const char *alert_text(json_object *settings)
+{
+    const char *text = member(settings, "responseRequiredAlert");
+
+    return text && *text ? text : "Please answer every question on this page before going on.";
+}
+
 apr_status_t cc_run_submit(cc_db *db, apr_pool_t *pool, const char *hash, const char *token,
                            apr_table_t *values, const char *submit_id, long now, cc_run_result *out)
 {
@@ -330,7 +454,7 @@ apr_status_t cc_run_submit(cc_db *db, apr_pool_t *pool, const char *hash, const 
     cc_assess_page page;
     apr_array_header_t *responses = NULL;
     apr_dbd_transaction_t *txn = NULL;
-    const char *errmsg = NULL, *state = NULL, *new_token = NULL, *json;
+    const char *errmsg = NULL, *state = NULL, *new_token = NULL, *json, *shown = NULL;
     int swapped = 0;
     apr_status_t rv;
 
@@ -339,8 +463,7 @@ apr_status_t cc_run_submit(cc_db *db, apr_pool_t *pool, const char *hash, const 
     /* A repeated submit gets the same answer and changes nothing. */
     if (submit_id && s->last_submit_id && !strcmp(submit_id, s->last_submit_id) &&
         s->last_response) {
-        out->http_status = 200;
-        out->json = s->last_response;
+        repeat_answer(db, pool, s, out);
         return APR_SUCCESS;
     }
     if (s->status != CC_SESSION_RUNNING) {
@@ -351,6 +474,13 @@ apr_status_t cc_run_submit(cc_db *db, apr_pool_t *pool, const char *hash, const 
         return APR_SUCCESS;
     rv = cc_assess_submit(t.assessment, pool, s->state, values, now, &state, &responses, &page,
                           &errmsg);
+    if (rv == APR_INCOMPLETE) {
+        /* The same page again with a message; nothing is stored. */
+        if (sign_token(pool, &key, hash, now, &new_token, out))
+            page_answer(db, pool, &t, &page, alert_text(t.settings), CC_RUN_VIEW, hash, new_token,
+                        NULL, out);
+        return APR_SUCCESS;
+    }
     if (rv == APR_EINVAL) {
         refuse(out, 400, CC_RUN_ERROR, errmsg);
         return APR_SUCCESS;
@@ -362,6 +492,11 @@ apr_status_t cc_run_submit(cc_db *db, apr_pool_t *pool, const char *hash, const 
     if (!sign_token(pool, &key, hash, now, &new_token, out))
         return APR_SUCCESS;
     json = answer_json(pool, &page, hash, new_token, submit_id);
+    /* Rendered before anything is stored: a page that cannot be shown
+     * must not advance the session. */
+    if (!with_view(db, pool, &t, &page, NULL, json, page.finished ? CC_RUN_FINISHED : CC_RUN_VIEW,
+                   &shown, out))
+        return APR_SUCCESS;
     s->state = state;
     s->status = page.finished ? CC_SESSION_FINALIZED : CC_SESSION_RUNNING;
     s->time_limit = page.time_left > 0 ? page.time_left : 0;
@@ -385,8 +520,7 @@ apr_status_t cc_run_submit(cc_db *db, apr_pool_t *pool, const char *hash, const 
          * same submit, else ask for a retry. */
         if (cc_session_load(db, pool, hash, &s) == APR_SUCCESS && submit_id && s->last_submit_id &&
             !strcmp(submit_id, s->last_submit_id) && s->last_response) {
-            out->http_status = 200;
-            out->json = s->last_response;
+            repeat_answer(db, pool, s, out);
             return APR_SUCCESS;
         }
         refuse(out, 409, CC_RUN_ERROR, "another answer to this session came first; please retry");
@@ -394,7 +528,7 @@ apr_status_t cc_run_submit(cc_db *db, apr_pool_t *pool, const char *hash, const 
     }
     out->http_status = 200;
     out->code = page.finished ? CC_RUN_FINISHED : CC_RUN_VIEW;
-    out->json = json;
+    out->json = shown;
     return APR_SUCCESS;
 }
 
@@ -421,7 +555,6 @@ apr_status_t cc_run_resume(cc_db *db, apr_pool_t *pool, const char *hash, const 
     loaded_test t;
     cc_assess_page page;
     const char *errmsg = NULL, *new_token = NULL;
-    json_object *root;
 
     if (!open_session(db, pool, hash, token, now, &key, &s, out))
         return APR_SUCCESS;
@@ -438,13 +571,8 @@ apr_status_t cc_run_resume(cc_db *db, apr_pool_t *pool, const char *hash, const 
     if (!sign_token(pool, &key, hash, now, &new_token, out))
         return APR_SUCCESS;
     /* The page as a view, under Concerto's resume code. */
-    root = json_tokener_parse(answer_json(pool, &page, hash, new_token, s->last_submit_id));
-    if (!page.finished)
-        json_object_object_add(root, "code", json_object_new_int(CC_RUN_RESUME));
-    out->json = apr_pstrdup(pool, json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN));
-    json_object_put(root);
-    out->http_status = 200;
-    out->code = page.finished ? CC_RUN_FINISHED : CC_RUN_RESUME;
+    page_answer(db, pool, &t, &page, NULL, page.finished ? CC_RUN_FINISHED : CC_RUN_RESUME, hash,
+                new_token, s->last_submit_id, out);
     return APR_SUCCESS;
 }
 

@@ -21,6 +21,8 @@ enum {
     CC_RUN_ERROR = -1
 };
 
+/* Answers with a page carry it rendered on the server from the test's
+ * templates: data.templateHtml, templateCss, templateJs, templateHead. */
 typedef struct cc_run_result {
     int http_status;     /* 200, or the status of a refusal */
     int code;            /* Concerto's code */
@@ -31,6 +33,11 @@ typedef struct cc_run_result {
 /* Starts a session of the test with this slug. */
 apr_status_t cc_run_start(cc_db *db, apr_pool_t *pool, const char *slug, const char *client_ip,
                           const char *client_browser, long now, cc_run_result *out);
+
+/* The start page of the test with this slug, before any session exists:
+ * {code 0, data:{templateHtml, templateCss, templateJs, templateHead,
+ * templateParams:{title}}, hash null, token null, timeLimit 0}. */
+apr_status_t cc_run_intro(cc_db *db, apr_pool_t *pool, const char *slug, cc_run_result *out);
 
 /* Takes the answers of the page shown. token must be the session's;
  * submit_id (may be NULL) makes a repeated submit return the same answer

@@ -871,6 +871,17 @@ def t_runner_api(ctx):
         items = r["data"]["templateParams"]["items"]
         check(len(items) == 1 and "options" in items[0]["responseOptions"]
               and "scoreMap" not in json.dumps(items), "start page items: %r" % items)
+        html = r["data"]["templateHtml"]
+        check('name="r%d"' % items[0]["id"] in html and "{{" not in html
+              and ".cc" in r["data"]["templateCss"], "first page HTML: %r" % html[:300])
+        # No answer: the same page again with the test's alert, nothing stored.
+        status, again = runner_post(two, "/api/runner/test/session/%s/submit" % hash_,
+                                    {"values": {"buttonPressed": "next"}, "token": token})
+        check(status == 200 and again["code"] == 0
+              and again["data"]["templateParams"]["items"] == items
+              and "Please choose an answer" in again["data"]["templateHtml"],
+              "missing answer: %d %r" % (status, again))
+        token = again["token"]
         n = 0
         while r["code"] == 0:
             check(n < 25, "demo-cat did not finish within 25 items")
@@ -889,6 +900,9 @@ def t_runner_api(ctx):
         params = r["data"]["templateParams"]
         check(r["code"] == 1 and params["stopReason"] in ("minAccuracy", "maxItems")
               and len(params["thetaHistory"]) == n, "final answer: %r" % params)
+        html = r["data"]["templateHtml"]
+        check("cc-results" in html and html.count("<circle") == n and 'role="img"' in html,
+              "results page: %r" % html[:300])
         rows = ctx.sql(datadir, "runner", "SELECT COUNT(*) FROM demo_cat_responses").strip()
         check(rows == str(n), "%s response rows for %d answers" % (rows, n))
         sem = ctx.sql(datadir, "runner",

@@ -39,6 +39,9 @@ TCase *tcase_catapi_request(void);
 TCase *tcase_runner_assessment(void);
 TCase *tcase_store_starter(void);
 TCase *tcase_runner_service(void);
+TCase *tcase_runner_view(void);
+TCase *tcase_runner_plot(void);
+TCase *tcase_store_templates(void);
 
 /* The pool of the running test: created before and destroyed after each
  * test by the checked fixture every TCase installs. */

@@ -219,8 +219,13 @@ START_TEST(bad_answers_refused)
     ck_assert_ptr_eq(state, before);
     if (item != 101) { /* only item 101 may be skipped */
         ck_assert_int_eq(answer(a, &state, item, NULL, NOW, &page, &responses, &errmsg),
-                         APR_EINVAL);
+                         APR_INCOMPLETE);
         ck_assert_ptr_nonnull(strstr(errmsg, "please answer"));
+        /* the same page again, the state unchanged */
+        ck_assert_ptr_eq(state, before);
+        ck_assert_int_eq(page_item(&page), item);
+        ck_assert_int_eq(page.n_items, 1);
+        ck_assert_ptr_null(page.values[0]);
     }
     ck_assert_int_eq(cc_assess_submit(a, cc_test_pool, "{not json", apr_table_make(cc_test_pool, 1),
                                       NOW, &state, &responses, &page, &errmsg),

@@ -181,6 +181,87 @@ START_TEST(resume_keepalive_log_kill)
 }
 END_TEST
 
+static const char *data_text(json_object *root, const char *key)
+{
+    return text_of(json_object_object_get(root, "data"), key);
+}
+
+START_TEST(pages_rendered_on_the_server)
+{
+    cc_db *db = runner_db();
+    cc_run_result res, again;
+    json_object *root;
+    const char *hash, *token, *html;
+    apr_table_t *values = apr_table_make(cc_test_pool, 2);
+    long item;
+    int n;
+
+    /* The start page, before any session. */
+    ck_assert_int_eq(cc_run_intro(db, cc_test_pool, "demo-cat", &res), APR_SUCCESS);
+    ck_assert_int_eq(res.http_status, 200);
+    root = parsed(&res);
+    ck_assert_ptr_nonnull(strstr(data_text(root, "templateHtml"), "cc-start"));
+    ck_assert_ptr_nonnull(strstr(data_text(root, "templateCss"), ".cc"));
+    ck_assert_ptr_null(strstr(data_text(root, "templateHtml"), "{{"));
+    ck_assert(json_object_object_get(root, "hash") == NULL);
+    json_object_put(root);
+    ck_assert_int_eq(cc_test_count(db, cc_test_pool, "test_session", NULL), 0);
+    ck_assert_int_eq(cc_run_intro(db, cc_test_pool, "nosuch", &res), APR_SUCCESS);
+    ck_assert_int_eq(res.http_status, 404);
+
+    /* An item page: the item's radio group, named as Concerto names it. */
+    ck_assert_int_eq(cc_run_start(db, cc_test_pool, "demo-cat", NULL, NULL, NOW, &res),
+                     APR_SUCCESS);
+    root = parsed(&res);
+    hash = text_of(root, "hash");
+    token = text_of(root, "token");
+    item = first_item(root);
+    html = data_text(root, "templateHtml");
+    ck_assert_ptr_nonnull(strstr(html, apr_psprintf(cc_test_pool, "name=\"r%ld\"", item)));
+    ck_assert_ptr_nonnull(strstr(html, "Question 1 (at most 25)"));
+    ck_assert_ptr_null(strstr(html, "checked"));
+    json_object_put(root);
+
+    /* No answer: the same page with the alert, nothing stored. */
+    apr_table_set(values, "buttonPressed", "next");
+    ck_assert_int_eq(cc_run_submit(db, cc_test_pool, hash, token, values, "e1", NOW + 3, &res),
+                     APR_SUCCESS);
+    ck_assert_int_eq(res.http_status, 200);
+    ck_assert_int_eq(res.code, CC_RUN_VIEW);
+    root = parsed(&res);
+    ck_assert_int_eq(first_item(root), item);
+    ck_assert_ptr_nonnull(strstr(data_text(root, "templateHtml"), "Please choose an answer"));
+    token = text_of(root, "token");
+    json_object_put(root);
+    ck_assert_int_eq(cc_test_count(db, cc_test_pool, "test_session", "version = 0"), 1);
+
+    /* Through to the results page, always the first option. */
+    for (n = 0; n < 25 && res.code == CC_RUN_VIEW; n++) {
+        root = parsed(&res);
+        apr_table_set(values, apr_psprintf(cc_test_pool, "r%ld", first_item(root)), "1");
+        token = text_of(root, "token");
+        json_object_put(root);
+        ck_assert_int_eq(cc_run_submit(db, cc_test_pool, hash, token, values,
+                                       apr_psprintf(cc_test_pool, "p%d", n), NOW + 10 + n, &res),
+                         APR_SUCCESS);
+        ck_assert_msg(res.http_status == 200, "%d %s", res.http_status, res.message);
+    }
+    ck_assert_int_eq(res.code, CC_RUN_FINISHED);
+    root = parsed(&res);
+    html = data_text(root, "templateHtml");
+    ck_assert_ptr_nonnull(strstr(html, "cc-results"));
+    ck_assert_ptr_nonnull(strstr(html, "<svg"));
+    ck_assert_ptr_nonnull(strstr(html, "Results by area")); /* numeracy and vocabulary */
+    json_object_put(root);
+    /* The last answer repeated: the same results page again. */
+    ck_assert_int_eq(cc_run_submit(db, cc_test_pool, hash, token, values,
+                                   apr_psprintf(cc_test_pool, "p%d", n - 1), NOW + 99, &again),
+                     APR_SUCCESS);
+    ck_assert_int_eq(again.http_status, 200);
+    ck_assert_str_eq(again.json, res.json);
+}
+END_TEST
+
 TCase *tcase_runner_service(void)
 {
     TCase *tc = cc_test_tcase("runner/service");
@@ -188,5 +269,6 @@ TCase *tcase_runner_service(void)
     tcase_add_test(tc, session_to_the_end);
     tcase_add_test(tc, refusals);
     tcase_add_test(tc, resume_keepalive_log_kill);
+    tcase_add_test(tc, pages_rendered_on_the_server);
     return tc;
 }

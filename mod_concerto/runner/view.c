@@ -1,0 +1,385 @@
+#include "view.h"
+
+#include "runner/plot.h"
+
+#include <apr_strings.h>
+#include <ctype.h>
+#include <math.h>
+#include <string.h>
+
+/* A setting as text: strings as they are, numbers and booleans as JSON
+ * writes them; fallback when absent or null. */
+static const char *text_setting(json_object *settings, const char *name, const char *fallback)
+{
+    json_object *v = NULL;
+
+    if (!json_object_object_get_ex(settings, name, &v) || v == NULL)
+        return fallback;
+    return json_object_get_string(v);
+}
+
+/* A label setting: fallback also when it is empty. */
+static const char *label_setting(json_object *settings, const char *name, const char *fallback)
+{
+    const char *text = text_setting(settings, name, NULL);
+
+    return text && *text ? text : fallback;
+}
+
+/* true/false, or Concerto's "1"/"0". */
+static int flag_setting(json_object *settings, const char *name, int fallback)
+{
+    json_object *v = NULL;
+
+    if (!json_object_object_get_ex(settings, name, &v) || v == NULL)
+        return fallback;
+    if (json_object_is_type(v, json_type_string))
+        return !strcmp(json_object_get_string(v), "1") ||
+               !strcasecmp(json_object_get_string(v), "true");
+    return json_object_get_boolean(v);
+}
+
+/* The named template, or a failure naming it and the setting. */
+static apr_status_t find(apr_pool_t *pool, const cc_view_source *src, json_object *settings,
+                         const char *setting, const char *fallback, const cc_template **tpl,
+                         const char **errmsg)
+{
+    const char *name = label_setting(settings, setting, fallback);
+    const char *why = NULL;
+    apr_status_t rv = src->lookup(src->baton, pool, name, tpl, &why);
+
+    if (rv == APR_SUCCESS && *tpl)
+        return APR_SUCCESS;
+    *errmsg = apr_psprintf(pool, "the template \"%s\" (setting %s) %s", name, setting,
+                           rv == APR_SUCCESS || rv == APR_NOTFOUND ? "does not exist"
+                           : why                                   ? why
+                                                                   : "cannot be read");
+    return rv == APR_SUCCESS ? APR_NOTFOUND : rv;
+}
+
+/* Renders the HTML of a part with name/value pairs. */
+static apr_status_t render_part(apr_pool_t *pool, const cc_view_source *src, const cc_template *tpl,
+                                const char *const *pairs, apr_size_t n, const char **html,
+                                const char **errmsg)
+{
+    cc_template_opts opts;
+
+    memset(&opts, 0, sizeof(opts));
+    opts.pairs = pairs;
+    opts.npairs = n;
+    opts.lookup = src->lookup;
+    opts.lookup_baton = src->baton;
+    return cc_template_render_text(pool, tpl->html, &opts, html, NULL, errmsg);
+}
+
+static apr_status_t render_page(apr_pool_t *pool, const cc_view_source *src, const cc_template *tpl,
+                                const char *const *pairs, apr_size_t n, cc_template *out,
+                                const char **errmsg)
+{
+    cc_template_opts opts;
+
+    memset(&opts, 0, sizeof(opts));
+    opts.pairs = pairs;
+    opts.npairs = n;
+    opts.lookup = src->lookup;
+    opts.lookup_baton = src->baton;
+    return cc_template_render(pool, tpl, &opts, out, errmsg);
+}
+
+#define NPAIRS(a) (sizeof(a) / sizeof((a)[0]) / 2)
+
+/* Settings that name templates, with the starter's names as defaults. */
+static const char *const template_settings[][2] = {
+    {"startTemplate", "cc-start"},
+    {"itemTemplate", "cc-item-page"},
+    {"resultsTemplate", "cc-results"},
+    {"itemPartTemplate", "cc-item"},
+    {"optionTemplate", "cc-option"},
+    {"backButtonTemplate", "cc-back-button"},
+    {"traitTableTemplate", "cc-trait-table"},
+    {"traitRowTemplate", "cc-trait-row"},
+};
+
+int cc_view_template_names(apr_pool_t *pool, json_object *settings, const char ***names)
+{
+    int n = (int)(sizeof(template_settings) / sizeof(template_settings[0])), k;
+
+    *names = apr_palloc(pool, sizeof(char *) * (size_t)n);
+    for (k = 0; k < n; k++)
+        (*names)[k] = label_setting(settings, template_settings[k][0], template_settings[k][1]);
+    return n;
+}
+
+apr_status_t cc_view_intro(apr_pool_t *pool, json_object *settings, const cc_view_source *src,
+                           cc_template *out, const char **errmsg)
+{
+    const cc_template *tpl = NULL;
+    apr_status_t rv = find(pool, src, settings, "startTemplate", "cc-start", &tpl, errmsg);
+    const char *pairs[] = {
+        "title",
+        text_setting(settings, "title", ""),
+        "instructions",
+        text_setting(settings, "instructions", ""),
+        "startButtonLabel",
+        label_setting(settings, "startButtonLabel", "Start"),
+        "footer",
+        text_setting(settings, "footer", ""),
+    };
+
+    if (rv != APR_SUCCESS)
+        return rv;
+    return render_page(pool, src, tpl, pairs, NPAIRS(pairs), out, errmsg);
+}
+
+/* ---- item pages ---------------------------------------------------------- */
+
+static const char *member_text(json_object *obj, const char *key)
+{
+    json_object *v = NULL;
+
+    return json_object_object_get_ex(obj, key, &v) && v ? json_object_get_string(v) : "";
+}
+
+/* One item (its client copy) with its options rendered. */
+static apr_status_t render_item(apr_pool_t *pool, const cc_view_source *src, json_object *settings,
+                                json_object *item, const char *value, const char **html,
+                                const char **errmsg)
+{
+    const cc_template *item_tpl = NULL, *option_tpl = NULL;
+    json_object *response = NULL, *options = NULL;
+    apr_array_header_t *parts;
+    const char *id = member_text(item, "id");
+    size_t k, n;
+    apr_status_t rv;
+
+    if ((rv = find(pool, src, settings, "itemPartTemplate", "cc-item", &item_tpl, errmsg)) !=
+            APR_SUCCESS ||
+        (rv = find(pool, src, settings, "optionTemplate", "cc-option", &option_tpl, errmsg)) !=
+            APR_SUCCESS)
+        return rv;
+    json_object_object_get_ex(item, "responseOptions", &response);
+    if (response)
+        json_object_object_get_ex(response, "options", &options);
+    n = options ? json_object_array_length(options) : 0;
+    parts = apr_array_make(pool, (int)n + 1, sizeof(const char *));
+    for (k = 0; k < n; k++) {
+        json_object *option = json_object_array_get_idx(options, k);
+        const char *option_value = member_text(option, "value");
+        const char *pairs[] = {
+            "itemId",      id,
+            "optionIndex", apr_psprintf(pool, "%" APR_SIZE_T_FMT, k + 1),
+            "value",       option_value,
+            "label",       member_text(option, "label"),
+            "checked",     value && !strcmp(value, option_value) ? "checked" : "",
+        };
+        const char *one = NULL;
+        if ((rv = render_part(pool, src, option_tpl, pairs, NPAIRS(pairs), &one, errmsg)) !=
+            APR_SUCCESS)
+            return rv;
+        APR_ARRAY_PUSH(parts, const char *) = k ? apr_pstrcat(pool, "\n", one, NULL) : one;
+    }
+    {
+        const char *pairs[] = {
+            "itemId",       id,
+            "question",     member_text(item, "question"),
+            "instructions", member_text(item, "instructions"),
+            "optionCount",  apr_psprintf(pool, "%" APR_SIZE_T_FMT, n),
+            "options",      apr_array_pstrcat(pool, parts, 0),
+        };
+        return render_part(pool, src, item_tpl, pairs, NPAIRS(pairs), html, errmsg);
+    }
+}
+
+static const char *progress_text(apr_pool_t *pool, const cc_assess_page *page)
+{
+    if (page->linear)
+        return apr_psprintf(pool, "Page %d of %d", page->page, page->n_pages);
+    return apr_psprintf(pool, "Question %d (at most %d)", page->answered + 1, page->max_items);
+}
+
+static apr_status_t items_page(apr_pool_t *pool, json_object *settings, const cc_assess_page *page,
+                               const char *alert, const cc_view_source *src, cc_template *out,
+                               const char **errmsg)
+{
+    const cc_template *tpl = NULL, *back_tpl = NULL;
+    json_object *items = json_tokener_parse(page->items_json);
+    apr_array_header_t *parts = apr_array_make(pool, page->n_items + 1, sizeof(const char *));
+    const char *back = "", *next_label = label_setting(settings, "nextButtonLabel", "Next");
+    int progress_max, k, last_page = page->linear && page->page >= page->n_pages;
+    apr_status_t rv = find(pool, src, settings, "itemTemplate", "cc-item-page", &tpl, errmsg);
+
+    for (k = 0; rv == APR_SUCCESS && items && k < (int)json_object_array_length(items); k++) {
+        const char *html = NULL;
+        rv = render_item(pool, src, settings, json_object_array_get_idx(items, (size_t)k),
+                         k < page->n_items ? page->values[k] : NULL, &html, errmsg);
+        if (rv == APR_SUCCESS)
+            APR_ARRAY_PUSH(parts, const char *) = k ? apr_pstrcat(pool, "\n", html, NULL) : html;
+    }
+    json_object_put(items);
+    if (rv == APR_SUCCESS && page->can_go_back) {
+        const char *pairs[] = {"backButtonLabel",
+                               label_setting(settings, "backButtonLabel", "Back")};
+        rv = find(pool, src, settings, "backButtonTemplate", "cc-back-button", &back_tpl, errmsg);
+        if (rv == APR_SUCCESS)
+            rv = render_part(pool, src, back_tpl, pairs, NPAIRS(pairs), &back, errmsg);
+    }
+    if (rv != APR_SUCCESS)
+        return rv;
+    if (last_page)
+        next_label = label_setting(settings, "lastPageButtonLabel", next_label);
+    progress_max = page->linear ? page->n_pages : page->max_items;
+    {
+        const char *pairs[] = {
+            "title",
+            text_setting(settings, "title", ""),
+            "progressText",
+            flag_setting(settings, "showPageInfo", 1) ? progress_text(pool, page) : "",
+            "progressValue",
+            apr_itoa(pool, page->linear ? page->page - 1 : page->answered),
+            "progressMax",
+            apr_itoa(pool, progress_max > 0 ? progress_max : 1),
+            "alert",
+            alert ? alert : "",
+            "items",
+            apr_array_pstrcat(pool, parts, 0),
+            "backButton",
+            back,
+            "nextButtonLabel",
+            next_label,
+            "footer",
+            text_setting(settings, "footer", ""),
+        };
+        return render_page(pool, src, tpl, pairs, NPAIRS(pairs), out, errmsg);
+    }
+}
+
+/* ---- the results page ---------------------------------------------------- */
+
+static const char *score_text(apr_pool_t *pool, double v)
+{
+    return apr_psprintf(pool, "%g", v);
+}
+
+static const char *stop_reason_text(apr_pool_t *pool, const cc_assess_page *page)
+{
+    const char *why = page->stop_reason ? page->stop_reason : "";
+
+    if (!strcmp(why, "minAccuracy"))
+        return "The test ended as soon as your result was precise enough.";
+    if (!strcmp(why, "timeOut"))
+        return "The test ended because its time ran out.";
+    if (!strcmp(why, "maxItems") && !page->linear)
+        return apr_psprintf(pool, "The test ended after %d questions, the most it asks.",
+                            page->answered);
+    return "";
+}
+
+static const char *capitalised(apr_pool_t *pool, const char *text)
+{
+    char *copy = apr_pstrdup(pool, text);
+
+    copy[0] = (char)toupper((unsigned char)copy[0]);
+    return copy;
+}
+
+static apr_status_t trait_table(apr_pool_t *pool, json_object *settings, const cc_assess_page *page,
+                                const cc_view_source *src, const char **html, const char **errmsg)
+{
+    const cc_template *table_tpl = NULL, *row_tpl = NULL;
+    apr_array_header_t *rows = apr_array_make(pool, page->n_traits + 1, sizeof(const char *));
+    apr_status_t rv;
+    int k;
+
+    *html = "";
+    if (page->n_traits < 2)
+        return APR_SUCCESS;
+    if ((rv = find(pool, src, settings, "traitTableTemplate", "cc-trait-table", &table_tpl,
+                   errmsg)) != APR_SUCCESS ||
+        (rv = find(pool, src, settings, "traitRowTemplate", "cc-trait-row", &row_tpl, errmsg)) !=
+            APR_SUCCESS)
+        return rv;
+    for (k = 0; k < page->n_traits; k++) {
+        const cc_assess_trait *t = &page->traits[k];
+        const char *pairs[] = {
+            "trait",    capitalised(pool, t->name),     "theta", cc_number_text(pool, t->theta),
+            "sem",      cc_number_text(pool, t->sem),   "score", score_text(pool, t->score),
+            "maxScore", score_text(pool, t->max_score),
+        };
+        const char *row = NULL;
+        if ((rv = render_part(pool, src, row_tpl, pairs, NPAIRS(pairs), &row, errmsg)) !=
+            APR_SUCCESS)
+            return rv;
+        APR_ARRAY_PUSH(rows, const char *) = k ? apr_pstrcat(pool, "\n", row, NULL) : row;
+    }
+    {
+        const char *pairs[] = {"rows", apr_array_pstrcat(pool, rows, 0)};
+        return render_part(pool, src, table_tpl, pairs, NPAIRS(pairs), html, errmsg);
+    }
+}
+
+static const char *plot_caption(json_object *settings, const cc_assess_page *page)
+{
+    if (page->n_history == 0)
+        return "";
+    if (strcmp(text_setting(settings, "model", "dichotomous"), "dichotomous") != 0)
+        return "The line is the estimate after each question; the shaded band is one standard "
+               "error either side.";
+    return "The line is the estimate of your ability after each question; the shaded band is "
+           "one standard error either side. Green dots are right answers, hollow dots wrong or "
+           "skipped ones.";
+}
+
+static apr_status_t results_page(apr_pool_t *pool, json_object *settings,
+                                 const cc_assess_page *page, const cc_view_source *src,
+                                 cc_template *out, const char **errmsg)
+{
+    const cc_template *tpl = NULL;
+    const char *traits = NULL;
+    apr_status_t rv = find(pool, src, settings, "resultsTemplate", "cc-results", &tpl, errmsg);
+
+    if (rv == APR_SUCCESS)
+        rv = trait_table(pool, settings, page, src, &traits, errmsg);
+    if (rv != APR_SUCCESS)
+        return rv;
+    {
+        const char *pairs[] = {
+            "resultsTitle",
+            label_setting(settings, "resultsTitle", "Your results"),
+            "title",
+            text_setting(settings, "title", ""),
+            "resultsIntro",
+            text_setting(settings, "resultsIntro", ""),
+            "theta",
+            cc_number_text(pool, page->theta),
+            "sem",
+            cc_number_text(pool, page->sem),
+            "totalScore",
+            score_text(pool, page->total_score),
+            "maxScore",
+            score_text(pool, page->max_score),
+            "itemsAdministered",
+            apr_itoa(pool, page->answered),
+            "stopReasonText",
+            stop_reason_text(pool, page),
+            "plotSvg",
+            cc_plot_theta_svg(pool, page->theta_history, page->sem_history, page->score_history,
+                              page->n_history),
+            "plotCaption",
+            plot_caption(settings, page),
+            "traitTable",
+            traits,
+            "footer",
+            text_setting(settings, "footer", ""),
+        };
+        return render_page(pool, src, tpl, pairs, NPAIRS(pairs), out, errmsg);
+    }
+}
+
+apr_status_t cc_view_page(apr_pool_t *pool, json_object *settings, const cc_assess_page *page,
+                          const char *alert, const cc_view_source *src, cc_template *out,
+                          const char **errmsg)
+{
+    if (page->finished)
+        return results_page(pool, settings, page, src, out, errmsg);
+    return items_page(pool, settings, page, alert, src, out, errmsg);
+}
