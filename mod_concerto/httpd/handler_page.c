@@ -9,9 +9,6 @@
 #include "core/random.h"
 #include "runner/service.h"
 
-apr_status_t cc_run_intro(cc_db *db, apr_pool_t *pool, const char *slug,
-                          cc_run_result *out); /* TEMP */
-
 #include <apr_strings.h>
 #include <json.h>
 
