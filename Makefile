@@ -1,7 +1,7 @@
 # mod_concerto: build, test, run and install.
 #   make            build/mod_concerto.so and build/concertoctl
 #   make run        a private Apache on 127.0.0.1:$(PORT) with the data in var/
-#   make check      every test (unit, integration on SQLite and PostgreSQL)
+#   make check      every test (unit, integration on SQLite and PostgreSQL, browser)
 #   make check-asan the unit tests built with AddressSanitizer and UBSan
 #   make install    into $(DESTDIR), paths from apxs -q
 #   make deps       the Debian packages a fresh machine lacks
@@ -15,7 +15,7 @@ VERSION   := 0.1.0
 DEB_PACKAGES := build-essential pkg-config apache2 apache2-dev libapr1-dev libaprutil1-dev \
                 libaprutil1-dbd-sqlite3 libaprutil1-dbd-pgsql libjson-c-dev libssl-dev check \
                 libsubunit-dev sqlite3 postgresql postgresql-client curl python3 prometheus \
-                clang-format clang-tidy cppcheck clang
+                clang-format clang-tidy cppcheck clang chromium
 
 # Everything from apxs and pkg-config is looked up lazily, so that `make deps`
 # works on a machine that has none of it yet.
@@ -52,13 +52,15 @@ GLUE_SRC  := $(sort $(wildcard mod_concerto/httpd/*.c))
 CLI_SRC   := $(sort $(wildcard mod_concerto/cli/*.c))
 UNIT_SRC  := $(sort $(wildcard tests/unit/*.c))
 MIGRATIONS := $(sort $(wildcard mod_concerto/store/migrations/[0-9]*.sql))
+ASSETS     := mod_concerto/www/runner.css mod_concerto/www/runner.js
 
-CORE_OBJ  := $(CORE_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/migrations.o
+CORE_OBJ  := $(CORE_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/migrations.o \
+             $(BUILD)/obj/gen/assets.o
 GLUE_OBJ  := $(GLUE_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ   := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_OBJ  := $(UNIT_SRC:%.c=$(BUILD)/obj/%.o)
 
-.PHONY: all run check check-unit check-integration check-asan install deps clean format lint bench \
+.PHONY: all run check check-unit check-integration check-browser check-asan install deps clean format lint bench \
         fuzz
 
 all: $(BUILD)/mod_concerto.so $(BUILD)/concertoctl
@@ -67,7 +69,11 @@ $(BUILD)/gen/migrations.c: $(MIGRATIONS) mod_concerto/store/migrations/embed.sh
 	@mkdir -p $(@D)
 	sh mod_concerto/store/migrations/embed.sh $@ $(MIGRATIONS)
 
-$(BUILD)/obj/gen/migrations.o: $(BUILD)/gen/migrations.c
+$(BUILD)/gen/assets.c: $(ASSETS) mod_concerto/www/embed.sh
+	@mkdir -p $(@D)
+	sh mod_concerto/www/embed.sh $@ $(ASSETS)
+
+$(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
 	@mkdir -p $(@D)
 	@echo "  CC  $@"; $(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
@@ -114,6 +120,9 @@ check-unit: $(BUILD)/check_concerto
 check-integration: all
 	python3 tests/integration/run.py --build $(BUILD)
 
+check-browser: deps all
+	python3 tests/browser/run.py --build $(BUILD)
+
 check-asan:
 	$(MAKE) BUILD=build/asan CFLAGS="-O1 -g -fno-omit-frame-pointer" \
 	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined" check-unit
@@ -144,6 +153,16 @@ deps:
 	  echo "make deps: installing" $$missing; \
 	  if [ "$$(id -u)" != 0 ]; then echo "make deps: run as root (or install these packages)"; exit 1; fi; \
 	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+	@# The browser test's node and playwright-core (Debian's nodejs unless a node is there).
+	@if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then \
+	  echo "make deps: installing nodejs npm"; \
+	  if [ "$$(id -u)" != 0 ]; then echo "make deps: run as root (or install nodejs and npm)"; exit 1; fi; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends nodejs npm; \
+	fi
+	@if [ ! -d tests/browser/node_modules/playwright-core ]; then \
+	  echo "make deps: npm ci in tests/browser"; \
+	  cd tests/browser && npm ci --no-audit --no-fund; \
 	fi
 
 format:

@@ -180,6 +180,10 @@ cat <<EOF
 
 mod_concerto is running (Apache pid $pid, data in var/, logs in var/logs/).
 
+Take the demo adaptive test in a browser:
+
+  $URL/test/demo-cat
+
   $URL/api/check/health
   $URL/api/check/session_count
   $URL/api/check/prometheus

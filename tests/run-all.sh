@@ -1,6 +1,6 @@
 #!/bin/sh
 # Every test: the Check unit tests, the integration tests on SQLite and on
-# PostgreSQL, the sanitizer build, lint, the apxs build, the starter
+# PostgreSQL, the browser test, the sanitizer build, lint, the apxs build, the starter
 # content's checks, and fuzzing. Keeps going after a failing stage, shows all output, and
 # prints as the last line "N passed, M failed" over all stages.
 # Exit 1 when anything failed; a stage that crashed (no summary line, or a
@@ -89,6 +89,19 @@ for db in sqlite pgsql; do
         add "integration-$db" 0 1 "$rc"
     fi
 done
+
+# Browser test: demo-cat in headless Chromium; last line "N passed, M failed".
+BROWSER_TIMEOUT=${BROWSER_TIMEOUT:-300}
+run_stage browser "$BROWSER_TIMEOUT" python3 tests/browser/run.py --build "$BUILD"
+line=$(sed -n 's/^\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed$/\1 \2/p' "$tmp/out" | tail -n 1)
+if [ -n "$line" ]; then
+    # shellcheck disable=SC2086 # split the numbers
+    set -- $line
+    add browser "$1" "$2" "$rc"
+else
+    echo "run-all: browser printed no 'N passed, M failed' line (crashed?)"
+    add browser 0 1 "$rc"
+fi
 
 # 4. to 7. Whole-build checks, one test each: the sanitizer build of the
 # unit tests, the lint tools, the apxs build for existing Apaches, and a

@@ -77,4 +77,9 @@ int cc_handle_runner_submit(cc_request *req);
  * goes to cc_handle_runner_submit, which reads both forms). */
 int cc_handle_test_session(cc_request *req);
 
+/* handler_page.c: the participant's HTML pages and the runner's assets. */
+int cc_handle_test_page(cc_request *req);
+int cc_handle_session_page(cc_request *req);
+int cc_handle_asset(cc_request *req);
+
 #endif

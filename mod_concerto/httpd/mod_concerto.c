@@ -164,6 +164,12 @@ static int dispatch(cc_request *req)
     case CC_EP_TEST_KILL:
     case CC_EP_TEST_LOG:
         return cc_handle_test_session(req);
+    case CC_EP_TEST_PAGE:
+        return cc_handle_test_page(req);
+    case CC_EP_SESSION_PAGE:
+        return cc_handle_session_page(req);
+    case CC_EP_ASSET:
+        return cc_handle_asset(req);
     /* No default: -Wswitch names a route added without its handler. */
     case CC_EP_NOT_FOUND:
     case CC_EP__COUNT:

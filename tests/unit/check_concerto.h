@@ -16,6 +16,7 @@ TCase *tcase_core_router(void);
 TCase *tcase_core_body(void);
 TCase *tcase_core_token(void);
 TCase *tcase_core_template(void);
+TCase *tcase_core_page(void);
 TCase *tcase_store_dbparams(void);
 TCase *tcase_store_db(void);
 TCase *tcase_store_migrate(void);

@@ -77,6 +77,29 @@ START_TEST(known_routes)
 }
 END_TEST
 
+/* The participant's pages and the assets: one '*' each, and the POST
+ * routes below /test/ are not taken for pages. */
+START_TEST(page_routes)
+{
+    cc_route_match m;
+
+    ck_assert_int_eq(cc_route(cc_test_pool, "GET", "/test/demo-cat", &m), CC_ROUTE_FOUND);
+    ck_assert_int_eq(m.endpoint, CC_EP_TEST_PAGE);
+    ck_assert_str_eq(m.params[0], "demo-cat");
+    ck_assert_int_eq(cc_route(cc_test_pool, "GET", "/test/session/abc123", &m), CC_ROUTE_FOUND);
+    ck_assert_int_eq(m.endpoint, CC_EP_SESSION_PAGE);
+    ck_assert_str_eq(m.params[0], "abc123");
+    ck_assert_int_eq(cc_route(cc_test_pool, "HEAD", "/assets/runner.js", &m), CC_ROUTE_FOUND);
+    ck_assert_int_eq(m.endpoint, CC_EP_ASSET);
+    ck_assert_str_eq(m.params[0], "runner.js");
+    ck_assert_int_eq(cc_route(cc_test_pool, "POST", "/test/demo-cat", &m), CC_ROUTE_BAD_METHOD);
+    ck_assert_int_eq(cc_route(cc_test_pool, "GET", "/test/demo-cat/start_session", &m),
+                     CC_ROUTE_BAD_METHOD);
+    ck_assert_int_eq(cc_route(cc_test_pool, "GET", "/assets/a/b.js", &m), CC_ROUTE_NOT_FOUND);
+    ck_assert_int_eq(cc_route(cc_test_pool, "GET", "/test/", &m), CC_ROUTE_NOT_FOUND);
+}
+END_TEST
+
 START_TEST(not_found)
 {
     static const char *const paths[] = {"/",
@@ -146,6 +169,7 @@ TCase *tcase_core_router(void)
 
     tcase_add_test(tc, every_route);
     tcase_add_test(tc, known_routes);
+    tcase_add_test(tc, page_routes);
     tcase_add_test(tc, not_found);
     tcase_add_test(tc, bad_method_allow);
     tcase_add_test(tc, path_below);

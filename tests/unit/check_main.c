@@ -148,6 +148,7 @@ int main(void)
     suite_add_tcase(suite, tcase_core_log());
     suite_add_tcase(suite, tcase_core_random());
     suite_add_tcase(suite, tcase_core_router());
+    suite_add_tcase(suite, tcase_core_page());
     suite_add_tcase(suite, tcase_core_body());
     suite_add_tcase(suite, tcase_core_token());
     suite_add_tcase(suite, tcase_core_template());
