@@ -35,19 +35,21 @@ static double edge(double theta, double sem, int sign)
     return theta + sign * (isfinite(sem) ? sem : INFINITY);
 }
 
-/* At least -3..3, widened to whole units around the estimates (never past
- * -6..6: a band beyond that says nothing more). */
-static void choose_range(frame *f, const double *theta, int n)
+/* At least -3..3, widened to whole units around the estimates and their
+ * bands (bands wider than 1.5 either side, as after the first item, do not
+ * widen it; never past -6..6: a band beyond that says nothing more). */
+static void choose_range(frame *f, const double *theta, const double *sem, int n)
 {
     int k;
 
     f->lo = -3;
     f->hi = 3;
     for (k = 0; k < n; k++) {
-        if (isfinite(theta[k]) && theta[k] < f->lo)
-            f->lo = fmax(-6, floor(theta[k]));
-        if (isfinite(theta[k]) && theta[k] > f->hi)
-            f->hi = fmin(6, ceil(theta[k]));
+        double band = isfinite(sem[k]) && sem[k] <= 1.5 ? sem[k] : 0;
+        if (!isfinite(theta[k]))
+            continue;
+        f->lo = fmax(-6, fmin(f->lo, floor(theta[k] - band)));
+        f->hi = fmin(6, fmax(f->hi, ceil(theta[k] + band)));
     }
 }
 
@@ -90,7 +92,7 @@ const char *cc_plot_theta_svg(apr_pool_t *pool, const double *theta, const doubl
     int k, v, step;
 
     f.n = n;
-    choose_range(&f, theta, n);
+    choose_range(&f, theta, sem, n);
     add(parts, apr_psprintf(pool,
                             "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
                             "role=\"img\" aria-labelledby=\"cc-plot-title cc-plot-desc\">"

@@ -325,7 +325,7 @@ static const char *plot_caption(json_object *settings, const cc_assess_page *pag
         return "The line is the estimate after each question; the shaded band is one standard "
                "error either side.";
     return "The line is the estimate of your ability after each question; the shaded band is "
-           "one standard error either side. Green dots are right answers, hollow dots wrong or "
+           "one standard error either side. Filled dots are right answers, hollow dots wrong or "
            "skipped ones.";
 }
 

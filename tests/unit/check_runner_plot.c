@@ -41,6 +41,19 @@ START_TEST(plot_of_a_session)
 }
 END_TEST
 
+START_TEST(band_inside_the_scale)
+{
+    double theta[] = {0.4, -2.85}, sem[] = {2.5, 0.35}, score[] = {1, 0};
+    const char *svg = cc_plot_theta_svg(cc_test_pool, theta, sem, score, 2);
+
+    /* -2.85 - 0.35 needs -4; the first item's wide band does not widen it. */
+    ck_assert_ptr_nonnull(strstr(svg, ">\xe2\x88\x92" "4</text>"));
+    ck_assert_ptr_null(strstr(svg, ">\xe2\x88\x92" "5</text>"));
+    ck_assert_ptr_nonnull(strstr(svg, ">+3</text>"));
+    ck_assert_ptr_null(strstr(svg, ">+4</text>"));
+}
+END_TEST
+
 START_TEST(empty_and_long_plots)
 {
     double theta[100], sem[100], score[100];
@@ -68,6 +81,7 @@ TCase *tcase_runner_plot(void)
     TCase *tc = cc_test_tcase("runner/plot");
 
     tcase_add_test(tc, plot_of_a_session);
+    tcase_add_test(tc, band_inside_the_scale);
     tcase_add_test(tc, empty_and_long_plots);
     return tc;
 }
