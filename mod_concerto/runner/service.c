@@ -278,45 +278,78 @@ static const char *datetime_text(apr_pool_t *pool, long now)
                         tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
-/* One row of the response table per answer (assessmentResponses). */
+/* An estimate as the response table stores it: NULL when it does not
+ * exist (SEM before any information, no theta), unless the column cannot
+ * be empty (a table made before theta and sem became nullable): then
+ * +/-1e300 stands for an infinite value, as it did before. */
+static const char *estimate_text(apr_pool_t *pool, const cc_datatable *dt, int column, double v)
+{
+    if (isfinite(v))
+        return apr_psprintf(pool, "%.17g", v);
+    if (column < 0 || dt->cols[column].nullable)
+        return NULL;
+    return isnan(v) ? "0" : v > 0 ? "1e300" : "-1e300";
+}
+
+/* The response table holds one row per (item_id, session_id), as
+ * Concerto's upsert: an item answered again (a linear test's back
+ * button) updates its row. A CAT never gives an item twice, so there it
+ * is always an insert. Runs inside the submit's transaction. */
 static apr_status_t save_responses(cc_db *db, apr_pool_t *pool, const loaded_test *t,
                                    const cc_session *s, apr_array_header_t *responses, long now,
                                    const char **errmsg)
 {
-    int k;
+    static const char *const logical[] = {"item_id",    "response",   "score",      "timeTaken",
+                                          "session_id", "theta",      "sem",        "trait",
+                                          "skipped",    "updateTime", "createdTime"};
+    enum { N_LOGICAL = 11, CREATED = 10 };
+    const cc_datatable *dt = t->responses;
+    int cols[N_LOGICAL], k, m;
 
-    if (t->responses == NULL)
+    if (dt == NULL)
         return APR_SUCCESS;
+    for (m = 0; m < N_LOGICAL; m++)
+        cols[m] = column_of(dt, t->response_columns, logical[m]);
     for (k = 0; k < responses->nelts; k++) {
         const cc_assess_response *r = &APR_ARRAY_IDX(responses, k, cc_assess_response);
-        const char *logical[] = {"item_id",    "response",    "score",     "timeTaken",
-                                 "session_id", "theta",       "sem",       "trait",
-                                 "skipped",    "createdTime", "updateTime"};
-        const char *values[11];
-        const char *names[11];
-        int n = 0, m;
+        const char *values[N_LOGICAL], *names[N_LOGICAL];
+        apr_array_header_t *ids = NULL;
+        int n = 0;
         apr_int64_t id;
         values[0] = apr_ltoa(pool, r->item_id);
         values[1] = r->response;
         values[2] = isnan(r->score) ? NULL : apr_psprintf(pool, "%.17g", r->score);
         values[3] = apr_psprintf(pool, "%.17g", r->time_taken);
         values[4] = apr_psprintf(pool, "i%ld", s->id);
-        values[5] = apr_psprintf(pool, "%.17g", r->theta);
-        values[6] = apr_psprintf(pool, "%.17g", isfinite(r->sem) ? r->sem : 1e300);
+        values[5] = estimate_text(pool, dt, cols[5], r->theta);
+        values[6] = estimate_text(pool, dt, cols[6], r->sem);
         values[7] = r->trait;
         values[8] = r->skipped ? "1" : "0";
         values[9] = values[10] = datetime_text(pool, now);
-        for (m = 0; m < 11; m++) {
-            int c = column_of(t->responses, t->response_columns, logical[m]);
-            if (c < 0)
+        for (m = 0; m < N_LOGICAL; m++) {
+            if (cols[m] < 0)
                 continue; /* the table has no such column: not saved */
-            names[n] = t->responses->cols[c].name;
+            names[n] = dt->cols[cols[m]].name;
             values[n] = values[m];
             n++;
         }
-        if (cc_datatable_insert(db, pool, t->responses, n, names, values, &id, errmsg) !=
-            APR_SUCCESS)
+        if (cols[0] >= 0 && cols[4] >= 0) {
+            const char *key_names[] = {dt->cols[cols[0]].name, dt->cols[cols[4]].name};
+            const char *key_values[] = {apr_ltoa(pool, r->item_id),
+                                        apr_psprintf(pool, "i%ld", s->id)};
+            if (cc_datatable_find(db, pool, dt, 2, key_names, key_values, &ids, errmsg) !=
+                APR_SUCCESS)
+                return APR_EGENERAL;
+        }
+        if (ids && ids->nelts > 0) {
+            /* createdTime, the last column given when present, stays. */
+            if (cc_datatable_update(db, pool, dt, APR_ARRAY_IDX(ids, 0, apr_int64_t),
+                                    n - (cols[CREATED] >= 0), names, values, errmsg) != APR_SUCCESS)
+                return APR_EGENERAL;
+        } else if (cc_datatable_insert(db, pool, dt, n, names, values, &id, errmsg) !=
+                   APR_SUCCESS) {
             return APR_EGENERAL;
+        }
     }
     return APR_SUCCESS;
 }

@@ -959,6 +959,39 @@ def t_runner_form(ctx):
     a.audit()
 
 
+def answer_page(apache, r, value, button="next"):
+    """Submits value to every item of the page r shows (JSON API)."""
+    values = {"r%d" % item["id"]: value for item in r["data"]["templateParams"]["items"]}
+    values["buttonPressed"] = button
+    status, nxt = runner_post(apache, "/api/runner/test/session/%s/submit" % r["hash"],
+                              {"values": values, "token": r["token"]})
+    check(status == 200, "submit %r: %d %r" % (values, status, nxt))
+    return nxt
+
+
+@test("runner_back_button_updates_responses")
+def t_runner_back(ctx):
+    """A linear test with a Back button: the page answered again updates its
+    rows of the response table (one row per item and session), it adds none."""
+    datadir, body = starter_site(ctx, "back")
+    a = ctx.new_apache("runner-back", body, loglevel="warn")
+    with a:
+        status, r = runner_post(a, "/api/runner/test/number-attitude/session/start", {})
+        check(status == 200, "start: %d %r" % (status, r))
+        r = answer_page(a, r, "2")
+        r = answer_page(a, r, "1")
+        r = answer_page(a, r, "", "back")
+        check(r["data"]["templateParams"]["page"] == 2, "back to page 2: %r" % r["data"])
+        r = answer_page(a, r, "3")
+        rows = ctx.sql(datadir, "back", "SELECT COUNT(*), COUNT(DISTINCT item_id) "
+                       "FROM number_attitude_responses").strip()
+        check(rows.replace(" ", "") in ("6|6", "6,6"), "rows, distinct items: %r" % rows)
+        changed = ctx.sql(datadir, "back", "SELECT COUNT(*) FROM number_attitude_responses "
+                          "WHERE response = '3' AND score IS NOT NULL").strip()
+        check(changed == "3", "%s rows hold the new answer, expected 3" % changed)
+    a.audit()
+
+
 @test("mount_under_platform")
 def t_platform(ctx):
     ctx.setup()
