@@ -2,7 +2,9 @@
 
 #include "core/random.h"
 #include "core/token.h"
+#include "core/log.h"
 #include "runner/assessment.h"
+#include "runner/exposure.h"
 #include "store/datatable.h"
 #include "store/secret.h"
 #include "store/sessions.h"
@@ -143,6 +145,31 @@ static int load_test(cc_db *db, apr_pool_t *pool, const char *slug, long id, loa
     return 1;
 }
 
+/* Exposure control's counts for the next pick (a CAT that asks for
+ * them). Without them the test goes on with every item available. */
+static void give_exposure_counts(cc_db *db, apr_pool_t *pool, loaded_test *t, long now)
+{
+    cc_exposure_counts counts;
+    const char *errmsg = NULL;
+    int item_col, session_col;
+
+    if (t->responses == NULL || !cc_assess_wants_exposure(t->assessment))
+        return;
+    item_col = column_of(t->responses, t->response_columns, "item_id");
+    session_col = column_of(t->responses, t->response_columns, "session_id");
+    if (item_col < 0 || session_col < 0)
+        return;
+    if (cc_exposure_counts_get(
+            cc_exposure_process_cache, db, pool, t->responses, t->responses->cols[item_col].name,
+            t->responses->cols[session_col].name, now, &counts, &errmsg) != APR_SUCCESS) {
+        cc_log(CC_LOG_MARK, CC_LOG_WARNING, 0,
+               "test %s: exposure control is off for this request: %s", t->slug, errmsg);
+        return;
+    }
+    cc_assess_set_exposure(t->assessment, pool, counts.sessions, counts.item_ids, counts.counts,
+                           counts.n);
+}
+
 static json_object *number_or_null(double v)
 {
     return isfinite(v) ? json_object_new_double(v) : NULL;
@@ -244,6 +271,7 @@ apr_status_t cc_run_start(cc_db *db, apr_pool_t *pool, const char *slug, const c
     memset(out, 0, sizeof(*out));
     if (!load_test(db, pool, slug, 0, &t, out))
         return APR_SUCCESS;
+    give_exposure_counts(db, pool, &t, now);
     /* The key first: no session is stored that could not be given a token. */
     if (cc_secret_token_key(db, pool, &key, &errmsg) != APR_SUCCESS) {
         refuse(out, 503, CC_RUN_ERROR, errmsg);
@@ -382,6 +410,7 @@ apr_status_t cc_run_submit(cc_db *db, apr_pool_t *pool, const char *hash, const 
     }
     if (!load_test(db, pool, NULL, s->test_id, &t, out))
         return APR_SUCCESS;
+    give_exposure_counts(db, pool, &t, now);
     rv = cc_assess_submit(t.assessment, pool, s->state, values, now, &state, &responses, &page,
                           &errmsg);
     if (rv == APR_EINVAL) {

@@ -1513,6 +1513,32 @@ apr_status_t cc_datatable_update(cc_db *db, apr_pool_t *pool, const cc_datatable
     return APR_SUCCESS;
 }
 
+apr_status_t cc_datatable_distinct_counts(cc_db *db, apr_pool_t *pool, const cc_datatable *dt,
+                                          const char *key, const char *counted, cc_rows **rows,
+                                          apr_int64_t *total, const char **errmsg)
+{
+    int k = dt_find(dt, key), c = dt_find(dt, counted);
+    const char *qk, *qc, *qt, *text = NULL;
+
+    if (k < 0 || c < 0) {
+        *errmsg = apr_psprintf(pool, "no column \"%s\" in \"%s\"", k < 0 ? key : counted, dt->name);
+        return APR_EINVAL;
+    }
+    qk = dt_quote(pool, db->dialect, dt->cols[k].name);
+    qc = dt_quote(pool, db->dialect, dt->cols[c].name);
+    qt = dt_quote(pool, db->dialect, dt->name);
+    if (cc_db_select(db, pool, rows,
+                     apr_pstrcat(pool, "SELECT ", qk, ", COUNT(DISTINCT ", qc, ") FROM ", qt,
+                                 " GROUP BY ", qk, " ORDER BY ", qk, NULL),
+                     0, NULL) != APR_SUCCESS ||
+        cc_db_select_value(db, pool, &text,
+                           apr_pstrcat(pool, "SELECT COUNT(DISTINCT ", qc, ") FROM ", qt, NULL), 0,
+                           NULL) != APR_SUCCESS)
+        return db_failed(db, pool, errmsg, "cannot count the rows");
+    *total = text ? apr_atoi64(text) : 0;
+    return APR_SUCCESS;
+}
+
 /* Normalise a page of rows in place. */
 static void dt_out_rows(apr_pool_t *pool, const cc_datatable *dt, cc_rows *rows)
 {

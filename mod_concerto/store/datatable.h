@@ -133,6 +133,14 @@ apr_status_t cc_datatable_update(cc_db *db, apr_pool_t *pool, const cc_datatable
                                  apr_int64_t id, int n, const char *const *names,
                                  const char *const *values, const char **errmsg);
 
+/* For each value of column key (ascending): the number of distinct
+ * values of column counted among its rows (*rows: key, count); *total is
+ * the number of distinct values of counted in the whole table. One
+ * GROUP BY: callers that ask often should keep the answer a while. */
+apr_status_t cc_datatable_distinct_counts(cc_db *db, apr_pool_t *pool, const cc_datatable *dt,
+                                          const char *key, const char *counted, cc_rows **rows,
+                                          apr_int64_t *total, const char **errmsg);
+
 /* Rows ordered by id, skipping offset rows, at most limit (1..10000) of
  * them; every column of the table, in table order, values as export
  * writes them (NULL for SQL NULL). */

@@ -992,6 +992,47 @@ def t_runner_back(ctx):
     a.audit()
 
 
+def first_item(apache):
+    status, r = runner_post(apache, "/api/runner/test/demo-cat/session/start", {})
+    check(status == 200 and r["code"] == 0, "start: %d %r" % (status, r))
+    return r["data"]["templateParams"]["items"][0]["id"]
+
+
+@test("runner_exposure_control")
+def t_runner_exposure(ctx):
+    """Exposure control: demo-cat made deterministic (no randomesque, no
+    content balancing) gives one first item; once 20 earlier sessions all
+    had it (exposureMinSessions 20, exposureLimit 0.5), a new session gets
+    another. The counts are read fresh by a new server; one that has
+    counted within 30 s may still use its counts."""
+    datadir, body = starter_site(ctx, "exposure")
+    settings = json.loads(ctx.sql(datadir, "exposure",
+                                  "SELECT settings FROM test WHERE slug = 'demo-cat'").strip())
+    settings.update({"nextItemRandomesque": 1, "contentBalancing": [], "exposureMaxItems": 10,
+                     "exposureMinSessions": 20, "exposureLimit": 0.5})
+    ctx.sql(datadir, "exposure", "UPDATE test SET settings = '%s' WHERE slug = 'demo-cat'"
+            % json.dumps(settings).replace("'", "''"))
+    one = ctx.new_apache("exposure-a", body, loglevel="warn")
+    with one:
+        first = first_item(one)
+        check(first_item(one) == first, "without exposure the first item is always %d" % first)
+    rows = ",".join("(%d, '1', 3, 'i%d', 0, 0.3, '0')" % (first, 9000 + k) for k in range(19))
+    ctx.sql(datadir, "exposure", 'INSERT INTO demo_cat_responses (item_id, response, "timeTaken", '
+            "session_id, theta, sem, skipped) VALUES " + rows)
+    two = ctx.new_apache("exposure-b", body, loglevel="warn")
+    with two:
+        check(first_item(two) == first, "19 sessions are fewer than exposureMinSessions (20)")
+    ctx.sql(datadir, "exposure", 'INSERT INTO demo_cat_responses (item_id, response, "timeTaken", '
+            "session_id, theta, sem, skipped) VALUES (%d, '1', 3, 'i9999', 0, 0.3, '0')" % first)
+    three = ctx.new_apache("exposure-c", body, loglevel="warn")
+    with three:
+        other = first_item(three)
+        check(other != first, "item %d, given in 20 of 20 sessions, was picked first again" % first)
+    one.audit()
+    two.audit()
+    three.audit()
+
+
 @test("mount_under_platform")
 def t_platform(ctx):
     ctx.setup()
