@@ -19,7 +19,8 @@
     X(CC_EP_TEST_RESUME, "test_resume", "POST", "/test/session/*/resume")                          \
     X(CC_EP_TEST_KEEPALIVE, "test_keepalive", "POST", "/test/session/*/keepalive")                 \
     X(CC_EP_TEST_KILL, "test_kill", "POST", "/test/session/*/kill")                                \
-    X(CC_EP_TEST_LOG, "test_log", "POST", "/test/session/*/log")
+    X(CC_EP_TEST_LOG, "test_log", "POST", "/test/session/*/log")                                   \
+    X(CC_EP_TEST_UPLOAD, "test_upload", "POST", "/test/session/*/upload")
 
 typedef enum {
 #define CC_ROUTE_ENUM(id, label, method, pattern) id,

@@ -76,5 +76,7 @@ int cc_handle_runner_submit(cc_request *req);
 /* Concerto's participant endpoints after the start (form-encoded; submit
  * goes to cc_handle_runner_submit, which reads both forms). */
 int cc_handle_test_session(cc_request *req);
+/* handler_upload.c: POST /test/session/{hash}/upload (multipart). */
+int cc_handle_test_upload(cc_request *req);
 
 #endif

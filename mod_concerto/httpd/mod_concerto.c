@@ -170,6 +170,8 @@ static int dispatch(cc_request *req)
     case CC_EP_TEST_KILL:
     case CC_EP_TEST_LOG:
         return cc_handle_test_session(req);
+    case CC_EP_TEST_UPLOAD:
+        return cc_handle_test_upload(req);
     /* No default: -Wswitch names a route added without its handler. */
     case CC_EP_NOT_FOUND:
     case CC_EP__COUNT:

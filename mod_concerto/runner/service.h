@@ -56,4 +56,13 @@ apr_status_t cc_run_kill(cc_db *db, apr_pool_t *pool, const char *hash, const ch
 apr_status_t cc_run_log(cc_db *db, apr_pool_t *pool, const char *hash, const char *token,
                         const char *message, long now, cc_run_result *out);
 
+/* A participant's file (Concerto's /upload), stored as
+ * data_dir/files/sessions/{hash}/{file_name made safe}. Allowed when the
+ * test's settings say "sessionFilesAccess": true or the token carries
+ * CC_TOKEN_SESSION_FILES. data == NULL: no file was sent. Answers
+ * {result:0, file_path, name, token} or {result:-1, error}. */
+apr_status_t cc_run_upload(cc_db *db, apr_pool_t *pool, const char *hash, const char *token,
+                           const char *file_name, const char *data, apr_size_t len,
+                           const char *data_dir, long now, cc_run_result *out);
+
 #endif

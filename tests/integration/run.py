@@ -1033,6 +1033,79 @@ def t_runner_exposure(ctx):
     three.audit()
 
 
+def multipart(fields, boundary="cc-test-boundary-42"):
+    """A multipart/form-data body: fields maps a name to text or to
+    (filename, bytes)."""
+    out = b""
+    for name, value in fields.items():
+        out += b"--" + boundary.encode() + b"\r\n"
+        if isinstance(value, tuple):
+            out += ('Content-Disposition: form-data; name="%s"; filename="%s"\r\n'
+                    "Content-Type: application/octet-stream\r\n\r\n" % (name, value[0])).encode()
+            out += value[1] + b"\r\n"
+        else:
+            out += ('Content-Disposition: form-data; name="%s"\r\n\r\n' % name).encode()
+            out += value.encode() + b"\r\n"
+    out += b"--" + boundary.encode() + b"--\r\n"
+    return out, {"Content-Type": "multipart/form-data; boundary=" + boundary}
+
+
+def upload(apache, hash_, fields):
+    body, headers = multipart(fields)
+    return post_json_answer(apache, "/test/session/%s/upload" % hash_, body, headers)
+
+
+@test("runner_upload")
+def t_runner_upload(ctx):
+    """POST /test/session/{hash}/upload: refused until the test grants
+    sessionFilesAccess; then the file lands under the data directory with a
+    safe name, never outside it; bad tokens, bodies and sizes are refused."""
+    datadir, body = starter_site(ctx, "upload")
+    body = body.replace("</Location>", "    ConcertoMaxBodySize 64K\n</Location>")
+    a = ctx.new_apache("runner-upload", body, loglevel="warn")
+    payload = bytes(range(256)) * 8
+    with a:
+        status, r = runner_post(a, "/api/runner/test/number-attitude/session/start", {})
+        hash_, token = r["hash"], r["token"]
+        status, e = upload(a, hash_, {"token": token, "file": ("a.bin", payload)})
+        check(status == 403 and e["result"] == -1 and "does not accept files" in e["error"],
+              "upload without the grant: %d %r" % (status, e))
+        settings = json.loads(ctx.sql(datadir, "upload", "SELECT settings FROM test WHERE slug = "
+                                      "'number-attitude'").strip())
+        settings["sessionFilesAccess"] = True
+        ctx.sql(datadir, "upload", "UPDATE test SET settings = '%s' WHERE slug = 'number-attitude'"
+                % json.dumps(settings).replace("'", "''"))
+        status, r = upload(a, hash_, {"token": token, "file": ("../../../evil name;.bin", payload)})
+        check(status == 200 and r["result"] == 0 and r["name"] == "evil_name_.bin" and r["token"],
+              "upload: %d %r" % (status, r))
+        where = os.path.join(datadir, "files", "sessions", hash_, "evil_name_.bin")
+        check(os.path.realpath(r["file_path"]) == os.path.realpath(where),
+              "stored at %r, expected %r" % (r["file_path"], where))
+        with open(where, "rb") as f:
+            check(f.read() == payload, "the stored bytes differ from the ones sent")
+        status, r = upload(a, hash_, {"token": r["token"], "name": "answer.txt",
+                                      "file": ("ignored.txt", b"hello")})
+        check(status == 200 and r["name"] == "answer.txt", "upload with a name: %d %r" % (status, r))
+        status, e = upload(a, hash_, {"token": "forged", "file": ("x", b"x")})
+        check(status == 403 and e["result"] == -1, "forged token: %d %r" % (status, e))
+        status, e = upload(a, hash_, {"token": token})
+        check(status == 400 and "file" in e["error"], "no file: %d %r" % (status, e))
+        big, headers = multipart({"token": token, "file": ("big.bin", b"x" * 70000)})
+        status, _, raw = a.request("POST", "/test/session/%s/upload" % hash_, body=big,
+                                   headers=headers)
+        check(status == 413 and b"65536" in raw, "a file over ConcertoMaxBodySize: %d %r"
+              % (status, raw[:200]))
+        status, e = post_json_answer(a, "/test/session/%s/upload" % hash_, "token=" + token,
+                                     FORM_CT)
+        check(status == 415 and e["result"] == -1, "not multipart: %d %r" % (status, e))
+        bad, headers = multipart({"token": token, "file": ("x", b"x")})
+        status, e = post_json_answer(a, "/test/session/%s/upload" % hash_, bad[:-10], headers)
+        check(status == 400 and "ends inside" in e["error"], "cut body: %d %r" % (status, e))
+        files = sorted(os.listdir(os.path.join(datadir, "files", "sessions", hash_)))
+        check(files == ["answer.txt", "evil_name_.bin"], "files in the session directory: %r" % files)
+    a.audit()
+
+
 @test("mount_under_platform")
 def t_platform(ctx):
     ctx.setup()

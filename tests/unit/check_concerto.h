@@ -14,6 +14,7 @@ TCase *tcase_core_log(void);
 TCase *tcase_core_random(void);
 TCase *tcase_core_router(void);
 TCase *tcase_core_body(void);
+TCase *tcase_core_multipart(void);
 TCase *tcase_core_token(void);
 TCase *tcase_core_template(void);
 TCase *tcase_store_dbparams(void);

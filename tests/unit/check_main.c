@@ -149,6 +149,7 @@ int main(void)
     suite_add_tcase(suite, tcase_core_random());
     suite_add_tcase(suite, tcase_core_router());
     suite_add_tcase(suite, tcase_core_body());
+    suite_add_tcase(suite, tcase_core_multipart());
     suite_add_tcase(suite, tcase_core_token());
     suite_add_tcase(suite, tcase_core_template());
     suite_add_tcase(suite, tcase_store_dbparams());
