@@ -56,6 +56,8 @@ int cc_handle_test_upload(cc_request *req)
     rc = cc_request_db(req, &db);
     if (rc != OK)
         return rc;
+    if (cc_runner_session_expired(req, db, token, (long)apr_time_sec(apr_time_now())))
+        return DONE;
     if (cc_run_upload(db, r->pool, req->route.params[0], token, name, file ? file->data : NULL,
                       file ? file->len : 0, cc_config_data_dir(req->cfg),
                       (long)apr_time_sec(apr_time_now()), &res) != APR_SUCCESS) {

@@ -712,3 +712,44 @@ apr_status_t cc_run_upload(cc_db *db, apr_pool_t *pool, const char *hash, const 
     out->code = 0;
     return APR_SUCCESS;
 }
+
+apr_status_t cc_run_expire_idle(cc_db *db, apr_pool_t *pool, const char *hash, const char *token,
+                                int max_idle, long now, int *go_on, cc_run_result *out)
+{
+    cc_token_key key;
+    cc_session *s = NULL;
+    int swapped = 0;
+    long idle;
+
+    *go_on = 0;
+    if (!open_session(db, pool, hash, token, now, &key, &s, out))
+        return APR_SUCCESS;
+    idle = now - s->updated;
+    if (s->status != CC_SESSION_RUNNING || max_idle <= 0 || idle <= max_idle) {
+        *go_on = 1;
+        return APR_SUCCESS;
+    }
+    s->status = CC_SESSION_STOPPED;
+    if (cc_session_save(db, pool, s, now, &swapped) != APR_SUCCESS) {
+        refuse(out, 503, CC_RUN_ERROR, "the session cannot be updated");
+        return APR_SUCCESS;
+    }
+    if (!swapped) {
+        /* Another request saved it just now: the session is in use. */
+        *go_on = 1;
+        return APR_SUCCESS;
+    }
+    if (cc_session_log_add(db, pool, s, CC_SESSION_LOG_SYSTEM,
+                           apr_psprintf(pool,
+                                        "stopped: idle for %ld s, more than the %d s allowed "
+                                        "(ConcertoSessionMaxIdle)",
+                                        idle, max_idle),
+                           now) != APR_SUCCESS)
+        cc_log(CC_LOG_MARK, CC_LOG_WARNING, 0, "session %s: the expiry was not logged", hash);
+    refuse(out, 410, CC_RUN_SESSION_LOST,
+           apr_psprintf(pool,
+                        "this session was closed because it was not used for more than %d "
+                        "minutes; please start the test again",
+                        (max_idle + 59) / 60));
+    return APR_SUCCESS;
+}

@@ -354,6 +354,7 @@ BAD_DIRECTIVES = [
     ("ConcertoMaxBodySize", "lots"),
     ("ConcertoMonitoring", "maybe"),
     ("ConcertoSessionIdleTime", "-5"),
+    ("ConcertoSessionMaxIdle", "5"),
     ("ConcertoDatabase", "nosuchdriver"),
     ("ConcertoBaseURL", "relative/path"),
 ]
@@ -1103,6 +1104,40 @@ def t_runner_upload(ctx):
         check(status == 400 and "ends inside" in e["error"], "cut body: %d %r" % (status, e))
         files = sorted(os.listdir(os.path.join(datadir, "files", "sessions", hash_)))
         check(files == ["answer.txt", "evil_name_.bin"], "files in the session directory: %r" % files)
+    a.audit()
+
+
+@test("runner_idle_session_expires")
+def t_runner_idle(ctx):
+    """A session idle for longer than ConcertoSessionMaxIdle (set in
+    .htaccess-safe form in the Location) is lost when next used: 410, code
+    14, a sentence for the participant, STOPPED, one system log entry; and
+    it no longer counts in session_count."""
+    datadir, body = starter_site(ctx, "idle")
+    body = body.replace("</Location>", "    ConcertoSessionMaxIdle 600\n</Location>")
+    a = ctx.new_apache("runner-idle", body, loglevel="warn")
+    with a:
+        status, r = form_post(a, "/test/demo-cat/start_session", {})
+        hash_, token = r["hash"], r["token"]
+        status, r = form_post(a, "/test/session/%s/keepalive" % hash_, {"token": token})
+        check(status == 200 and r["code"] == 10, "keepalive: %d %r" % (status, r))
+        check_status(a.get(COUNT), 200)
+        # 601 s without use, as the database sees it
+        ctx.sql(datadir, "idle", "UPDATE test_session SET updated = updated - 601 WHERE hash = '%s'"
+                % hash_)
+        status, e = form_post(a, "/test/session/%s/submit" % hash_, {"token": token})
+        check(status == 410 and e["code"] == 14 and "10 minutes" in e["error"]["message"]
+              and "start the test again" in e["error"]["message"], "idle submit: %d %r" % (status, e))
+        state = ctx.sql(datadir, "idle", "SELECT status FROM test_session WHERE hash = '%s'"
+                        % hash_).strip()
+        check(state == "1", "status after expiry: %r, expected 1 (STOPPED)" % state)
+        logs = ctx.sql(datadir, "idle", "SELECT COUNT(*) FROM test_session_log WHERE type = 2 "
+                       "AND message LIKE '%idle for 6__ s%'").strip()
+        check(logs == "1", "%s system log entries about the expiry" % logs)
+        status, e = form_post(a, "/test/session/%s/resume" % hash_, {"token": token})
+        check(status == 409 and e["code"] == 14, "resume after expiry: %d %r" % (status, e))
+        _, _, count = check_status(a.get(COUNT), 200)
+        check(count.strip() == b"0", "session_count after expiry: %r" % count)
     a.audit()
 
 

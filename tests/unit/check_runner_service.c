@@ -290,6 +290,61 @@ START_TEST(infinite_sem_is_stored_as_null)
 }
 END_TEST
 
+START_TEST(idle_sessions_expire)
+{
+    cc_db *db = runner_db();
+    cc_run_result res;
+    json_object *root;
+    const char *hash, *token;
+    int go_on = -1;
+
+    ck_assert_int_eq(cc_run_start(db, cc_test_pool, "demo-cat", NULL, NULL, NOW, &res),
+                     APR_SUCCESS);
+    root = parsed(&res);
+    hash = text_of(root, "hash");
+    token = text_of(root, "token");
+    json_object_put(root);
+    ck_assert_int_eq(
+        cc_run_expire_idle(db, cc_test_pool, hash, token, 1800, NOW + 1800, &go_on, &res),
+        APR_SUCCESS);
+    ck_assert_int_eq(go_on, 1);
+    /* a keep-alive counts as use */
+    ck_assert_int_eq(cc_run_keepalive(db, cc_test_pool, hash, token, NOW + 1700, &res),
+                     APR_SUCCESS);
+    ck_assert_int_eq(
+        cc_run_expire_idle(db, cc_test_pool, hash, token, 1800, NOW + 3400, &go_on, &res),
+        APR_SUCCESS);
+    ck_assert_int_eq(go_on, 1);
+    /* a forged token is refused before anything else */
+    ck_assert_int_eq(
+        cc_run_expire_idle(db, cc_test_pool, hash, "forged", 1800, NOW + 9000, &go_on, &res),
+        APR_SUCCESS);
+    ck_assert_int_eq(go_on, 0);
+    ck_assert_int_eq(res.http_status, 403);
+    ck_assert_int_eq(cc_test_count(db, cc_test_pool, "test_session", "status = 0"), 1);
+    ck_assert_int_eq(
+        cc_run_expire_idle(db, cc_test_pool, hash, token, 1800, NOW + 3501, &go_on, &res),
+        APR_SUCCESS);
+    ck_assert_int_eq(go_on, 0);
+    ck_assert_int_eq(res.http_status, 410);
+    ck_assert_int_eq(res.code, CC_RUN_SESSION_LOST);
+    ck_assert_ptr_nonnull(strstr(res.message, "30 minutes"));
+    ck_assert_int_eq(cc_test_count(db, cc_test_pool, "test_session", "status = 1"), 1);
+    ck_assert_int_eq(cc_test_count(db, cc_test_pool, "test_session_log",
+                                   "type = 2 AND message LIKE '%%idle for 1801 s%%'"),
+                     1);
+    /* once stopped, the usual refusal of an ended session follows */
+    ck_assert_int_eq(
+        cc_run_expire_idle(db, cc_test_pool, hash, token, 1800, NOW + 3600, &go_on, &res),
+        APR_SUCCESS);
+    ck_assert_int_eq(go_on, 1);
+    ck_assert_int_eq(cc_run_submit(db, cc_test_pool, hash, token, apr_table_make(cc_test_pool, 1),
+                                   NULL, NOW + 3600, &res),
+                     APR_SUCCESS);
+    ck_assert_int_eq(res.http_status, 409);
+}
+END_TEST
+
 TCase *tcase_runner_service(void)
 {
     TCase *tc = cc_test_tcase("runner/service");
@@ -299,5 +354,6 @@ TCase *tcase_runner_service(void)
     tcase_add_test(tc, resume_keepalive_log_kill);
     tcase_add_test(tc, back_button_updates_the_response_rows);
     tcase_add_test(tc, infinite_sem_is_stored_as_null);
+    tcase_add_test(tc, idle_sessions_expire);
     return tc;
 }
