@@ -57,7 +57,8 @@ apr_status_t cc_multipart_boundary(apr_pool_t *pool, const char *content_type,
     const char *b;
     apr_size_t k, len;
 
-    if (content_type == NULL || strncasecmp(skip_blanks(content_type), "multipart/form-data", 19)) {
+    if (content_type == NULL ||
+        strncasecmp(skip_blanks(content_type), "multipart/form-data", 19) != 0) {
         *errmsg = "the upload must be sent as multipart/form-data";
         return APR_EINVAL;
     }
@@ -93,7 +94,7 @@ static apr_status_t part_headers(apr_pool_t *pool, const char *p, const char *en
         }
         if (!strncasecmp(line, "Content-Disposition:", 20)) {
             const char *v = skip_blanks(line + 20);
-            if (strncasecmp(v, "form-data", 9)) {
+            if (strncasecmp(v, "form-data", 9) != 0) {
                 *errmsg = "a part is not form-data";
                 return APR_EINVAL;
             }

@@ -33,7 +33,7 @@ int cc_handle_test_upload(cc_request *req)
     apr_size_t len = 0;
     cc_db *db = NULL;
     cc_run_result res;
-    int rc;
+    int rc, go_on = 0;
 
     if (cc_multipart_boundary(r->pool, apr_table_get(r->headers_in, "Content-Type"), &boundary,
                               &errmsg) != APR_SUCCESS)
@@ -56,8 +56,15 @@ int cc_handle_test_upload(cc_request *req)
     rc = cc_request_db(req, &db);
     if (rc != OK)
         return rc;
-    if (cc_runner_session_expired(req, db, token, (long)apr_time_sec(apr_time_now())))
-        return DONE;
+    /* idle expiry first, answered in the upload's own form */
+    if (cc_run_expire_idle(db, r->pool, req->route.params[0], token,
+                           cc_config_session_max_idle(req->cfg), (long)apr_time_sec(apr_time_now()),
+                           &go_on, &res) != APR_SUCCESS) {
+        req->db_broken = 1;
+        return send_upload_error(req, HTTP_SERVICE_UNAVAILABLE, "the session could not be read");
+    }
+    if (!go_on)
+        return send_upload_error(req, res.http_status, res.message);
     if (cc_run_upload(db, r->pool, req->route.params[0], token, name, file ? file->data : NULL,
                       file ? file->len : 0, cc_config_data_dir(req->cfg),
                       (long)apr_time_sec(apr_time_now()), &res) != APR_SUCCESS) {

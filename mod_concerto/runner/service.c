@@ -241,7 +241,7 @@ static int open_session_checked(cc_db *db, apr_pool_t *pool, const char *hash, c
                                 long now, cc_token_key *key, cc_session **s, cc_run_result *out,
                                 cc_token_check *check_out)
 {
-    cc_token_check local, *check = check_out ? check_out : &local;
+    cc_token_check local = {0}, *check = check_out ? check_out : &local;
     const char *errmsg = NULL;
     apr_status_t rv;
 
