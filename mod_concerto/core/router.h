@@ -20,6 +20,7 @@
     X(CC_EP_TEST_KEEPALIVE, "test_keepalive", "POST", "/test/session/*/keepalive")                 \
     X(CC_EP_TEST_KILL, "test_kill", "POST", "/test/session/*/kill")                                \
     X(CC_EP_TEST_LOG, "test_log", "POST", "/test/session/*/log")                                   \
+    X(CC_EP_TEST_UPLOAD, "test_upload", "POST", "/test/session/*/upload")                          \
     X(CC_EP_TEST_PAGE, "test_page", "GET", "/test/*")                                              \
     X(CC_EP_SESSION_PAGE, "session_page", "GET", "/test/session/*")                                \
     X(CC_EP_ASSET, "asset", "GET", "/assets/*")

@@ -96,6 +96,16 @@ static const char *set_session_idle_time(cmd_parms *cmd, void *dirconf, const ch
     return err ? directive_error(cmd, err) : NULL;
 }
 
+/* Concerto's max_idle_time: at most a week, at least a minute (a page
+ * that takes longer to read keeps itself alive with keepalive). */
+static const char *set_session_max_idle(cmd_parms *cmd, void *dirconf, const char *arg)
+{
+    cc_config *cfg = dirconf;
+    const char *err = cc_parse_seconds(cmd->pool, arg, 60, 604800, &cfg->session_max_idle);
+
+    return err ? directive_error(cmd, err) : NULL;
+}
+
 /* FILES: server config and <Directory>/<Location>, never .htaccess.
  * HARMLESS: also .htaccess under AllowOverride FileInfo. */
 #define FILES (RSRC_CONF | ACCESS_CONF)
@@ -115,6 +125,9 @@ const command_rec cc_directives[] = {
                   "On or Off: answer the /api/check monitoring endpoints"),
     AP_INIT_TAKE1("ConcertoSessionIdleTime", set_session_idle_time, NULL, HARMLESS,
                   "Seconds after its last update that a running session still counts as active"),
+    AP_INIT_TAKE1("ConcertoSessionMaxIdle", set_session_max_idle, NULL, HARMLESS,
+                  "Seconds without a submit or keep-alive after which a running session has "
+                  "expired (60 to 604800)"),
     {NULL}};
 
 const char *cc_config_resolved_db_params(apr_pool_t *pool, const cc_config *cfg,

@@ -76,6 +76,12 @@ int cc_handle_runner_submit(cc_request *req);
 /* Concerto's participant endpoints after the start (form-encoded; submit
  * goes to cc_handle_runner_submit, which reads both forms). */
 int cc_handle_test_session(cc_request *req);
+/* Idle expiry (ConcertoSessionMaxIdle) of the session in route.params[0]:
+ * 1 when the request has been answered (expired: 410, code 14; or a bad
+ * token), 0 when it may go on. */
+int cc_runner_session_expired(cc_request *req, cc_db *db, const char *token, long now);
+/* handler_upload.c: POST /test/session/{hash}/upload (multipart). */
+int cc_handle_test_upload(cc_request *req);
 
 /* handler_page.c: the participant's HTML pages and the runner's assets. */
 int cc_handle_test_page(cc_request *req);

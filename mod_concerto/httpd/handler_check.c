@@ -32,6 +32,16 @@ int cc_handle_check_health(cc_request *req)
                         "unhealthy\n");
 }
 
+/* ConcertoSessionIdleTime, but never longer than ConcertoSessionMaxIdle:
+ * a session idle past the latter has expired, even before a request
+ * marks it STOPPED. */
+static int active_window(const cc_config *cfg)
+{
+    int idle = cc_config_session_idle_time(cfg), max_idle = cc_config_session_max_idle(cfg);
+
+    return idle < max_idle ? idle : max_idle;
+}
+
 int cc_handle_check_session_count(cc_request *req)
 {
     cc_db *db = NULL;
@@ -41,7 +51,7 @@ int cc_handle_check_session_count(cc_request *req)
     if (rc != OK)
         return rc;
     if (cc_sessions_count_active(db, req->r->pool, (long)apr_time_sec(apr_time_now()),
-                                 cc_config_session_idle_time(req->cfg), &count) != APR_SUCCESS) {
+                                 active_window(req->cfg), &count) != APR_SUCCESS) {
         req->db_broken = 1;
         return cc_send_error(
             req, HTTP_SERVICE_UNAVAILABLE,
@@ -63,8 +73,7 @@ int cc_handle_check_prometheus(cc_request *req)
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, req->r, "health check failed: %s", reason);
     if (req->db && gauges.schema_version == gauges.schema_expected &&
         cc_sessions_count_active(req->db, req->r->pool, (long)apr_time_sec(apr_time_now()),
-                                 cc_config_session_idle_time(req->cfg),
-                                 &gauges.session_count) != APR_SUCCESS)
+                                 active_window(req->cfg), &gauges.session_count) != APR_SUCCESS)
         req->db_broken = 1;
     return cc_send_text(
         req->r, HTTP_OK, "text/plain; version=0.0.4; charset=utf-8",

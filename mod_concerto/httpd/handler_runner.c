@@ -31,6 +31,24 @@ static int send_result(cc_request *req, const cc_run_result *res)
     return cc_send_json(r, res->http_status, text);
 }
 
+int cc_runner_session_expired(cc_request *req, cc_db *db, const char *token, long now)
+{
+    cc_run_result res;
+    int go_on = 0;
+
+    if (cc_run_expire_idle(db, req->r->pool, req->route.params[0], token,
+                           cc_config_session_max_idle(req->cfg), now, &go_on,
+                           &res) != APR_SUCCESS) {
+        req->db_broken = 1;
+        cc_send_error(req, HTTP_SERVICE_UNAVAILABLE, "the session could not be read");
+        return 1;
+    }
+    if (go_on)
+        return 0;
+    send_result(req, &res);
+    return 1;
+}
+
 int cc_handle_runner_start(cc_request *req)
 {
     request_rec *r = req->r;
@@ -124,6 +142,8 @@ int cc_handle_runner_submit(cc_request *req)
     rc = cc_request_db(req, &db);
     if (rc != OK)
         return rc;
+    if (cc_runner_session_expired(req, db, token, (long)apr_time_sec(apr_time_now())))
+        return DONE;
     if (cc_run_submit(db, r->pool, req->route.params[0], token, values,
                       apr_table_get(fields, "submitId") ? apr_table_get(fields, "submitId")
                                                         : apr_table_get(values, "submitId"),
@@ -150,6 +170,9 @@ int cc_handle_test_session(cc_request *req)
         rc = cc_request_db(req, &db);
     if (rc != OK)
         return rc;
+    if ((req->route.endpoint == CC_EP_TEST_RESUME || req->route.endpoint == CC_EP_TEST_KEEPALIVE) &&
+        cc_runner_session_expired(req, db, token, now))
+        return DONE;
     switch (req->route.endpoint) {
     case CC_EP_TEST_RESUME:
         rv = cc_run_resume(db, r->pool, hash, token, now, &res);

@@ -5,6 +5,7 @@
 
 #include "ap_mpm.h"
 #include "core/log.h"
+#include "runner/exposure.h"
 #include "store/dbparams.h"
 #include "store/migrate.h"
 
@@ -108,6 +109,11 @@ static void concerto_child_init(apr_pool_t *pchild, server_rec *s)
         ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, "cannot create the connection registry");
         return;
     }
+    if (cc_exposure_cache_create(pchild, CC_EXPOSURE_REFRESH_SECONDS, &cc_exposure_process_cache) !=
+        APR_SUCCESS)
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
+                     "no exposure count cache: adaptive tests with exposure control will count "
+                     "on every request");
     apr_pool_create(&scratch, pchild);
     check_server_databases(scratch, s);
     apr_pool_destroy(scratch);
@@ -170,6 +176,8 @@ static int dispatch(cc_request *req)
         return cc_handle_session_page(req);
     case CC_EP_ASSET:
         return cc_handle_asset(req);
+    case CC_EP_TEST_UPLOAD:
+        return cc_handle_test_upload(req);
     /* No default: -Wswitch names a route added without its handler. */
     case CC_EP_NOT_FOUND:
     case CC_EP__COUNT:

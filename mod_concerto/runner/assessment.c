@@ -41,6 +41,13 @@ struct cc_assessment {
     double *group_props;
     int n_groups;
     int *fixed_order; /* item indices in presentation order (linear) */
+    /* exposure control (wizard: exposureMaxItems, exposureMinSessions,
+     * exposureLimit) and the counts the caller gave */
+    int exposure_max_items;
+    long exposure_min_sessions;
+    double exposure_limit;
+    long exposure_sessions; /* sessions with responses, 0 = no counts */
+    long *exposure_counts;  /* per item: sessions it was given in */
 };
 
 /* ---- settings ---------------------------------------------------------- */
@@ -378,6 +385,29 @@ static int settings_design(apr_pool_t *pool, json_object *settings, cc_assessmen
     return settings_balance(pool, settings, a, errmsg);
 }
 
+/* Concerto's wizard defaults: no item left out (exposureMaxItems 0), from
+ * the first session on (exposureMinSessions 0), at a rate of 0.7. */
+static int settings_exposure(apr_pool_t *pool, json_object *settings, cc_assessment *a,
+                             const char **errmsg)
+{
+    double v;
+
+    if (!setting_number(settings, "exposureMaxItems", 0, &v, pool, errmsg))
+        return 0;
+    a->exposure_max_items = v > 0 ? (int)v : 0;
+    if (!setting_number(settings, "exposureMinSessions", 0, &v, pool, errmsg))
+        return 0;
+    a->exposure_min_sessions = v > 0 ? (long)v : 0;
+    if (!setting_number(settings, "exposureLimit", 0.7, &v, pool, errmsg))
+        return 0;
+    if (a->exposure_max_items > 0 && !(v > 0 && v <= 1)) {
+        *errmsg = apr_psprintf(pool, "setting exposureLimit: %g is not a rate in (0, 1]", v);
+        return 0;
+    }
+    a->exposure_limit = v;
+    return 1;
+}
+
 cc_assessment *cc_assess_create(apr_pool_t *pool, const char *settings_json,
                                 const cc_assess_item_row *rows, int n_rows, const char **errmsg)
 {
@@ -461,6 +491,8 @@ cc_assessment *cc_assess_create(apr_pool_t *pool, const char *settings_json,
         return NULL;
     a->items_per_page = (a->order != ORDER_CAT && v >= 1) ? (int)v : 1;
     a->can_go_back = a->order != ORDER_CAT && setting_flag(settings, "canGoBack");
+    if (!settings_exposure(pool, settings, a, errmsg))
+        return NULL;
     a->fixed_order = apr_palloc(pool, sizeof(int) * (size_t)n_rows);
     for (i = 0; i < n_rows; i++)
         a->fixed_order[i] = i;
@@ -482,6 +514,27 @@ cc_assessment *cc_assess_create(apr_pool_t *pool, const char *settings_json,
 int cc_assess_item_count(const cc_assessment *a)
 {
     return a->n_items;
+}
+
+int cc_assess_wants_exposure(const cc_assessment *a)
+{
+    return a->order == ORDER_CAT && a->exposure_max_items > 0;
+}
+
+void cc_assess_set_exposure(cc_assessment *a, apr_pool_t *pool, long sessions, const long *item_ids,
+                            const long *counts, int n)
+{
+    int k, i;
+
+    a->exposure_sessions = 0;
+    if (sessions <= 0)
+        return;
+    a->exposure_counts = apr_pcalloc(pool, sizeof(long) * (size_t)a->n_items);
+    for (k = 0; k < n; k++)
+        for (i = 0; i < a->n_items; i++)
+            if (a->items[i].id == item_ids[k])
+                a->exposure_counts[i] = counts[k];
+    a->exposure_sessions = sessions;
 }
 
 /* ---- session state ------------------------------------------------------ */
@@ -743,6 +796,51 @@ static void fill_page(apr_pool_t *pool, const cc_assessment *a, const session_st
 
 /* ---- CAT ---------------------------------------------------------------- */
 
+static int by_exposure(const void *x, const void *y, void *counts)
+{
+    long cx = ((const long *)counts)[*(const int *)x], cy = ((const long *)counts)[*(const int *)y];
+
+    if (cx != cy)
+        return cx > cy ? -1 : 1;
+    return *(const int *)x - *(const int *)y;
+}
+
+/* Exposure control for a new pick: once exposure_min_sessions sessions
+ * have responses, up to exposure_max_items of the items given in at least
+ * exposure_limit of them (the most exposed first) are unavailable. Items
+ * this session already answered are never in question, and when the rule
+ * would leave nothing to give it is not applied. NULL: nothing excluded. */
+static unsigned char *exposure_mask(apr_pool_t *pool, const cc_assessment *a,
+                                    const session_state *s)
+{
+    unsigned char *mask, *answered;
+    int *over, n_over = 0, left = 0, excluded, i, k;
+
+    if (!cc_assess_wants_exposure(a) || a->exposure_sessions <= 0 ||
+        a->exposure_sessions < a->exposure_min_sessions)
+        return NULL;
+    answered = apr_pcalloc(pool, (size_t)a->n_items);
+    for (k = 0; k < s->n_answers; k++)
+        answered[s->answers[k].item] = 1;
+    over = apr_palloc(pool, sizeof(int) * (size_t)a->n_items);
+    for (i = 0; i < a->n_items; i++) {
+        if (answered[i])
+            continue;
+        left++;
+        if ((double)a->exposure_counts[i] / (double)a->exposure_sessions >= a->exposure_limit)
+            over[n_over++] = i;
+    }
+    excluded = n_over < a->exposure_max_items ? n_over : a->exposure_max_items;
+    if (excluded == 0 || excluded >= left)
+        return NULL;
+    qsort_r(over, (size_t)n_over, sizeof(int), by_exposure, a->exposure_counts);
+    mask = apr_palloc(pool, (size_t)a->n_items);
+    memset(mask, 1, (size_t)a->n_items);
+    for (k = 0; k < excluded; k++)
+        mask[over[k]] = 0;
+    return mask;
+}
+
 /* Replays the stored answers through the engine (resuming on any child),
  * then asks for the next item. */
 static apr_status_t cat_advance(apr_pool_t *pool, const cc_assessment *a, session_state *s,
@@ -771,6 +869,10 @@ static apr_status_t cat_advance(apr_pool_t *pool, const cc_assessment *a, sessio
     }
     s->n_answers += n_fresh;
     s->n_current = 0;
+    /* Only the new pick sees exposure control: the replay above ran with
+     * every item available, as the answers it replays were given. st keeps
+     * a pointer to design, so the change applies from here on. */
+    design.test.sel.available = exposure_mask(pool, a, s);
     if (a->test_time_limit && now - s->started >= a->test_time_limit) {
         s->done = 1;
         s->stop = "timeOut";

@@ -37,6 +37,15 @@ cc_assessment *cc_assess_create(apr_pool_t *pool, const char *settings_json,
                                 const cc_assess_item_row *rows, int n_rows, const char **errmsg);
 int cc_assess_item_count(const cc_assessment *a);
 
+/* 1 when the test's exposure control needs counts (a CAT with
+ * exposureMaxItems > 0): how many sessions have responses, and in how many
+ * of them each item was given. */
+int cc_assess_wants_exposure(const cc_assessment *a);
+/* Gives those counts (n item ids with their session counts; items not
+ * named count 0) for the next picks of this assessment. */
+void cc_assess_set_exposure(cc_assessment *a, apr_pool_t *pool, long sessions, const long *item_ids,
+                            const long *counts, int n);
+
 /* One answer, as saved in the response table (assessmentResponses). */
 typedef struct cc_assess_response {
     long item_id;

@@ -2,14 +2,18 @@
 
 #include "core/random.h"
 #include "core/token.h"
+#include "core/log.h"
+#include "core/multipart.h"
 #include "runner/assessment.h"
 #include "runner/view.h"
+#include "runner/exposure.h"
 #include "store/datatable.h"
 #include "store/secret.h"
 #include "store/sessions.h"
 #include "store/starter.h"
 #include "store/templates.h"
 
+#include <apr_file_io.h>
 #include <apr_strings.h>
 #include <json.h>
 #include <math.h>
@@ -145,6 +149,31 @@ static int load_test(cc_db *db, apr_pool_t *pool, const char *slug, long id, loa
     return 1;
 }
 
+/* Exposure control's counts for the next pick (a CAT that asks for
+ * them). Without them the test goes on with every item available. */
+static void give_exposure_counts(cc_db *db, apr_pool_t *pool, loaded_test *t, long now)
+{
+    cc_exposure_counts counts;
+    const char *errmsg = NULL;
+    int item_col, session_col;
+
+    if (t->responses == NULL || !cc_assess_wants_exposure(t->assessment))
+        return;
+    item_col = column_of(t->responses, t->response_columns, "item_id");
+    session_col = column_of(t->responses, t->response_columns, "session_id");
+    if (item_col < 0 || session_col < 0)
+        return;
+    if (cc_exposure_counts_get(
+            cc_exposure_process_cache, db, pool, t->responses, t->responses->cols[item_col].name,
+            t->responses->cols[session_col].name, now, &counts, &errmsg) != APR_SUCCESS) {
+        cc_log(CC_LOG_MARK, CC_LOG_WARNING, 0,
+               "test %s: exposure control is off for this request: %s", t->slug, errmsg);
+        return;
+    }
+    cc_assess_set_exposure(t->assessment, pool, counts.sessions, counts.item_ids, counts.counts,
+                           counts.n);
+}
+
 static json_object *number_or_null(double v)
 {
     return isfinite(v) ? json_object_new_double(v) : NULL;
@@ -266,11 +295,13 @@ static int sign_token(apr_pool_t *pool, const cc_token_key *key, const char *has
     return 1;
 }
 
-/* Token and session checks shared by every request after the start. */
-static int open_session(cc_db *db, apr_pool_t *pool, const char *hash, const char *token, long now,
-                        cc_token_key *key, cc_session **s, cc_run_result *out)
+/* Token and session checks shared by every request after the start;
+ * check (may be NULL) gets the token's claims. */
+static int open_session_checked(cc_db *db, apr_pool_t *pool, const char *hash, const char *token,
+                                long now, cc_token_key *key, cc_session **s, cc_run_result *out,
+                                cc_token_check *check_out)
 {
-    cc_token_check check;
+    cc_token_check local = {0}, *check = check_out ? check_out : &local;
     const char *errmsg = NULL;
     apr_status_t rv;
 
@@ -278,7 +309,7 @@ static int open_session(cc_db *db, apr_pool_t *pool, const char *hash, const cha
     if (cc_secret_token_key(db, pool, key, &errmsg) != APR_SUCCESS)
         return refuse(out, 503, CC_RUN_ERROR, errmsg);
     if (token == NULL || cc_token_verify(pool, key, token, hash, RUNNER_PURPOSE,
-                                         apr_time_from_sec(now), &check) != CC_TOKEN_VALID)
+                                         apr_time_from_sec(now), check) != CC_TOKEN_VALID)
         return refuse(out, 403, CC_RUN_SESSION_LOST,
                       token ? "this session's access has expired or is not valid; please start "
                               "again"
@@ -289,6 +320,12 @@ static int open_session(cc_db *db, apr_pool_t *pool, const char *hash, const cha
     if (rv != APR_SUCCESS)
         return refuse(out, 503, CC_RUN_ERROR, "the session cannot be read from the database");
     return 1;
+}
+
+static int open_session(cc_db *db, apr_pool_t *pool, const char *hash, const char *token, long now,
+                        cc_token_key *key, cc_session **s, cc_run_result *out)
+{
+    return open_session_checked(db, pool, hash, token, now, key, s, out, NULL);
 }
 
 apr_status_t cc_run_start(cc_db *db, apr_pool_t *pool, const char *slug, const char *client_ip,
@@ -304,6 +341,7 @@ apr_status_t cc_run_start(cc_db *db, apr_pool_t *pool, const char *slug, const c
     memset(out, 0, sizeof(*out));
     if (!load_test(db, pool, slug, 0, &t, out))
         return APR_SUCCESS;
+    give_exposure_counts(db, pool, &t, now);
     /* The key first: no session is stored that could not be given a token. */
     if (cc_secret_token_key(db, pool, &key, &errmsg) != APR_SUCCESS) {
         refuse(out, 503, CC_RUN_ERROR, errmsg);
@@ -369,45 +407,78 @@ static const char *datetime_text(apr_pool_t *pool, long now)
                         tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
-/* One row of the response table per answer (assessmentResponses). */
+/* An estimate as the response table stores it: NULL when it does not
+ * exist (SEM before any information, no theta), unless the column cannot
+ * be empty (a table made before theta and sem became nullable): then
+ * +/-1e300 stands for an infinite value, as it did before. */
+static const char *estimate_text(apr_pool_t *pool, const cc_datatable *dt, int column, double v)
+{
+    if (isfinite(v))
+        return apr_psprintf(pool, "%.17g", v);
+    if (column < 0 || dt->cols[column].nullable)
+        return NULL;
+    return isnan(v) ? "0" : v > 0 ? "1e300" : "-1e300";
+}
+
+/* The response table holds one row per (item_id, session_id), as
+ * Concerto's upsert: an item answered again (a linear test's back
+ * button) updates its row. A CAT never gives an item twice, so there it
+ * is always an insert. Runs inside the submit's transaction. */
 static apr_status_t save_responses(cc_db *db, apr_pool_t *pool, const loaded_test *t,
                                    const cc_session *s, apr_array_header_t *responses, long now,
                                    const char **errmsg)
 {
-    int k;
+    static const char *const logical[] = {"item_id",    "response",   "score",      "timeTaken",
+                                          "session_id", "theta",      "sem",        "trait",
+                                          "skipped",    "updateTime", "createdTime"};
+    enum { N_LOGICAL = 11, CREATED = 10 };
+    const cc_datatable *dt = t->responses;
+    int cols[N_LOGICAL], k, m;
 
-    if (t->responses == NULL)
+    if (dt == NULL)
         return APR_SUCCESS;
+    for (m = 0; m < N_LOGICAL; m++)
+        cols[m] = column_of(dt, t->response_columns, logical[m]);
     for (k = 0; k < responses->nelts; k++) {
         const cc_assess_response *r = &APR_ARRAY_IDX(responses, k, cc_assess_response);
-        const char *logical[] = {"item_id",    "response",    "score",     "timeTaken",
-                                 "session_id", "theta",       "sem",       "trait",
-                                 "skipped",    "createdTime", "updateTime"};
-        const char *values[11];
-        const char *names[11];
-        int n = 0, m;
+        const char *values[N_LOGICAL], *names[N_LOGICAL];
+        apr_array_header_t *ids = NULL;
+        int n = 0;
         apr_int64_t id;
         values[0] = apr_ltoa(pool, r->item_id);
         values[1] = r->response;
         values[2] = isnan(r->score) ? NULL : apr_psprintf(pool, "%.17g", r->score);
         values[3] = apr_psprintf(pool, "%.17g", r->time_taken);
         values[4] = apr_psprintf(pool, "i%ld", s->id);
-        values[5] = apr_psprintf(pool, "%.17g", r->theta);
-        values[6] = apr_psprintf(pool, "%.17g", isfinite(r->sem) ? r->sem : 1e300);
+        values[5] = estimate_text(pool, dt, cols[5], r->theta);
+        values[6] = estimate_text(pool, dt, cols[6], r->sem);
         values[7] = r->trait;
         values[8] = r->skipped ? "1" : "0";
         values[9] = values[10] = datetime_text(pool, now);
-        for (m = 0; m < 11; m++) {
-            int c = column_of(t->responses, t->response_columns, logical[m]);
-            if (c < 0)
+        for (m = 0; m < N_LOGICAL; m++) {
+            if (cols[m] < 0)
                 continue; /* the table has no such column: not saved */
-            names[n] = t->responses->cols[c].name;
+            names[n] = dt->cols[cols[m]].name;
             values[n] = values[m];
             n++;
         }
-        if (cc_datatable_insert(db, pool, t->responses, n, names, values, &id, errmsg) !=
-            APR_SUCCESS)
+        if (cols[0] >= 0 && cols[4] >= 0) {
+            const char *key_names[] = {dt->cols[cols[0]].name, dt->cols[cols[4]].name};
+            const char *key_values[] = {apr_ltoa(pool, r->item_id),
+                                        apr_psprintf(pool, "i%ld", s->id)};
+            if (cc_datatable_find(db, pool, dt, 2, key_names, key_values, &ids, errmsg) !=
+                APR_SUCCESS)
+                return APR_EGENERAL;
+        }
+        if (ids && ids->nelts > 0) {
+            /* createdTime, the last column given when present, stays. */
+            if (cc_datatable_update(db, pool, dt, APR_ARRAY_IDX(ids, 0, apr_int64_t),
+                                    n - (cols[CREATED] >= 0), names, values, errmsg) != APR_SUCCESS)
+                return APR_EGENERAL;
+        } else if (cc_datatable_insert(db, pool, dt, n, names, values, &id, errmsg) !=
+                   APR_SUCCESS) {
             return APR_EGENERAL;
+        }
     }
     return APR_SUCCESS;
 }
@@ -472,6 +543,7 @@ apr_status_t cc_run_submit(cc_db *db, apr_pool_t *pool, const char *hash, const 
     }
     if (!load_test(db, pool, NULL, s->test_id, &t, out))
         return APR_SUCCESS;
+    give_exposure_counts(db, pool, &t, now);
     rv = cc_assess_submit(t.assessment, pool, s->state, values, now, &state, &responses, &page,
                           &errmsg);
     if (rv == APR_INCOMPLETE) {
@@ -645,5 +717,167 @@ apr_status_t cc_run_log(cc_db *db, apr_pool_t *pool, const char *hash, const cha
     out->http_status = 200;
     out->code = 0;
     out->json = short_json(pool, 0, hash, NULL);
+    return APR_SUCCESS;
+}
+
+/* {result:-1, error} with the refusal's status, as Concerto's upload. */
+static int upload_refused(apr_pool_t *pool, cc_run_result *out, int http_status,
+                          const char *message)
+{
+    json_object *root = json_object_new_object();
+
+    refuse(out, http_status, CC_RUN_ERROR, message);
+    json_object_object_add(root, "result", json_object_new_int(-1));
+    json_object_object_add(root, "error", json_object_new_string(message));
+    out->json = apr_pstrdup(pool, json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN));
+    json_object_put(root);
+    return 0;
+}
+
+/* The test grants uploads (settings "sessionFilesAccess": true), or the
+ * token carries the grant (CC_TOKEN_SESSION_FILES, Concerto's claim). */
+static int uploads_allowed(cc_db *db, apr_pool_t *pool, const cc_session *s,
+                           const cc_token_check *check)
+{
+    const char *args[] = {apr_ltoa(pool, s->test_id)}, *settings = NULL;
+    json_object *root, *grant;
+    int allowed;
+
+    if (check->claims.flags & CC_TOKEN_SESSION_FILES)
+        return 1;
+    if (cc_db_select_value(db, pool, &settings, "SELECT settings FROM test WHERE id = %s", 1,
+                           args) != APR_SUCCESS ||
+        settings == NULL || (root = json_tokener_parse(settings)) == NULL)
+        return 0;
+    allowed = json_object_object_get_ex(root, "sessionFilesAccess", &grant) &&
+              json_object_get_boolean(grant);
+    json_object_put(root);
+    return allowed;
+}
+
+/* Written next to its final name, then renamed: a reader never sees half
+ * a file, and two uploads of one name leave one whole file. */
+static apr_status_t store_file(apr_pool_t *pool, const char *dir, const char *name,
+                               const char *data, apr_size_t len, const char **path,
+                               const char **errmsg)
+{
+    char *tmp = apr_pstrcat(pool, dir, "/.upload-XXXXXX", NULL);
+    apr_file_t *f = NULL;
+    apr_size_t written = 0;
+    apr_status_t rv;
+
+    *path = apr_pstrcat(pool, dir, "/", name, NULL);
+    rv = apr_dir_make_recursive(dir,
+                                APR_FPROT_UREAD | APR_FPROT_UWRITE | APR_FPROT_UEXECUTE |
+                                    APR_FPROT_GREAD | APR_FPROT_GEXECUTE,
+                                pool);
+    if (rv == APR_SUCCESS)
+        rv = apr_file_mktemp(&f, tmp,
+                             APR_FOPEN_CREATE | APR_FOPEN_READ | APR_FOPEN_WRITE | APR_FOPEN_EXCL |
+                                 APR_FOPEN_BINARY,
+                             pool);
+    if (rv == APR_SUCCESS) {
+        rv = apr_file_write_full(f, data, len, &written);
+        if (apr_file_close(f) != APR_SUCCESS && rv == APR_SUCCESS)
+            rv = APR_EGENERAL;
+        if (rv == APR_SUCCESS)
+            rv = apr_file_rename(tmp, *path, pool);
+        if (rv != APR_SUCCESS)
+            apr_file_remove(tmp, pool);
+    }
+    if (rv != APR_SUCCESS) {
+        char buf[120];
+        *errmsg = apr_psprintf(pool, "%s: %s", *path, apr_strerror(rv, buf, sizeof(buf)));
+        cc_log(CC_LOG_MARK, CC_LOG_ERR, rv, "upload cannot be stored: %s", *errmsg);
+    }
+    return rv;
+}
+
+apr_status_t cc_run_upload(cc_db *db, apr_pool_t *pool, const char *hash, const char *token,
+                           const char *file_name, const char *data, apr_size_t len,
+                           const char *data_dir, long now, cc_run_result *out)
+{
+    cc_token_key key;
+    cc_token_check check;
+    cc_session *s = NULL;
+    const char *name, *path = NULL, *errmsg = NULL, *new_token = NULL;
+    json_object *root;
+
+    memset(&check, 0, sizeof(check));
+    if (!open_session_checked(db, pool, hash, token, now, &key, &s, out, &check)) {
+        upload_refused(pool, out, out->http_status, out->message);
+        return APR_SUCCESS;
+    }
+    if (s->status != CC_SESSION_RUNNING) {
+        upload_refused(pool, out, 409, "this session has already ended");
+        return APR_SUCCESS;
+    }
+    if (!uploads_allowed(db, pool, s, &check)) {
+        upload_refused(pool, out, 403, "this test does not accept files");
+        return APR_SUCCESS;
+    }
+    if (data == NULL) {
+        upload_refused(pool, out, 400, "no file was sent (a part named \"file\" is needed)");
+        return APR_SUCCESS;
+    }
+    name = cc_safe_file_name(pool, file_name);
+    /* The hash was found in the database: 40 hex characters, no path. */
+    if (store_file(pool, apr_pstrcat(pool, data_dir, "/files/sessions/", s->hash, NULL), name, data,
+                   len, &path, &errmsg) != APR_SUCCESS) {
+        upload_refused(pool, out, 503, "the file cannot be stored on the server");
+        return APR_SUCCESS;
+    }
+    if (!sign_token(pool, &key, hash, now, &new_token, out))
+        return APR_SUCCESS;
+    root = json_object_new_object();
+    json_object_object_add(root, "result", json_object_new_int(0));
+    json_object_object_add(root, "file_path", json_object_new_string(path));
+    json_object_object_add(root, "name", json_object_new_string(name));
+    json_object_object_add(root, "token", json_object_new_string(new_token));
+    out->json = apr_pstrdup(pool, json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN));
+    json_object_put(root);
+    out->http_status = 200;
+    out->code = 0;
+    return APR_SUCCESS;
+}
+
+apr_status_t cc_run_expire_idle(cc_db *db, apr_pool_t *pool, const char *hash, const char *token,
+                                int max_idle, long now, int *go_on, cc_run_result *out)
+{
+    cc_token_key key;
+    cc_session *s = NULL;
+    int swapped = 0;
+    long idle;
+
+    *go_on = 0;
+    if (!open_session(db, pool, hash, token, now, &key, &s, out))
+        return APR_SUCCESS;
+    idle = now - s->updated;
+    if (s->status != CC_SESSION_RUNNING || max_idle <= 0 || idle <= max_idle) {
+        *go_on = 1;
+        return APR_SUCCESS;
+    }
+    s->status = CC_SESSION_STOPPED;
+    if (cc_session_save(db, pool, s, now, &swapped) != APR_SUCCESS) {
+        refuse(out, 503, CC_RUN_ERROR, "the session cannot be updated");
+        return APR_SUCCESS;
+    }
+    if (!swapped) {
+        /* Another request saved it just now: the session is in use. */
+        *go_on = 1;
+        return APR_SUCCESS;
+    }
+    if (cc_session_log_add(db, pool, s, CC_SESSION_LOG_SYSTEM,
+                           apr_psprintf(pool,
+                                        "stopped: idle for %ld s, more than the %d s allowed "
+                                        "(ConcertoSessionMaxIdle)",
+                                        idle, max_idle),
+                           now) != APR_SUCCESS)
+        cc_log(CC_LOG_MARK, CC_LOG_WARNING, 0, "session %s: the expiry was not logged", hash);
+    refuse(out, 410, CC_RUN_SESSION_LOST,
+           apr_psprintf(pool,
+                        "this session was closed because it was not used for more than %d "
+                        "minutes; please start the test again",
+                        (max_idle + 59) / 60));
     return APR_SUCCESS;
 }

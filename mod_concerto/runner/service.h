@@ -63,4 +63,22 @@ apr_status_t cc_run_kill(cc_db *db, apr_pool_t *pool, const char *hash, const ch
 apr_status_t cc_run_log(cc_db *db, apr_pool_t *pool, const char *hash, const char *token,
                         const char *message, long now, cc_run_result *out);
 
+/* Idle expiry, before a submit, resume, keepalive or upload: a running
+ * session not used (no submit, no keep-alive) for more than max_idle
+ * seconds becomes STOPPED, with a session log entry, and the request is
+ * answered 410 with code 14 (session lost) and a sentence for the
+ * participant. *go_on is 1 when the request may proceed; else out holds
+ * the answer (also for a token that is refused). */
+apr_status_t cc_run_expire_idle(cc_db *db, apr_pool_t *pool, const char *hash, const char *token,
+                                int max_idle, long now, int *go_on, cc_run_result *out);
+
+/* A participant's file (Concerto's /upload), stored as
+ * data_dir/files/sessions/{hash}/{file_name made safe}. Allowed when the
+ * test's settings say "sessionFilesAccess": true or the token carries
+ * CC_TOKEN_SESSION_FILES. data == NULL: no file was sent. Answers
+ * {result:0, file_path, name, token} or {result:-1, error}. */
+apr_status_t cc_run_upload(cc_db *db, apr_pool_t *pool, const char *hash, const char *token,
+                           const char *file_name, const char *data, apr_size_t len,
+                           const char *data_dir, long now, cc_run_result *out);
+
 #endif

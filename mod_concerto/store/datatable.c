@@ -362,8 +362,11 @@ static const cc_dt_column preset_responses[] = {{"item_id", CC_DT_BIGINT, 0, 0, 
                                                 {"score", CC_DT_FLOAT, 0, 0, 1, NULL},
                                                 {"timeTaken", CC_DT_FLOAT, 0, 0, 0, NULL},
                                                 {"session_id", CC_DT_STRING, 1024, 0, 0, NULL},
-                                                {"theta", CC_DT_FLOAT, 0, 0, 0, NULL},
-                                                {"sem", CC_DT_FLOAT, 0, 0, 0, NULL},
+                                                /* nullable, unlike Concerto's: an
+                                                 * estimate that does not exist yet
+                                                 * (SEM before any information) */
+                                                {"theta", CC_DT_FLOAT, 0, 0, 1, NULL},
+                                                {"sem", CC_DT_FLOAT, 0, 0, 1, NULL},
                                                 {"trait", CC_DT_STRING, 1024, 0, 1, NULL},
                                                 {"skipped", CC_DT_BOOLEAN, 0, 0, 0, NULL},
                                                 {"createdTime", CC_DT_DATETIME, 0, 0, 1, NULL},
@@ -1394,6 +1397,145 @@ apr_status_t cc_datatable_insert(cc_db *db, apr_pool_t *pool, const cc_datatable
         return db_failed(db, pool, errmsg, "the database refused the row");
     if (id)
         *id = newid ? apr_atoi64(newid) : 0;
+    return APR_SUCCESS;
+}
+
+/* The columns names[] as indices of dt, and values[] checked and
+ * normalised as insert does; `id` is refused when allow_id is 0. */
+static apr_status_t dt_args(apr_pool_t *pool, const cc_datatable *dt, int n,
+                            const char *const *names, const char *const *values, int allow_id,
+                            int **map_out, const char ***args_out, const char **errmsg)
+{
+    int *map = apr_pcalloc(pool, sizeof(int) * (size_t)(n + 1));
+    const char **args = apr_pcalloc(pool, sizeof(char *) * (size_t)(n + 1));
+    int i, j;
+
+    for (i = 0; i < n; i++) {
+        const char *why = NULL;
+        map[i] = dt_find(dt, names[i]);
+        if (map[i] < 0 || (map[i] == 0 && !allow_id)) {
+            *errmsg = apr_psprintf(pool,
+                                   map[i] < 0 ? "no column \"%s\" in \"%s\""
+                                              : "column \"%s\" of \"%s\" cannot be changed",
+                                   names[i], dt->name);
+            return APR_EINVAL;
+        }
+        for (j = 0; j < i; j++) {
+            if (map[j] == map[i]) {
+                *errmsg = apr_psprintf(pool, "column \"%s\" given twice", names[i]);
+                return APR_EINVAL;
+            }
+        }
+        if (dt_value(pool, &dt->cols[map[i]],
+                     values[i] && !*values[i] && !dt_texty(&dt->cols[map[i]]) ? NULL : values[i],
+                     &args[i], &why) != APR_SUCCESS) {
+            *errmsg = apr_psprintf(pool, "column %s: %s", dt->cols[map[i]].name,
+                                   values[i] ? why : "cannot be empty");
+            return APR_EINVAL;
+        }
+    }
+    *map_out = map;
+    *args_out = args;
+    return APR_SUCCESS;
+}
+
+apr_status_t cc_datatable_find(cc_db *db, apr_pool_t *pool, const cc_datatable *dt, int n,
+                               const char *const *names, const char *const *values,
+                               apr_array_header_t **ids, const char **errmsg)
+{
+    const char *where = "", **bound = apr_pcalloc(pool, sizeof(char *) * (size_t)(n + 1));
+    cc_rows *rows = NULL;
+    int i, nbound = 0;
+
+    for (i = 0; i < n; i++) {
+        const char **arg = NULL;
+        int *col = NULL, c = dt_find(dt, names[i]);
+        /* NULL is never equal in SQL: a NULL value matches NULL cells. */
+        if (values[i] == NULL && c < 0) {
+            *errmsg = apr_psprintf(pool, "no column \"%s\" in \"%s\"", names[i], dt->name);
+            return APR_EINVAL;
+        }
+        if (values[i] != NULL) {
+            if (dt_args(pool, dt, 1, names + i, values + i, 1, &col, &arg, errmsg) != APR_SUCCESS)
+                return APR_EINVAL;
+            c = col[0];
+            bound[nbound++] = arg[0];
+        }
+        where = apr_pstrcat(pool, where, i ? " AND " : " WHERE ",
+                            dt_quote(pool, db->dialect, dt->cols[c].name),
+                            values[i] ? " = %s" : " IS NULL", NULL);
+    }
+    if (cc_db_select(db, pool, &rows,
+                     apr_pstrcat(pool, "SELECT ", dt_quote(pool, db->dialect, "id"), " FROM ",
+                                 dt_quote(pool, db->dialect, dt->name), where, " ORDER BY ",
+                                 dt_quote(pool, db->dialect, "id"), NULL),
+                     nbound, bound) != APR_SUCCESS)
+        return db_failed(db, pool, errmsg, "cannot look the rows up");
+    *ids = apr_array_make(pool, rows->nrows + 1, sizeof(apr_int64_t));
+    for (i = 0; i < rows->nrows; i++)
+        APR_ARRAY_PUSH(*ids, apr_int64_t) = apr_atoi64(rows->values[i][0]);
+    return APR_SUCCESS;
+}
+
+apr_status_t cc_datatable_update(cc_db *db, apr_pool_t *pool, const cc_datatable *dt,
+                                 apr_int64_t id, int n, const char *const *names,
+                                 const char *const *values, const char **errmsg)
+{
+    apr_array_header_t *sets = apr_array_make(pool, n + 1, sizeof(const char *));
+    const char **args = NULL, **bound = apr_pcalloc(pool, sizeof(char *) * (size_t)(n + 2));
+    int *map = NULL, i, affected = 0;
+    apr_status_t rv;
+
+    if (n < 1) {
+        *errmsg = "an update needs at least one column";
+        return APR_EINVAL;
+    }
+    rv = dt_args(pool, dt, n, names, values, 0, &map, &args, errmsg);
+    if (rv != APR_SUCCESS)
+        return rv;
+    for (i = 0; i < n; i++) {
+        APR_ARRAY_PUSH(sets, const char *) =
+            apr_pstrcat(pool, dt_quote(pool, db->dialect, dt->cols[map[i]].name), " = %s", NULL);
+        bound[i] = args[i];
+    }
+    bound[n] = apr_psprintf(pool, "%" APR_INT64_T_FMT, id);
+    if (cc_db_query(db, pool, &affected,
+                    apr_pstrcat(pool, "UPDATE ", dt_quote(pool, db->dialect, dt->name), " SET ",
+                                apr_array_pstrcat(pool, sets, ','), " WHERE ",
+                                dt_quote(pool, db->dialect, "id"), " = %s", NULL),
+                    n + 1, bound) != APR_SUCCESS)
+        return db_failed(db, pool, errmsg, "the database refused the change");
+    /* MySQL counts changed rows, not matched ones: 0 proves nothing there. */
+    if (affected == 0 && db->dialect != CC_DIALECT_MYSQL) {
+        *errmsg = apr_psprintf(pool, "\"%s\" has no row %" APR_INT64_T_FMT, dt->name, id);
+        return APR_NOTFOUND;
+    }
+    return APR_SUCCESS;
+}
+
+apr_status_t cc_datatable_distinct_counts(cc_db *db, apr_pool_t *pool, const cc_datatable *dt,
+                                          const char *key, const char *counted, cc_rows **rows,
+                                          apr_int64_t *total, const char **errmsg)
+{
+    int k = dt_find(dt, key), c = dt_find(dt, counted);
+    const char *qk, *qc, *qt, *text = NULL;
+
+    if (k < 0 || c < 0) {
+        *errmsg = apr_psprintf(pool, "no column \"%s\" in \"%s\"", k < 0 ? key : counted, dt->name);
+        return APR_EINVAL;
+    }
+    qk = dt_quote(pool, db->dialect, dt->cols[k].name);
+    qc = dt_quote(pool, db->dialect, dt->cols[c].name);
+    qt = dt_quote(pool, db->dialect, dt->name);
+    if (cc_db_select(db, pool, rows,
+                     apr_pstrcat(pool, "SELECT ", qk, ", COUNT(DISTINCT ", qc, ") FROM ", qt,
+                                 " GROUP BY ", qk, " ORDER BY ", qk, NULL),
+                     0, NULL) != APR_SUCCESS ||
+        cc_db_select_value(db, pool, &text,
+                           apr_pstrcat(pool, "SELECT COUNT(DISTINCT ", qc, ") FROM ", qt, NULL), 0,
+                           NULL) != APR_SUCCESS)
+        return db_failed(db, pool, errmsg, "cannot count the rows");
+    *total = text ? apr_atoi64(text) : 0;
     return APR_SUCCESS;
 }
 

@@ -119,6 +119,28 @@ apr_status_t cc_datatable_insert(cc_db *db, apr_pool_t *pool, const cc_datatable
                                  const char *const *names, const char *const *values,
                                  apr_int64_t *id, const char **errmsg);
 
+/* The ids (apr_int64_t, ascending) of the rows whose column names[i]
+ * holds values[i] for every i (NULL matches SQL NULL); values are
+ * normalised as insert does, so "7" finds 7.0 in a float column. */
+apr_status_t cc_datatable_find(cc_db *db, apr_pool_t *pool, const cc_datatable *dt, int n,
+                               const char *const *names, const char *const *values,
+                               apr_array_header_t **ids, const char **errmsg);
+
+/* Set names[i] = values[i] in row id, checked and normalised like an
+ * insert (`id` itself cannot be set). APR_NOTFOUND when there is no such
+ * row. */
+apr_status_t cc_datatable_update(cc_db *db, apr_pool_t *pool, const cc_datatable *dt,
+                                 apr_int64_t id, int n, const char *const *names,
+                                 const char *const *values, const char **errmsg);
+
+/* For each value of column key (ascending): the number of distinct
+ * values of column counted among its rows (*rows: key, count); *total is
+ * the number of distinct values of counted in the whole table. One
+ * GROUP BY: callers that ask often should keep the answer a while. */
+apr_status_t cc_datatable_distinct_counts(cc_db *db, apr_pool_t *pool, const cc_datatable *dt,
+                                          const char *key, const char *counted, cc_rows **rows,
+                                          apr_int64_t *total, const char **errmsg);
+
 /* Rows ordered by id, skipping offset rows, at most limit (1..10000) of
  * them; every column of the table, in table order, values as export
  * writes them (NULL for SQL NULL). */

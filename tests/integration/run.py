@@ -355,6 +355,7 @@ BAD_DIRECTIVES = [
     ("ConcertoMaxBodySize", "lots"),
     ("ConcertoMonitoring", "maybe"),
     ("ConcertoSessionIdleTime", "-5"),
+    ("ConcertoSessionMaxIdle", "5"),
     ("ConcertoDatabase", "nosuchdriver"),
     ("ConcertoBaseURL", "relative/path"),
 ]
@@ -1017,6 +1018,192 @@ def t_runner_form(ctx):
         check(status == 409 and r["code"] == 14, "submit after kill: %d %r" % (status, r))
         status, r = form_post(a, "/test/session/%s/resume" % hash_, {})
         check(status == 403 and r["code"] == 14, "resume without a token: %d %r" % (status, r))
+    a.audit()
+
+
+def answer_page(apache, r, value, button="next"):
+    """Submits value to every item of the page r shows (JSON API)."""
+    values = {"r%d" % item["id"]: value for item in r["data"]["templateParams"]["items"]}
+    values["buttonPressed"] = button
+    status, nxt = runner_post(apache, "/api/runner/test/session/%s/submit" % r["hash"],
+                              {"values": values, "token": r["token"]})
+    check(status == 200, "submit %r: %d %r" % (values, status, nxt))
+    return nxt
+
+
+@test("runner_back_button_updates_responses")
+def t_runner_back(ctx):
+    """A linear test with a Back button: the page answered again updates its
+    rows of the response table (one row per item and session), it adds none."""
+    datadir, body = starter_site(ctx, "back")
+    a = ctx.new_apache("runner-back", body, loglevel="warn")
+    with a:
+        status, r = runner_post(a, "/api/runner/test/number-attitude/session/start", {})
+        check(status == 200, "start: %d %r" % (status, r))
+        r = answer_page(a, r, "2")
+        r = answer_page(a, r, "1")
+        r = answer_page(a, r, "", "back")
+        check(r["data"]["templateParams"]["page"] == 2, "back to page 2: %r" % r["data"])
+        r = answer_page(a, r, "3")
+        rows = ctx.sql(datadir, "back", "SELECT COUNT(*), COUNT(DISTINCT item_id) "
+                       "FROM number_attitude_responses").strip()
+        check(rows.replace(" ", "") in ("6|6", "6,6"), "rows, distinct items: %r" % rows)
+        changed = ctx.sql(datadir, "back", "SELECT COUNT(*) FROM number_attitude_responses "
+                          "WHERE response = '3' AND score IS NOT NULL").strip()
+        check(changed == "3", "%s rows hold the new answer, expected 3" % changed)
+    a.audit()
+
+
+def first_item(apache):
+    status, r = runner_post(apache, "/api/runner/test/demo-cat/session/start", {})
+    check(status == 200 and r["code"] == 0, "start: %d %r" % (status, r))
+    # Let the child finish the request (release its connection) before the
+    # server is stopped: a prefork child killed between sending the answer
+    # and releasing the connection trips apr_reslist's assertion
+    # (store/dbpool.c destroys the reslist first; reported, not fixed here).
+    time.sleep(0.3)
+    return r["data"]["templateParams"]["items"][0]["id"]
+
+
+@test("runner_exposure_control")
+def t_runner_exposure(ctx):
+    """Exposure control: demo-cat made deterministic (no randomesque, no
+    content balancing) gives one first item; once 20 earlier sessions all
+    had it (exposureMinSessions 20, exposureLimit 0.5), a new session gets
+    another. The counts are read fresh by a new server; one that has
+    counted within 30 s may still use its counts."""
+    datadir, body = starter_site(ctx, "exposure")
+    settings = json.loads(ctx.sql(datadir, "exposure",
+                                  "SELECT settings FROM test WHERE slug = 'demo-cat'").strip())
+    settings.update({"nextItemRandomesque": 1, "contentBalancing": [], "exposureMaxItems": 10,
+                     "exposureMinSessions": 20, "exposureLimit": 0.5})
+    ctx.sql(datadir, "exposure", "UPDATE test SET settings = '%s' WHERE slug = 'demo-cat'"
+            % json.dumps(settings).replace("'", "''"))
+    one = ctx.new_apache("exposure-a", body, loglevel="warn")
+    with one:
+        first = first_item(one)
+        check(first_item(one) == first, "without exposure the first item is always %d" % first)
+    rows = ",".join("(%d, '1', 3, 'i%d', 0, 0.3, '0')" % (first, 9000 + k) for k in range(19))
+    ctx.sql(datadir, "exposure", 'INSERT INTO demo_cat_responses (item_id, response, "timeTaken", '
+            "session_id, theta, sem, skipped) VALUES " + rows)
+    two = ctx.new_apache("exposure-b", body, loglevel="warn")
+    with two:
+        check(first_item(two) == first, "19 sessions are fewer than exposureMinSessions (20)")
+    ctx.sql(datadir, "exposure", 'INSERT INTO demo_cat_responses (item_id, response, "timeTaken", '
+            "session_id, theta, sem, skipped) VALUES (%d, '1', 3, 'i9999', 0, 0.3, '0')" % first)
+    three = ctx.new_apache("exposure-c", body, loglevel="warn")
+    with three:
+        other = first_item(three)
+        check(other != first, "item %d, given in 20 of 20 sessions, was picked first again" % first)
+    one.audit()
+    two.audit()
+    three.audit()
+
+
+def multipart(fields, boundary="cc-test-boundary-42"):
+    """A multipart/form-data body: fields maps a name to text or to
+    (filename, bytes)."""
+    out = b""
+    for name, value in fields.items():
+        out += b"--" + boundary.encode() + b"\r\n"
+        if isinstance(value, tuple):
+            out += ('Content-Disposition: form-data; name="%s"; filename="%s"\r\n'
+                    "Content-Type: application/octet-stream\r\n\r\n" % (name, value[0])).encode()
+            out += value[1] + b"\r\n"
+        else:
+            out += ('Content-Disposition: form-data; name="%s"\r\n\r\n' % name).encode()
+            out += value.encode() + b"\r\n"
+    out += b"--" + boundary.encode() + b"--\r\n"
+    return out, {"Content-Type": "multipart/form-data; boundary=" + boundary}
+
+
+def upload(apache, hash_, fields):
+    body, headers = multipart(fields)
+    return post_json_answer(apache, "/test/session/%s/upload" % hash_, body, headers)
+
+
+@test("runner_upload")
+def t_runner_upload(ctx):
+    """POST /test/session/{hash}/upload: refused until the test grants
+    sessionFilesAccess; then the file lands under the data directory with a
+    safe name, never outside it; bad tokens, bodies and sizes are refused."""
+    datadir, body = starter_site(ctx, "upload")
+    body = body.replace("</Location>", "    ConcertoMaxBodySize 64K\n</Location>")
+    a = ctx.new_apache("runner-upload", body, loglevel="warn")
+    payload = bytes(range(256)) * 8
+    with a:
+        status, r = runner_post(a, "/api/runner/test/number-attitude/session/start", {})
+        hash_, token = r["hash"], r["token"]
+        status, e = upload(a, hash_, {"token": token, "file": ("a.bin", payload)})
+        check(status == 403 and e["result"] == -1 and "does not accept files" in e["error"],
+              "upload without the grant: %d %r" % (status, e))
+        settings = json.loads(ctx.sql(datadir, "upload", "SELECT settings FROM test WHERE slug = "
+                                      "'number-attitude'").strip())
+        settings["sessionFilesAccess"] = True
+        ctx.sql(datadir, "upload", "UPDATE test SET settings = '%s' WHERE slug = 'number-attitude'"
+                % json.dumps(settings).replace("'", "''"))
+        status, r = upload(a, hash_, {"token": token, "file": ("../../../evil name;.bin", payload)})
+        check(status == 200 and r["result"] == 0 and r["name"] == "evil_name_.bin" and r["token"],
+              "upload: %d %r" % (status, r))
+        where = os.path.join(datadir, "files", "sessions", hash_, "evil_name_.bin")
+        check(os.path.realpath(r["file_path"]) == os.path.realpath(where),
+              "stored at %r, expected %r" % (r["file_path"], where))
+        with open(where, "rb") as f:
+            check(f.read() == payload, "the stored bytes differ from the ones sent")
+        status, r = upload(a, hash_, {"token": r["token"], "name": "answer.txt",
+                                      "file": ("ignored.txt", b"hello")})
+        check(status == 200 and r["name"] == "answer.txt", "upload with a name: %d %r" % (status, r))
+        status, e = upload(a, hash_, {"token": "forged", "file": ("x", b"x")})
+        check(status == 403 and e["result"] == -1, "forged token: %d %r" % (status, e))
+        status, e = upload(a, hash_, {"token": token})
+        check(status == 400 and "file" in e["error"], "no file: %d %r" % (status, e))
+        big, headers = multipart({"token": token, "file": ("big.bin", b"x" * 70000)})
+        status, _, raw = a.request("POST", "/test/session/%s/upload" % hash_, body=big,
+                                   headers=headers)
+        check(status == 413 and b"65536" in raw, "a file over ConcertoMaxBodySize: %d %r"
+              % (status, raw[:200]))
+        status, e = post_json_answer(a, "/test/session/%s/upload" % hash_, "token=" + token,
+                                     FORM_CT)
+        check(status == 415 and e["result"] == -1, "not multipart: %d %r" % (status, e))
+        bad, headers = multipart({"token": token, "file": ("x", b"x")})
+        status, e = post_json_answer(a, "/test/session/%s/upload" % hash_, bad[:-10], headers)
+        check(status == 400 and "ends inside" in e["error"], "cut body: %d %r" % (status, e))
+        files = sorted(os.listdir(os.path.join(datadir, "files", "sessions", hash_)))
+        check(files == ["answer.txt", "evil_name_.bin"], "files in the session directory: %r" % files)
+    a.audit()
+
+
+@test("runner_idle_session_expires")
+def t_runner_idle(ctx):
+    """A session idle for longer than ConcertoSessionMaxIdle (set in
+    .htaccess-safe form in the Location) is lost when next used: 410, code
+    14, a sentence for the participant, STOPPED, one system log entry; and
+    it no longer counts in session_count."""
+    datadir, body = starter_site(ctx, "idle")
+    body = body.replace("</Location>", "    ConcertoSessionMaxIdle 600\n</Location>")
+    a = ctx.new_apache("runner-idle", body, loglevel="warn")
+    with a:
+        status, r = form_post(a, "/test/demo-cat/start_session", {})
+        hash_, token = r["hash"], r["token"]
+        status, r = form_post(a, "/test/session/%s/keepalive" % hash_, {"token": token})
+        check(status == 200 and r["code"] == 10, "keepalive: %d %r" % (status, r))
+        check_status(a.get(COUNT), 200)
+        # 601 s without use, as the database sees it
+        ctx.sql(datadir, "idle", "UPDATE test_session SET updated = updated - 601 WHERE hash = '%s'"
+                % hash_)
+        status, e = form_post(a, "/test/session/%s/submit" % hash_, {"token": token})
+        check(status == 410 and e["code"] == 14 and "10 minutes" in e["error"]["message"]
+              and "start the test again" in e["error"]["message"], "idle submit: %d %r" % (status, e))
+        state = ctx.sql(datadir, "idle", "SELECT status FROM test_session WHERE hash = '%s'"
+                        % hash_).strip()
+        check(state == "1", "status after expiry: %r, expected 1 (STOPPED)" % state)
+        logs = ctx.sql(datadir, "idle", "SELECT COUNT(*) FROM test_session_log WHERE type = 2 "
+                       "AND message LIKE '%idle for 6__ s%'").strip()
+        check(logs == "1", "%s system log entries about the expiry" % logs)
+        status, e = form_post(a, "/test/session/%s/resume" % hash_, {"token": token})
+        check(status == 409 and e["code"] == 14, "resume after expiry: %d %r" % (status, e))
+        _, _, count = check_status(a.get(COUNT), 200)
+        check(count.strip() == b"0", "session_count after expiry: %r" % count)
     a.audit()
 
 

@@ -14,6 +14,7 @@ TCase *tcase_core_log(void);
 TCase *tcase_core_random(void);
 TCase *tcase_core_router(void);
 TCase *tcase_core_body(void);
+TCase *tcase_core_multipart(void);
 TCase *tcase_core_token(void);
 TCase *tcase_core_template(void);
 TCase *tcase_core_page(void);
@@ -42,6 +43,7 @@ TCase *tcase_runner_service(void);
 TCase *tcase_runner_view(void);
 TCase *tcase_runner_plot(void);
 TCase *tcase_store_templates(void);
+TCase *tcase_runner_exposure(void);
 
 /* The pool of the running test: created before and destroyed after each
  * test by the checked fixture every TCase installs. */

@@ -47,6 +47,7 @@ START_TEST(documented_defaults)
     ck_assert_int_eq(cc_config_max_body_size(cfg), 1024 * 1024);
     ck_assert_int_eq(cc_config_monitoring(cfg), 1);
     ck_assert_int_eq(cc_config_session_idle_time(cfg), 300);
+    ck_assert_int_eq(cc_config_session_max_idle(cfg), 3900);
 }
 END_TEST
 

@@ -150,6 +150,7 @@ int main(void)
     suite_add_tcase(suite, tcase_core_router());
     suite_add_tcase(suite, tcase_core_page());
     suite_add_tcase(suite, tcase_core_body());
+    suite_add_tcase(suite, tcase_core_multipart());
     suite_add_tcase(suite, tcase_core_token());
     suite_add_tcase(suite, tcase_core_template());
     suite_add_tcase(suite, tcase_store_dbparams());
@@ -177,6 +178,7 @@ int main(void)
     suite_add_tcase(suite, tcase_runner_view());
     suite_add_tcase(suite, tcase_runner_plot());
     suite_add_tcase(suite, tcase_store_templates());
+    suite_add_tcase(suite, tcase_runner_exposure());
 
     runner = srunner_create(suite);
     srunner_run_all(runner, CK_NORMAL);

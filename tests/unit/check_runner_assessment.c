@@ -179,6 +179,98 @@ START_TEST(cat_resumes_from_state)
 }
 END_TEST
 
+#define EXPOSURE_SETTINGS                                                                          \
+    "{\"itemNumLimit\":5,\"exposureMaxItems\":2,\"exposureMinSessions\":10,"                       \
+    "\"exposureLimit\":0.5}"
+
+/* The first item a new session of a gets, with the given exposure counts
+ * (item ids and session counts, out of sessions). */
+static long first_pick(cc_assessment *a, long sessions, const long *ids, const long *counts, int n)
+{
+    const char *state = NULL, *errmsg = NULL;
+    cc_assess_page page;
+
+    cc_assess_set_exposure(a, cc_test_pool, sessions, ids, counts, n);
+    ck_assert_int_eq(cc_assess_start(a, cc_test_pool, NOW, 5, &state, &page, &errmsg), APR_SUCCESS);
+    ck_assert(!page.finished);
+    return page_item(&page);
+}
+
+/* Exposure control: items given in too many sessions are left out of a
+ * new pick, the most exposed first, up to exposureMaxItems of them. */
+START_TEST(exposure_leaves_out_overexposed_items)
+{
+    cc_assess_item_row *rows = rows_3pl(40);
+    cc_assessment *a = create(EXPOSURE_SETTINGS, rows, 40);
+    long ids[3], counts[3] = {10, 8, 6};
+
+    ck_assert(cc_assess_wants_exposure(a));
+    ck_assert(!cc_assess_wants_exposure(create("{\"itemNumLimit\":5}", rows, 40)));
+    ck_assert(!cc_assess_wants_exposure(
+        create("{\"order\":\"manual\",\"exposureMaxItems\":2}", rows, 40)));
+    ids[0] = first_pick(a, 0, NULL, NULL, 0);
+    /* the best item, given in 9 of 10 sessions: the next best instead */
+    ids[1] = first_pick(a, 10, ids, (long[]){9}, 1);
+    ck_assert_int_ne(ids[1], ids[0]);
+    /* below exposureMinSessions nothing is left out */
+    ck_assert_int_eq(first_pick(a, 9, ids, (long[]){9}, 1), ids[0]);
+    /* below exposureLimit neither */
+    ck_assert_int_eq(first_pick(a, 10, ids, (long[]){4}, 1), ids[0]);
+    ids[2] = first_pick(a, 10, ids, (long[]){10, 9}, 2);
+    ck_assert(ids[2] != ids[0] && ids[2] != ids[1]);
+    /* three over the limit, two may go: the two most exposed do */
+    ck_assert_int_eq(first_pick(a, 10, ids, counts, 3), ids[2]);
+    counts[0] = 6;
+    counts[2] = 10;
+    ck_assert_int_eq(first_pick(a, 10, ids, counts, 3), ids[0]);
+    /* ... and when every item left is over the limit, none is left out */
+    ck_assert_int_eq(first_pick(create("{\"exposureMaxItems\":5,\"exposureLimit\":0.5}", rows, 2),
+                                4, (long[]){101, 102}, (long[]){4, 4}, 2),
+                     first_pick(create("{}", rows, 2), 0, NULL, NULL, 0));
+}
+END_TEST
+
+/* The replay of a session's answers ignores exposure: an item answered
+ * before it became overexposed is still this session's answer. */
+START_TEST(exposure_does_not_touch_the_replay)
+{
+    cc_assess_item_row *rows = rows_3pl(40);
+    cc_assessment *plain = create(EXPOSURE_SETTINGS, rows, 40);
+    cc_assessment *exposed = create(EXPOSURE_SETTINGS, rows, 40);
+    const char *state = NULL, *errmsg = NULL, *s_plain, *s_exposed;
+    cc_assess_page page, p_plain, p_exposed;
+    apr_array_header_t *responses;
+    long first, second, counts[2] = {10, 10}, ids[2];
+
+    ck_assert_int_eq(cc_assess_start(plain, cc_test_pool, NOW, 3, &state, &page, &errmsg),
+                     APR_SUCCESS);
+    first = page_item(&page);
+    s_plain = s_exposed = state;
+    ck_assert_int_eq(answer(plain, &s_plain, first, "1", NOW + 5, &p_plain, &responses, &errmsg),
+                     APR_SUCCESS);
+    second = page_item(&p_plain);
+    /* Now the first item and the one plain would give next are overexposed. */
+    ids[0] = first;
+    ids[1] = second;
+    cc_assess_set_exposure(exposed, cc_test_pool, 10, ids, counts, 2);
+    ck_assert_msg(answer(exposed, &s_exposed, first, "1", NOW + 5, &p_exposed, &responses,
+                         &errmsg) == APR_SUCCESS,
+                  "%s", errmsg);
+    ck_assert_int_eq(responses->nelts, 1);
+    ck_assert_int_eq((int)APR_ARRAY_IDX(responses, 0, cc_assess_response).item_id, (int)first);
+    ck_assert(p_exposed.theta == p_plain.theta);
+    ck_assert_int_ne(page_item(&p_exposed), second);
+    /* The stored item of the page stays when resumed, whatever the counts. */
+    ck_assert_int_eq(cc_assess_current(plain, cc_test_pool, s_exposed, NOW + 6, &page, &errmsg),
+                     APR_SUCCESS);
+    ck_assert_int_eq(page_item(&page), page_item(&p_exposed));
+    ck_assert_int_eq(
+        answer(plain, &s_exposed, page_item(&page), "2", NOW + 7, &page, &responses, &errmsg),
+        APR_SUCCESS);
+    ck_assert_int_eq(page.answered, 2);
+}
+END_TEST
+
 START_TEST(cat_stops_on_precision)
 {
     cc_assessment *a = create("{\"itemNumLimit\":40,\"minAccuracy\":0.6,\"minAccuracyMinItems\":4,"
@@ -497,6 +589,8 @@ TCase *tcase_runner_assessment(void)
 
     tcase_add_test(tc, cat_runs_to_its_length);
     tcase_add_test(tc, cat_resumes_from_state);
+    tcase_add_test(tc, exposure_leaves_out_overexposed_items);
+    tcase_add_test(tc, exposure_does_not_touch_the_replay);
     tcase_add_test(tc, cat_stops_on_precision);
     tcase_add_test(tc, bad_answers_refused);
     tcase_add_test(tc, time_limit_ends_the_test);

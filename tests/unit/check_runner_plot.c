@@ -47,8 +47,10 @@ START_TEST(band_inside_the_scale)
     const char *svg = cc_plot_theta_svg(cc_test_pool, theta, sem, score, 2);
 
     /* -2.85 - 0.35 needs -4; the first item's wide band does not widen it. */
-    ck_assert_ptr_nonnull(strstr(svg, ">\xe2\x88\x92" "4</text>"));
-    ck_assert_ptr_null(strstr(svg, ">\xe2\x88\x92" "5</text>"));
+    ck_assert_ptr_nonnull(strstr(svg, ">\xe2\x88\x92"
+                                      "4</text>"));
+    ck_assert_ptr_null(strstr(svg, ">\xe2\x88\x92"
+                                   "5</text>"));
     ck_assert_ptr_nonnull(strstr(svg, ">+3</text>"));
     ck_assert_ptr_null(strstr(svg, ">+4</text>"));
 }

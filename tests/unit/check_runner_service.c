@@ -181,6 +181,170 @@ START_TEST(resume_keepalive_log_kill)
 }
 END_TEST
 
+/* Answers one page of number-attitude: every item on it gets value. */
+static json_object *answer_page(cc_db *db, json_object *root, const char *value, const char *button,
+                                long now, const char **token)
+{
+    json_object *items = json_object_object_get(
+        json_object_object_get(json_object_object_get(root, "data"), "templateParams"), "items");
+    apr_table_t *values = apr_table_make(cc_test_pool, 4);
+    const char *hash = text_of(root, "hash");
+    cc_run_result res;
+    size_t k;
+
+    for (k = 0; k < json_object_array_length(items); k++)
+        apr_table_set(values,
+                      apr_psprintf(cc_test_pool, "r%ld",
+                                   (long)json_object_get_int64(json_object_object_get(
+                                       json_object_array_get_idx(items, k), "id"))),
+                      value);
+    apr_table_set(values, "buttonPressed", button);
+    json_object_put(root);
+    ck_assert_int_eq(cc_run_submit(db, cc_test_pool, hash, *token, values, NULL, now, &res),
+                     APR_SUCCESS);
+    ck_assert_msg(res.http_status == 200, "%d %s", res.http_status, res.message);
+    root = parsed(&res);
+    *token = text_of(root, "token");
+    return root;
+}
+
+START_TEST(back_button_updates_the_response_rows)
+{
+    cc_db *db = runner_db();
+    cc_run_result res;
+    json_object *root;
+    const char *token, *created, *session;
+
+    ck_assert_int_eq(cc_run_start(db, cc_test_pool, "number-attitude", NULL, NULL, NOW, &res),
+                     APR_SUCCESS);
+    root = parsed(&res);
+    token = text_of(root, "token");
+    root = answer_page(db, root, "2", "next", NOW + 10, &token);
+    root = answer_page(db, root, "1", "next", NOW + 20, &token);
+    ck_assert_int_eq(cc_test_count(db, cc_test_pool, "number_attitude_responses", NULL), 6);
+    session = cc_test_value(db, cc_test_pool, "SELECT session_id FROM number_attitude_responses");
+    created = cc_test_value(db, cc_test_pool,
+                            "SELECT createdTime FROM number_attitude_responses WHERE item_id = 1");
+    /* Back from page 3 to page 2, then page 2 answered again: its three
+     * rows change, none is added. */
+    root = answer_page(db, root, "", "back", NOW + 30, &token);
+    ck_assert_int_eq(cc_test_count(db, cc_test_pool, "number_attitude_responses", NULL), 6);
+    root = answer_page(db, root, "3", "next", NOW + 40, &token);
+    json_object_put(root);
+    ck_assert_int_eq(cc_test_count(db, cc_test_pool, "number_attitude_responses", NULL), 6);
+    ck_assert_int_eq(cc_test_count(db, cc_test_pool, "number_attitude_responses",
+                                   "response = '3' AND score IS NOT NULL AND \"updateTime\" > "
+                                   "\"createdTime\""),
+                     3);
+    ck_assert_int_eq(cc_test_count(db, cc_test_pool, "number_attitude_responses",
+                                   "response = '2' AND \"updateTime\" = \"createdTime\""),
+                     3);
+    ck_assert_int_eq(cc_test_count(db, cc_test_pool, "number_attitude_responses",
+                                   apr_psprintf(cc_test_pool, "session_id = '%s'", session)),
+                     6);
+    ck_assert_str_eq(cc_test_value(db, cc_test_pool,
+                                   "SELECT createdTime FROM number_attitude_responses WHERE "
+                                   "item_id = 1"),
+                     created);
+    /* Each item's theta is the one after its latest answer. */
+    ck_assert_int_eq(cc_test_count(db, cc_test_pool, "number_attitude_responses",
+                                   "theta IS NULL OR sem IS NULL"),
+                     0);
+}
+END_TEST
+
+/* An estimate that does not exist is NULL in the table and null in the
+ * JSON: ML with nothing but skipped answers has no SEM. */
+START_TEST(infinite_sem_is_stored_as_null)
+{
+    cc_db *db = runner_db();
+    cc_run_result res;
+    json_object *root, *params;
+    const char *token;
+
+    cc_test_exec(db, "UPDATE test SET settings = replace(settings, '\"EAP\"', '\"ML\"') WHERE "
+                     "slug = 'number-attitude'");
+    ck_assert_int_eq(cc_run_start(db, cc_test_pool, "number-attitude", NULL, NULL, NOW, &res),
+                     APR_SUCCESS);
+    root = parsed(&res);
+    token = text_of(root, "token");
+    {
+        apr_table_t *values = apr_table_make(cc_test_pool, 2);
+        apr_table_set(values, "isTimeout", "1");
+        ck_assert_int_eq(cc_run_submit(db, cc_test_pool, text_of(root, "hash"), token, values, NULL,
+                                       NOW + 10, &res),
+                         APR_SUCCESS);
+    }
+    json_object_put(root);
+    ck_assert_msg(res.http_status == 200, "%d %s", res.http_status, res.message);
+    root = parsed(&res);
+    params = json_object_object_get(json_object_object_get(root, "data"), "templateParams");
+    ck_assert_int_eq(res.code, CC_RUN_FINISHED);
+    ck_assert_ptr_null(json_object_object_get(params, "sem"));
+    ck_assert_ptr_null(json_object_array_get_idx(json_object_object_get(params, "semHistory"), 0));
+    json_object_put(root);
+    ck_assert_int_eq(cc_test_count(db, cc_test_pool, "number_attitude_responses", NULL), 3);
+    ck_assert_int_eq(cc_test_count(db, cc_test_pool, "number_attitude_responses",
+                                   "skipped = 1 AND sem IS NULL AND score IS NULL"),
+                     3);
+}
+END_TEST
+
+START_TEST(idle_sessions_expire)
+{
+    cc_db *db = runner_db();
+    cc_run_result res;
+    json_object *root;
+    const char *hash, *token;
+    int go_on = -1;
+
+    ck_assert_int_eq(cc_run_start(db, cc_test_pool, "demo-cat", NULL, NULL, NOW, &res),
+                     APR_SUCCESS);
+    root = parsed(&res);
+    hash = text_of(root, "hash");
+    token = text_of(root, "token");
+    json_object_put(root);
+    ck_assert_int_eq(
+        cc_run_expire_idle(db, cc_test_pool, hash, token, 1800, NOW + 1800, &go_on, &res),
+        APR_SUCCESS);
+    ck_assert_int_eq(go_on, 1);
+    /* a keep-alive counts as use */
+    ck_assert_int_eq(cc_run_keepalive(db, cc_test_pool, hash, token, NOW + 1700, &res),
+                     APR_SUCCESS);
+    ck_assert_int_eq(
+        cc_run_expire_idle(db, cc_test_pool, hash, token, 1800, NOW + 3400, &go_on, &res),
+        APR_SUCCESS);
+    ck_assert_int_eq(go_on, 1);
+    /* a forged token is refused before anything else */
+    ck_assert_int_eq(
+        cc_run_expire_idle(db, cc_test_pool, hash, "forged", 1800, NOW + 9000, &go_on, &res),
+        APR_SUCCESS);
+    ck_assert_int_eq(go_on, 0);
+    ck_assert_int_eq(res.http_status, 403);
+    ck_assert_int_eq(cc_test_count(db, cc_test_pool, "test_session", "status = 0"), 1);
+    ck_assert_int_eq(
+        cc_run_expire_idle(db, cc_test_pool, hash, token, 1800, NOW + 3501, &go_on, &res),
+        APR_SUCCESS);
+    ck_assert_int_eq(go_on, 0);
+    ck_assert_int_eq(res.http_status, 410);
+    ck_assert_int_eq(res.code, CC_RUN_SESSION_LOST);
+    ck_assert_ptr_nonnull(strstr(res.message, "30 minutes"));
+    ck_assert_int_eq(cc_test_count(db, cc_test_pool, "test_session", "status = 1"), 1);
+    ck_assert_int_eq(cc_test_count(db, cc_test_pool, "test_session_log",
+                                   "type = 2 AND message LIKE '%%idle for 1801 s%%'"),
+                     1);
+    /* once stopped, the usual refusal of an ended session follows */
+    ck_assert_int_eq(
+        cc_run_expire_idle(db, cc_test_pool, hash, token, 1800, NOW + 3600, &go_on, &res),
+        APR_SUCCESS);
+    ck_assert_int_eq(go_on, 1);
+    ck_assert_int_eq(cc_run_submit(db, cc_test_pool, hash, token, apr_table_make(cc_test_pool, 1),
+                                   NULL, NOW + 3600, &res),
+                     APR_SUCCESS);
+    ck_assert_int_eq(res.http_status, 409);
+}
+END_TEST
+
 static const char *data_text(json_object *root, const char *key)
 {
     return text_of(json_object_object_get(root, "data"), key);
@@ -270,5 +434,8 @@ TCase *tcase_runner_service(void)
     tcase_add_test(tc, refusals);
     tcase_add_test(tc, resume_keepalive_log_kill);
     tcase_add_test(tc, pages_rendered_on_the_server);
+    tcase_add_test(tc, back_button_updates_the_response_rows);
+    tcase_add_test(tc, infinite_sem_is_stored_as_null);
+    tcase_add_test(tc, idle_sessions_expire);
     return tc;
 }

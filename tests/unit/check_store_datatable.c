@@ -172,8 +172,8 @@ START_TEST(presets_have_the_columns_of_8_2)
                                             "score:float:1",
                                             "timeTaken:float:0",
                                             "session_id:string(1024):0",
-                                            "theta:float:0",
-                                            "sem:float:0",
+                                            "theta:float:1",
+                                            "sem:float:1",
                                             "trait:string(1024):1",
                                             "skipped:boolean:0",
                                             "createdTime:datetime:1",
@@ -686,6 +686,76 @@ START_TEST(export_round_trips)
 }
 END_TEST
 
+START_TEST(find_and_update_rows)
+{
+    cc_db *db = cc_test_db_migrated(cc_test_pool);
+    cc_datatable *dt = NULL;
+    apr_array_header_t *ids = NULL;
+    const char *errmsg = NULL;
+    const char *names[] = {"item_id", "session_id", "response", "timeTaken", "skipped", "theta"};
+    const char *row1[] = {"7", "i1", "a", "1.5", "0", "0.25"};
+    const char *row2[] = {"7", "i2", "b", "2", "1", NULL};
+    const char *keys[] = {"item_id", "session_id"};
+    const char *change[] = {"response", "score", "theta"};
+    const char *change_values[] = {"c", "1", "-0.5"};
+    apr_int64_t id1 = 0, id2 = 0;
+
+    ck_assert_int_eq(
+        cc_datatable_create_preset(db, cc_test_pool, "answers", CC_DT_PRESET_RESPONSES, &errmsg),
+        APR_SUCCESS);
+    ck_assert_int_eq(cc_datatable_describe(db, cc_test_pool, "answers", &dt, &errmsg), APR_SUCCESS);
+    ck_assert_int_eq(cc_datatable_insert(db, cc_test_pool, dt, 6, names, row1, &id1, &errmsg),
+                     APR_SUCCESS);
+    ck_assert_int_eq(cc_datatable_insert(db, cc_test_pool, dt, 6, names, row2, &id2, &errmsg),
+                     APR_SUCCESS);
+    /* by two columns; "7.0" is normalised like an insert's value would be */
+    ck_assert_int_eq(cc_datatable_find(db, cc_test_pool, dt, 2, keys, (const char *[]){"7", "i2"},
+                                       &ids, &errmsg),
+                     APR_SUCCESS);
+    ck_assert_int_eq(ids->nelts, 1);
+    ck_assert_int_eq(APR_ARRAY_IDX(ids, 0, apr_int64_t), id2);
+    ck_assert_int_eq(
+        cc_datatable_find(db, cc_test_pool, dt, 1, keys, (const char *[]){"7"}, &ids, &errmsg),
+        APR_SUCCESS);
+    ck_assert_int_eq(ids->nelts, 2);
+    ck_assert_int_eq(APR_ARRAY_IDX(ids, 0, apr_int64_t), id1);
+    ck_assert_int_eq(cc_datatable_find(db, cc_test_pool, dt, 1, (const char *[]){"theta"},
+                                       (const char *[]){NULL}, &ids, &errmsg),
+                     APR_SUCCESS);
+    ck_assert_int_eq(ids->nelts, 1);
+    ck_assert_int_eq(APR_ARRAY_IDX(ids, 0, apr_int64_t), id2);
+    ck_assert_int_eq(
+        cc_datatable_find(db, cc_test_pool, dt, 1, keys, (const char *[]){"x"}, &ids, &errmsg),
+        APR_EINVAL);
+    ck_assert_int_eq(cc_datatable_find(db, cc_test_pool, dt, 1, (const char *[]){"nope"},
+                                       (const char *[]){"1"}, &ids, &errmsg),
+                     APR_EINVAL);
+    /* update: only the row named changes */
+    ck_assert_int_eq(
+        cc_datatable_update(db, cc_test_pool, dt, id1, 3, change, change_values, &errmsg),
+        APR_SUCCESS);
+    ck_assert_int_eq(
+        cc_test_count(db, cc_test_pool, "answers", "response = 'c' AND score = 1 AND theta = -0.5"),
+        1);
+    ck_assert_int_eq(cc_test_count(db, cc_test_pool, "answers", "response = 'b' AND score IS NULL"),
+                     1);
+    ck_assert_int_eq(
+        cc_datatable_update(db, cc_test_pool, dt, 999, 3, change, change_values, &errmsg),
+        APR_NOTFOUND);
+    ck_assert_int_eq(cc_datatable_update(db, cc_test_pool, dt, id1, 1, (const char *[]){"id"},
+                                         (const char *[]){"5"}, &errmsg),
+                     APR_EINVAL);
+    change_values[1] = "one";
+    ck_assert_int_eq(
+        cc_datatable_update(db, cc_test_pool, dt, id1, 3, change, change_values, &errmsg),
+        APR_EINVAL);
+    ck_assert_ptr_nonnull(strstr(errmsg, "column score"));
+    ck_assert_int_eq(cc_datatable_update(db, cc_test_pool, dt, id1, 1, (const char *[]){"response"},
+                                         (const char *[]){NULL}, &errmsg),
+                     APR_EINVAL);
+}
+END_TEST
+
 START_TEST(export_large_and_failing_writer)
 {
     cc_db *db = cc_test_db_migrated(cc_test_pool);
@@ -732,5 +802,6 @@ TCase *tcase_store_datatable(void)
     tcase_add_test(tc, ten_thousand_rows_fast_and_rollback);
     tcase_add_test(tc, export_round_trips);
     tcase_add_test(tc, export_large_and_failing_writer);
+    tcase_add_test(tc, find_and_update_rows);
     return tc;
 }
