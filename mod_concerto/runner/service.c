@@ -1,5 +1,6 @@
 #include "service.h"
 
+#include "core/log.h"
 #include "core/random.h"
 #include "core/token.h"
 #include "runner/assessment.h"
@@ -273,6 +274,9 @@ static int load_test(cc_db *db, apr_pool_t *pool, const char *slug, long id, loa
         cc_test_cache_release(cache, entry); /* out's message is in pool */
         return 0;
     }
+    if (cc_log_is_enabled(CC_LOG_DEBUG))
+        cc_log(CC_LOG_MARK, CC_LOG_DEBUG, APR_SUCCESS, "built test %s for the cache (version %s)",
+               b->t.slug, version);
     cc_test_cache_publish(cache, entry, db->source, b->t.id, b->t.slug, version, b);
     apr_pool_cleanup_register(pool, entry, release_cached, apr_pool_cleanup_null);
     *t = b->t;
