@@ -6,6 +6,7 @@
 #include <string.h>
 
 struct cc_test_cache_entry {
+    cc_test_cache *cache;
     apr_pool_t *pool; /* owns this struct and the value */
     const char *source, *slug, *version;
     long id;
@@ -170,6 +171,7 @@ apr_status_t cc_test_cache_prepare(cc_test_cache *cache, cc_test_cache_entry **o
         return rv;
     apr_pool_tag(pool, "concerto_test_cache_entry");
     e = apr_pcalloc(pool, sizeof(*e));
+    e->cache = cache;
     e->pool = pool;
     e->refs = 1;
     *out = e;
@@ -219,8 +221,9 @@ const void *cc_test_cache_entry_value(const cc_test_cache_entry *entry)
     return entry->value;
 }
 
-void cc_test_cache_release(cc_test_cache *cache, cc_test_cache_entry *entry)
+void cc_test_cache_release(cc_test_cache_entry *entry)
 {
+    cc_test_cache *cache = entry->cache;
     cc_test_cache_entry *dead = NULL;
 
     apr_thread_mutex_lock(cache->lock);

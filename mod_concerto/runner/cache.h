@@ -45,7 +45,7 @@ void cc_test_cache_publish(cc_test_cache *cache, cc_test_cache_entry *entry, con
 const char *cc_test_cache_entry_version(const cc_test_cache_entry *entry);
 const void *cc_test_cache_entry_value(const cc_test_cache_entry *entry);
 
-void cc_test_cache_release(cc_test_cache *cache, cc_test_cache_entry *entry);
+void cc_test_cache_release(cc_test_cache_entry *entry);
 
 /* Entries in the cache now, and entries whose pool still exists (in the
  * cache or retired and still referenced): for tests and monitoring. */

@@ -231,7 +231,7 @@ static int build_test(cc_db *db, apr_pool_t *pool, apr_pool_t *keep, const char 
 
 static apr_status_t release_cached(void *entry)
 {
-    cc_test_cache_release(cc_test_cache_process(), entry);
+    cc_test_cache_release(entry);
     return APR_SUCCESS;
 }
 
@@ -265,13 +265,13 @@ static int load_test(cc_db *db, apr_pool_t *pool, const char *slug, long id, loa
             *t = cached->t;
             return 1;
         }
-        cc_test_cache_release(cache, entry);
+        cc_test_cache_release(entry);
     }
     if (cc_test_cache_prepare(cache, &entry) != APR_SUCCESS)
         return refuse(out, 500, CC_RUN_ERROR, "out of memory");
     b = apr_palloc(cc_test_cache_entry_pool(entry), sizeof(*b));
     if (!build_test(db, pool, cc_test_cache_entry_pool(entry), slug, id, 1, b, &version, out)) {
-        cc_test_cache_release(cache, entry); /* out's message is in pool */
+        cc_test_cache_release(entry); /* out's message is in pool */
         return 0;
     }
     if (cc_log_is_enabled(CC_LOG_DEBUG))

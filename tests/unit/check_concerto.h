@@ -38,6 +38,7 @@ TCase *tcase_catapi_request(void);
 TCase *tcase_runner_assessment(void);
 TCase *tcase_store_starter(void);
 TCase *tcase_runner_service(void);
+TCase *tcase_runner_cache(void);
 
 /* The pool of the running test: created before and destroyed after each
  * test by the checked fixture every TCase installs. */

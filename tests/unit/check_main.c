@@ -173,6 +173,7 @@ int main(void)
     suite_add_tcase(suite, tcase_runner_assessment());
     suite_add_tcase(suite, tcase_store_starter());
     suite_add_tcase(suite, tcase_runner_service());
+    suite_add_tcase(suite, tcase_runner_cache());
 
     runner = srunner_create(suite);
     srunner_run_all(runner, CK_NORMAL);
