@@ -204,7 +204,7 @@ void cc_test_cache_publish(cc_test_cache *cache, cc_test_cache_entry *entry, con
         entry->cached = 1;
         cache->size++;
         push_newest(cache, entry);
-        while (cache->size > cache->capacity)
+        while (cache->size > cache->capacity && cache->oldest != NULL)
             chain(&dead, retire(cache, cache->oldest));
     }
     apr_thread_mutex_unlock(cache->lock);

@@ -185,8 +185,8 @@ static int build_test(cc_db *db, apr_pool_t *pool, apr_pool_t *keep, const char 
         if (tables == NULL)
             return refuse(out, 404, CC_RUN_TEST_NOT_FOUND, "there is no such test");
         /* the test's part as read with the settings, the tables' as read now */
-        *version = apr_pstrcat(pool, rows->values[0][0], ":", test_revision, strchr(tables, '/'),
-                               NULL);
+        *version =
+            apr_pstrcat(pool, rows->values[0][0], ":", test_revision, strchr(tables, '/'), NULL);
     }
     if (cc_datatable_describe(db, pool, table, &dt, &errmsg) != APR_SUCCESS ||
         cc_datatable_rows(db, pool, dt, 0, 10000, &items, &errmsg) != APR_SUCCESS)
@@ -455,8 +455,7 @@ static apr_status_t save_responses(cc_db *db, apr_pool_t *pool, const loaded_tes
             n++;
         }
         if (cc_datatable_insert_keep_revision(db, pool, t->responses, n, names, values, &id,
-                                              errmsg) !=
-            APR_SUCCESS)
+                                              errmsg) != APR_SUCCESS)
             return APR_EGENERAL;
     }
     return APR_SUCCESS;

@@ -14,8 +14,8 @@ typedef struct fake_test {
     char version[32];
 } fake_test;
 
-static cc_test_cache_entry *put(cc_test_cache *cache, const char *source, long id,
-                                const char *slug, const char *version)
+static cc_test_cache_entry *put(cc_test_cache *cache, const char *source, long id, const char *slug,
+                                const char *version)
 {
     cc_test_cache_entry *e = NULL;
     fake_test *value;
@@ -51,8 +51,7 @@ START_TEST(hit_replace_and_release)
     second = put(cache, "db1", 1, "alpha", "1:1/5:0/-:-");
     ck_assert_int_eq(cc_test_cache_size(cache), 1);
     ck_assert_int_eq(cc_test_cache_pools(cache), 2);
-    ck_assert_str_eq(((const fake_test *)cc_test_cache_entry_value(first))->version,
-                     "1:0/5:0/-:-");
+    ck_assert_str_eq(((const fake_test *)cc_test_cache_entry_value(first))->version, "1:0/5:0/-:-");
     cc_test_cache_release(first);
     ck_assert_int_eq(cc_test_cache_pools(cache), 1);
     found = cc_test_cache_find(cache, "db1", NULL, 1);
@@ -171,8 +170,9 @@ START_TEST(threads_hammering)
         work[t].cache = cache;
         work[t].seed = t + 1;
         work[t].bad = work[t].hits = 0;
-        ck_assert_int_eq(apr_thread_create(&threads[t], NULL, hammer_thread, &work[t], cc_test_pool),
-                         APR_SUCCESS);
+        ck_assert_int_eq(
+            apr_thread_create(&threads[t], NULL, hammer_thread, &work[t], cc_test_pool),
+            APR_SUCCESS);
     }
     for (t = 0; t < 4; t++) {
         apr_status_t rv;

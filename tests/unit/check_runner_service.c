@@ -206,8 +206,9 @@ static json_object *first_page(cc_db *db, const char *slug)
 static const char *first_question(cc_db *db, const char *slug)
 {
     json_object *items = first_page(db, slug);
-    const char *q = apr_pstrdup(cc_test_pool, json_object_get_string(json_object_object_get(
-                                                  json_object_array_get_idx(items, 0), "question")));
+    const char *q =
+        apr_pstrdup(cc_test_pool, json_object_get_string(json_object_object_get(
+                                      json_object_array_get_idx(items, 0), "question")));
 
     json_object_put(items);
     return q;
@@ -248,9 +249,9 @@ START_TEST(cached_test_follows_revisions)
                                     "WHERE slug = 'number-attitude'"),
                      APR_SUCCESS);
     ck_assert_int_eq(first_page_size(db, "number-attitude"), 3);
-    test_id = strtol(cc_test_value(db, cc_test_pool,
-                                   "SELECT id FROM test WHERE slug = 'number-attitude'"),
-                     NULL, 10);
+    test_id = strtol(
+        cc_test_value(db, cc_test_pool, "SELECT id FROM test WHERE slug = 'number-attitude'"), NULL,
+        10);
     ck_assert_int_eq(cc_revision_bump_test(db, cc_test_pool, test_id), APR_SUCCESS);
     ck_assert_int_eq(first_page_size(db, "number-attitude"), 1);
     /* Another test beside it; only replaced builds are gone. */

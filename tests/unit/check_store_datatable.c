@@ -704,26 +704,25 @@ START_TEST(writes_bump_the_revision)
     const char *values[] = {"q", "{}"};
     apr_int64_t rows = 0, id = 0;
 
-    ck_assert_int_eq(import(db, "bank", "question,responseOptions\nq1,{}\n", &create, &rows,
-                            &errmsg),
-                     APR_SUCCESS);
+    ck_assert_int_eq(
+        import(db, "bank", "question,responseOptions\nq1,{}\n", &create, &rows, &errmsg),
+        APR_SUCCESS);
     ck_assert_str_eq(revision_of(db, "bank"), "1");
-    ck_assert_int_eq(import(db, "bank", "question,responseOptions\nq2,{}\n", &replace, &rows,
-                            &errmsg),
-                     APR_SUCCESS);
+    ck_assert_int_eq(
+        import(db, "bank", "question,responseOptions\nq2,{}\n", &replace, &rows, &errmsg),
+        APR_SUCCESS);
     ck_assert_str_eq(revision_of(db, "bank"), "2");
     /* A refused import changes nothing, the revision neither. */
-    ck_assert_int_eq(import(db, "bank", "question,p1\nq3,abc\n", NULL, &rows, &errmsg),
-                     APR_EINVAL);
+    ck_assert_int_eq(import(db, "bank", "question,p1\nq3,abc\n", NULL, &rows, &errmsg), APR_EINVAL);
     ck_assert_str_eq(revision_of(db, "bank"), "2");
     ck_assert_int_eq(cc_datatable_describe(db, cc_test_pool, "bank", &dt, &errmsg), APR_SUCCESS);
     ck_assert_int_eq(cc_datatable_insert(db, cc_test_pool, dt, 2, names, values, &id, &errmsg),
                      APR_SUCCESS);
     ck_assert_str_eq(revision_of(db, "bank"), "3");
     /* The runner's answers keep it. */
-    ck_assert_int_eq(cc_datatable_insert_keep_revision(db, cc_test_pool, dt, 2, names, values, &id,
-                                                       &errmsg),
-                     APR_SUCCESS);
+    ck_assert_int_eq(
+        cc_datatable_insert_keep_revision(db, cc_test_pool, dt, 2, names, values, &id, &errmsg),
+        APR_SUCCESS);
     ck_assert_str_eq(revision_of(db, "bank"), "3");
     ck_assert_int_eq(cc_test_count(db, cc_test_pool, "bank", NULL), 3);
 }
