@@ -16,8 +16,7 @@
 
 #include <apr_pools.h>
 
-/* Tests kept per process: a bank of a few hundred items costs about
- * 100 KiB built. */
+/* Tests kept per process; the least recently used goes first. */
 #define CC_TEST_CACHE_CAPACITY 64
 
 typedef struct cc_test_cache cc_test_cache;
