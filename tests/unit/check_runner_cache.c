@@ -154,7 +154,9 @@ static void *APR_THREAD_FUNC hammer_thread(apr_thread_t *thread, void *data)
             cc_test_cache_release(put(h->cache, "db", id, NULL, version));
         }
     }
-    apr_thread_exit(thread, APR_SUCCESS);
+    /* A plain return: apr_thread_exit's pthread_exit unwinding trips
+     * AddressSanitizer's stack checks. */
+    (void)thread;
     return NULL;
 }
 
