@@ -6,6 +6,7 @@
 #include "ap_mpm.h"
 #include "core/log.h"
 #include "runner/exposure.h"
+#include "runner/cache.h"
 #include "store/dbparams.h"
 #include "store/migrate.h"
 
@@ -100,6 +101,7 @@ static void concerto_child_init(apr_pool_t *pchild, server_rec *s)
 {
     int threads = 1;
     apr_pool_t *scratch;
+    cc_test_cache *cache = NULL;
 
     cc_log_set_sink(log_to_error_log, s, CC_LOG_DEBUG);
     cc_db_set_error_observer(count_db_error);
@@ -114,6 +116,11 @@ static void concerto_child_init(apr_pool_t *pchild, server_rec *s)
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
                      "no exposure count cache: adaptive tests with exposure control will count "
                      "on every request");
+    if (cc_test_cache_create(pchild, CC_TEST_CACHE_CAPACITY, &cache) == APR_SUCCESS)
+        cc_test_cache_set_process(cache);
+    else
+        ap_log_error(APLOG_MARK, APLOG_ERR, 0, s,
+                     "cannot create the test cache: every request builds its test");
     apr_pool_create(&scratch, pchild);
     check_server_databases(scratch, s);
     apr_pool_destroy(scratch);

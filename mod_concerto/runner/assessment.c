@@ -205,6 +205,9 @@ static int parse_item(apr_pool_t *pool, const cc_assess_item_row *row, item_def 
                            row->instructions ? json_object_new_string(row->instructions) : NULL);
     item->client_json = json_text(pool, client);
     json_object_put(client);
+    /* Everything needed is copied out: free the parsed tree now, not with
+     * the pool (a cached test would hold it for the child's life). */
+    apr_pool_cleanup_run(pool, options_json, json_cleanup);
     return 1;
 }
 
@@ -521,20 +524,23 @@ int cc_assess_wants_exposure(const cc_assessment *a)
     return a->order == ORDER_CAT && a->exposure_max_items > 0;
 }
 
-void cc_assess_set_exposure(cc_assessment *a, apr_pool_t *pool, long sessions, const long *item_ids,
-                            const long *counts, int n)
+const cc_assessment *cc_assess_with_exposure(const cc_assessment *a, apr_pool_t *pool,
+                                             long sessions, const long *item_ids,
+                                             const long *counts, int n)
 {
+    cc_assessment *copy;
     int k, i;
 
-    a->exposure_sessions = 0;
     if (sessions <= 0)
-        return;
-    a->exposure_counts = apr_pcalloc(pool, sizeof(long) * (size_t)a->n_items);
+        return a;
+    copy = apr_pmemdup(pool, a, sizeof(*a));
+    copy->exposure_counts = apr_pcalloc(pool, sizeof(long) * (size_t)a->n_items);
     for (k = 0; k < n; k++)
         for (i = 0; i < a->n_items; i++)
             if (a->items[i].id == item_ids[k])
-                a->exposure_counts[i] = counts[k];
-    a->exposure_sessions = sessions;
+                copy->exposure_counts[i] = counts[k];
+    copy->exposure_sessions = sessions;
+    return copy;
 }
 
 /* ---- session state ------------------------------------------------------ */

@@ -41,10 +41,13 @@ int cc_assess_item_count(const cc_assessment *a);
  * exposureMaxItems > 0): how many sessions have responses, and in how many
  * of them each item was given. */
 int cc_assess_wants_exposure(const cc_assessment *a);
-/* Gives those counts (n item ids with their session counts; items not
- * named count 0) for the next picks of this assessment. */
-void cc_assess_set_exposure(cc_assessment *a, apr_pool_t *pool, long sessions, const long *item_ids,
-                            const long *counts, int n);
+/* The assessment with those counts (n item ids with their session counts;
+ * items not named count 0) for its next picks: a copy in pool, since a
+ * built assessment is shared by requests and never changed; a itself when
+ * there are no sessions yet. */
+const cc_assessment *cc_assess_with_exposure(const cc_assessment *a, apr_pool_t *pool,
+                                             long sessions, const long *item_ids,
+                                             const long *counts, int n);
 
 /* One answer, as saved in the response table (assessmentResponses). */
 typedef struct cc_assess_response {

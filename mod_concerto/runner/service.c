@@ -1,5 +1,6 @@
 #include "service.h"
 
+#include "core/log.h"
 #include "core/random.h"
 #include "core/token.h"
 #include "core/log.h"
@@ -7,6 +8,7 @@
 #include "runner/assessment.h"
 #include "runner/view.h"
 #include "runner/exposure.h"
+#include "runner/cache.h"
 #include "store/datatable.h"
 #include "store/secret.h"
 #include "store/sessions.h"
@@ -22,14 +24,24 @@
 
 #define RUNNER_PURPOSE "runner"
 
+/* A test ready to run. When it comes from the process's cache (cache.h)
+ * other threads use it at the same time: read only, and no
+ * json_object_to_json_string on its objects (that writes inside them). */
 typedef struct loaded_test {
     long id;
     const char *slug;
     json_object *settings;
-    cc_assessment *assessment;
+    const cc_assessment *assessment;
     const cc_datatable *responses; /* NULL: no response table */
-    json_object *response_columns; /* logical -> actual column names */
+    json_object *response_columns; /* logical -> actual column names, all strings */
 } loaded_test;
+
+/* What the cache keeps: the test and the tables its version covers. */
+typedef struct built_test {
+    loaded_test t;
+    const char *bank_table;
+    const char *responses_table; /* NULL: none */
+} built_test;
 
 static apr_status_t json_cleanup(void *data)
 {
@@ -44,11 +56,16 @@ static json_object *owned(apr_pool_t *pool, json_object *obj)
     return obj;
 }
 
+/* A string member, else NULL (other types are not formatted: that would
+ * write inside a test's shared settings). */
 static const char *member(json_object *obj, const char *key)
 {
     json_object *v = NULL;
 
-    return (obj && json_object_object_get_ex(obj, key, &v) && v) ? json_object_get_string(v) : NULL;
+    return (obj && json_object_object_get_ex(obj, key, &v) &&
+            json_object_is_type(v, json_type_string))
+               ? json_object_get_string(v)
+               : NULL;
 }
 
 static int refuse(cc_run_result *out, int http_status, int code, const char *message)
@@ -79,36 +96,109 @@ static const char *cell(const cc_rows *rows, int r, int c)
     return c < 0 ? NULL : rows->values[r][c];
 }
 
-/* The test (native assessment, type 3) with its items loaded. */
-static int load_test(cc_db *db, apr_pool_t *pool, const char *slug, long id, loaded_test *t,
-                     cc_run_result *out)
+/* A copy of a {logical: actual} column map whose values are all strings,
+ * so that reading it never writes inside it (json_object_get_string on a
+ * number formats it into the object). */
+static json_object *string_map(apr_pool_t *pool, json_object *map)
 {
+    json_object *copy;
+
+    if (map == NULL || !json_object_is_type(map, json_type_object))
+        return NULL;
+    copy = owned(pool, json_object_new_object());
+    json_object_object_foreach(map, key, value)
+    {
+        const char *text = value ? json_object_get_string(value) : NULL;
+        if (text)
+            json_object_object_add(copy, key, json_object_new_string(text));
+    }
+    return copy;
+}
+
+/* The version of a cached test: the test's id and revision and each
+ * table's id and revision (a table made again under its name has a new
+ * id). One small query; *version is NULL when the test is gone. */
+static apr_status_t read_version(cc_db *db, apr_pool_t *pool, const char *slug, long id,
+                                 const char *bank_table, const char *responses_table,
+                                 const char **version)
+{
+    cc_rows *rows = NULL;
+    const char *args[] = {bank_table, responses_table, slug ? slug : apr_ltoa(pool, id),
+                          apr_itoa(pool, CC_TEST_TYPE_ASSESSMENT), NULL};
+    const char *const *v;
+    apr_status_t rv;
+
+    *version = NULL;
+    rv = cc_db_select(db, pool, &rows,
+                      slug ? "SELECT t.id, t.revision, b.id, b.revision, r.id, r.revision "
+                             "FROM test t LEFT JOIN data_table b ON b.name = %s "
+                             "LEFT JOIN data_table r ON r.name = %s "
+                             "WHERE t.slug = %s AND t.type = %s"
+                           : "SELECT t.id, t.revision, b.id, b.revision, r.id, r.revision "
+                             "FROM test t LEFT JOIN data_table b ON b.name = %s "
+                             "LEFT JOIN data_table r ON r.name = %s "
+                             "WHERE t.id = %s AND t.type = %s",
+                      4, args);
+    if (rv != APR_SUCCESS || rows->nrows == 0)
+        return rv;
+    v = rows->values[0];
+    *version = apr_psprintf(pool, "%s:%s/%s:%s/%s:%s", v[0], v[1], v[2] ? v[2] : "-",
+                            v[3] ? v[3] : "-", v[4] ? v[4] : "-", v[5] ? v[5] : "-");
+    return APR_SUCCESS;
+}
+
+/* Builds the test (native assessment, type 3) with its items into keep;
+ * temporary things go to pool. With want_version, *version covers what was
+ * read: the revisions are read before the content they count, so that an
+ * edit in between can only make the version look older than the content
+ * (a needless rebuild), never newer. */
+static int build_test(cc_db *db, apr_pool_t *pool, apr_pool_t *keep, const char *slug, long id,
+                      int want_version, built_test *b, const char **version, cc_run_result *out)
+{
+    loaded_test *t = &b->t;
     cc_rows *rows = NULL, *items = NULL;
     cc_datatable *dt = NULL;
-    json_object *bank, *map;
+    json_object *bank, *map, *responses = NULL;
     cc_assess_item_row *item_rows;
-    const char *table, *errmsg = NULL;
+    const char *table, *errmsg = NULL, *test_revision;
     const char *args[] = {slug ? slug : apr_ltoa(pool, id), apr_itoa(pool, CC_TEST_TYPE_ASSESSMENT),
                           NULL};
     int r, k;
 
-    memset(t, 0, sizeof(*t));
+    memset(b, 0, sizeof(*b));
     if (cc_db_select(db, pool, &rows,
-                     slug ? "SELECT id, slug, settings FROM test WHERE slug = %s AND type = %s"
-                          : "SELECT id, slug, settings FROM test WHERE id = %s AND type = %s",
+                     slug ? "SELECT id, slug, settings, revision FROM test WHERE slug = %s AND "
+                            "type = %s"
+                          : "SELECT id, slug, settings, revision FROM test WHERE id = %s AND "
+                            "type = %s",
                      2, args) != APR_SUCCESS)
         return refuse(out, 503, CC_RUN_ERROR, "the test cannot be read from the database");
     if (rows->nrows == 0)
         return refuse(out, 404, CC_RUN_TEST_NOT_FOUND, "there is no such test");
     t->id = strtol(rows->values[0][0], NULL, 10);
-    t->slug = rows->values[0][1];
-    t->settings = owned(pool, json_tokener_parse(rows->values[0][2] ? rows->values[0][2] : ""));
+    t->slug = apr_pstrdup(keep, rows->values[0][1]);
+    test_revision = rows->values[0][3];
+    t->settings = owned(keep, json_tokener_parse(rows->values[0][2] ? rows->values[0][2] : ""));
     if (t->settings == NULL)
         return refuse(out, 500, CC_RUN_ERROR, "the test's settings are not valid JSON");
     if (!json_object_object_get_ex(t->settings, "itemBankTable", &bank) ||
         (table = member(bank, "table")) == NULL)
         return refuse(out, 500, CC_RUN_ERROR, "the test's settings name no item bank table");
+    b->bank_table = table;
     map = json_object_object_get(bank, "columns");
+    if (json_object_object_get_ex(t->settings, "responseBank", &responses))
+        b->responses_table = member(responses, "table");
+    if (want_version) {
+        const char *tables = NULL;
+        if (read_version(db, pool, NULL, t->id, b->bank_table, b->responses_table, &tables) !=
+            APR_SUCCESS)
+            return refuse(out, 503, CC_RUN_ERROR, "the test cannot be read from the database");
+        if (tables == NULL)
+            return refuse(out, 404, CC_RUN_TEST_NOT_FOUND, "there is no such test");
+        /* the test's part as read with the settings, the tables' as read now */
+        *version =
+            apr_pstrcat(pool, rows->values[0][0], ":", test_revision, strchr(tables, '/'), NULL);
+    }
     if (cc_datatable_describe(db, pool, table, &dt, &errmsg) != APR_SUCCESS ||
         cc_datatable_rows(db, pool, dt, 0, 10000, &items, &errmsg) != APR_SUCCESS)
         return refuse(out, 500, CC_RUN_ERROR,
@@ -133,18 +223,19 @@ static int load_test(cc_db *db, apr_pool_t *pool, const char *slug, long id, loa
             row->n_p = k + 1;
         }
     }
-    t->assessment = cc_assess_create(pool, json_object_to_json_string(t->settings), item_rows,
+    t->assessment = cc_assess_create(keep, json_object_to_json_string(t->settings), item_rows,
                                      items->nrows, &errmsg);
     if (t->assessment == NULL)
         return refuse(out, 500, CC_RUN_ERROR,
                       apr_psprintf(pool, "the test cannot run: %s", errmsg));
-    if (json_object_object_get_ex(t->settings, "responseBank", &bank) &&
-        (table = member(bank, "table")) != NULL) {
-        if (cc_datatable_describe(db, pool, table, &dt, &errmsg) != APR_SUCCESS)
+    b->bank_table = apr_pstrdup(keep, b->bank_table);
+    if (b->responses_table != NULL) {
+        if (cc_datatable_describe(db, keep, b->responses_table, &dt, &errmsg) != APR_SUCCESS)
             return refuse(out, 500, CC_RUN_ERROR,
                           apr_psprintf(pool, "the response table cannot be read: %s", errmsg));
+        b->responses_table = dt->name;
         t->responses = dt;
-        t->response_columns = json_object_object_get(bank, "columns");
+        t->response_columns = string_map(keep, json_object_object_get(responses, "columns"));
     }
     return 1;
 }
@@ -170,8 +261,63 @@ static void give_exposure_counts(cc_db *db, apr_pool_t *pool, loaded_test *t, lo
                "test %s: exposure control is off for this request: %s", t->slug, errmsg);
         return;
     }
-    cc_assess_set_exposure(t->assessment, pool, counts.sessions, counts.item_ids, counts.counts,
-                           counts.n);
+    /* A copy for this request: the built test may be shared by threads. */
+    t->assessment = cc_assess_with_exposure(t->assessment, pool, counts.sessions, counts.item_ids,
+                                            counts.counts, counts.n);
+}
+
+static apr_status_t release_cached(void *entry)
+{
+    cc_test_cache_release(entry);
+    return APR_SUCCESS;
+}
+
+/* The test (native assessment, type 3) with its items loaded: from this
+ * process's cache when the database's revisions still match, else built
+ * (and cached). The entry stays referenced until pool goes. */
+static int load_test(cc_db *db, apr_pool_t *pool, const char *slug, long id, loaded_test *t,
+                     cc_run_result *out)
+{
+    cc_test_cache *cache = cc_test_cache_process();
+    cc_test_cache_entry *entry;
+    const built_test *cached;
+    built_test *b;
+    const char *version = NULL;
+
+    memset(t, 0, sizeof(*t));
+    if (cache == NULL) {
+        b = apr_palloc(pool, sizeof(*b));
+        if (!build_test(db, pool, pool, slug, id, 0, b, NULL, out))
+            return 0;
+        *t = b->t;
+        return 1;
+    }
+    entry = cc_test_cache_find(cache, db->source, slug, id);
+    if (entry != NULL) {
+        cached = cc_test_cache_entry_value(entry);
+        if (read_version(db, pool, slug, id, cached->bank_table, cached->responses_table,
+                         &version) == APR_SUCCESS &&
+            version && !strcmp(version, cc_test_cache_entry_version(entry))) {
+            apr_pool_cleanup_register(pool, entry, release_cached, apr_pool_cleanup_null);
+            *t = cached->t;
+            return 1;
+        }
+        cc_test_cache_release(entry);
+    }
+    if (cc_test_cache_prepare(cache, &entry) != APR_SUCCESS)
+        return refuse(out, 500, CC_RUN_ERROR, "out of memory");
+    b = apr_palloc(cc_test_cache_entry_pool(entry), sizeof(*b));
+    if (!build_test(db, pool, cc_test_cache_entry_pool(entry), slug, id, 1, b, &version, out)) {
+        cc_test_cache_release(entry); /* out's message is in pool */
+        return 0;
+    }
+    if (cc_log_is_enabled(CC_LOG_DEBUG))
+        cc_log(CC_LOG_MARK, CC_LOG_DEBUG, APR_SUCCESS, "built test %s for the cache (version %s)",
+               b->t.slug, version);
+    cc_test_cache_publish(cache, entry, db->source, b->t.id, b->t.slug, version, b);
+    apr_pool_cleanup_register(pool, entry, release_cached, apr_pool_cleanup_null);
+    *t = b->t;
+    return 1;
 }
 
 static json_object *number_or_null(double v)
@@ -475,7 +621,7 @@ static apr_status_t save_responses(cc_db *db, apr_pool_t *pool, const loaded_tes
             if (cc_datatable_update(db, pool, dt, APR_ARRAY_IDX(ids, 0, apr_int64_t),
                                     n - (cols[CREATED] >= 0), names, values, errmsg) != APR_SUCCESS)
                 return APR_EGENERAL;
-        } else if (cc_datatable_insert(db, pool, dt, n, names, values, &id, errmsg) !=
+        } else if (cc_datatable_insert_keep_revision(db, pool, dt, n, names, values, &id, errmsg) !=
                    APR_SUCCESS) {
             return APR_EGENERAL;
         }

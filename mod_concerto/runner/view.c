@@ -7,21 +7,36 @@
 #include <math.h>
 #include <string.h>
 
-/* A setting as text: strings as they are, numbers and booleans as JSON
- * writes them; fallback when absent or null. */
-static const char *text_setting(json_object *settings, const char *name, const char *fallback)
+/* A setting as text: strings as they are, numbers and booleans written
+ * here; fallback when absent, null or another type. The settings object
+ * may be shared by threads (a cached test), and json_object_get_string on
+ * a number or a boolean writes into it, so only strings are read so. */
+static const char *text_setting(apr_pool_t *pool, json_object *settings, const char *name,
+                                const char *fallback)
 {
     json_object *v = NULL;
 
     if (!json_object_object_get_ex(settings, name, &v) || v == NULL)
         return fallback;
-    return json_object_get_string(v);
+    switch (json_object_get_type(v)) {
+    case json_type_string:
+        return json_object_get_string(v);
+    case json_type_int:
+        return apr_psprintf(pool, "%" APR_INT64_T_FMT, (apr_int64_t)json_object_get_int64(v));
+    case json_type_double:
+        return apr_psprintf(pool, "%g", json_object_get_double(v));
+    case json_type_boolean:
+        return json_object_get_boolean(v) ? "true" : "false";
+    default:
+        return fallback;
+    }
 }
 
 /* A label setting: fallback also when it is empty. */
-static const char *label_setting(json_object *settings, const char *name, const char *fallback)
+static const char *label_setting(apr_pool_t *pool, json_object *settings, const char *name,
+                                 const char *fallback)
 {
-    const char *text = text_setting(settings, name, NULL);
+    const char *text = text_setting(pool, settings, name, NULL);
 
     return text && *text ? text : fallback;
 }
@@ -44,7 +59,7 @@ static apr_status_t find(apr_pool_t *pool, const cc_view_source *src, json_objec
                          const char *setting, const char *fallback, const cc_template **tpl,
                          const char **errmsg)
 {
-    const char *name = label_setting(settings, setting, fallback);
+    const char *name = label_setting(pool, settings, setting, fallback);
     const char *why = NULL;
     apr_status_t rv = src->lookup(src->baton, pool, name, tpl, &why);
 
@@ -106,7 +121,8 @@ int cc_view_template_names(apr_pool_t *pool, json_object *settings, const char *
 
     *names = apr_palloc(pool, sizeof(char *) * (size_t)n);
     for (k = 0; k < n; k++)
-        (*names)[k] = label_setting(settings, template_settings[k][0], template_settings[k][1]);
+        (*names)[k] =
+            label_setting(pool, settings, template_settings[k][0], template_settings[k][1]);
     return n;
 }
 
@@ -117,13 +133,13 @@ apr_status_t cc_view_intro(apr_pool_t *pool, json_object *settings, const cc_vie
     apr_status_t rv = find(pool, src, settings, "startTemplate", "cc-start", &tpl, errmsg);
     const char *pairs[] = {
         "title",
-        text_setting(settings, "title", ""),
+        text_setting(pool, settings, "title", ""),
         "instructions",
-        text_setting(settings, "instructions", ""),
+        text_setting(pool, settings, "instructions", ""),
         "startButtonLabel",
-        label_setting(settings, "startButtonLabel", "Start"),
+        label_setting(pool, settings, "startButtonLabel", "Start"),
         "footer",
-        text_setting(settings, "footer", ""),
+        text_setting(pool, settings, "footer", ""),
     };
 
     if (rv != APR_SUCCESS)
@@ -204,7 +220,7 @@ static apr_status_t items_page(apr_pool_t *pool, json_object *settings, const cc
     const cc_template *tpl = NULL, *back_tpl = NULL;
     json_object *items = json_tokener_parse(page->items_json);
     apr_array_header_t *parts = apr_array_make(pool, page->n_items + 1, sizeof(const char *));
-    const char *back = "", *next_label = label_setting(settings, "nextButtonLabel", "Next");
+    const char *back = "", *next_label = label_setting(pool, settings, "nextButtonLabel", "Next");
     int progress_max, k, last_page = page->linear && page->page >= page->n_pages;
     apr_status_t rv = find(pool, src, settings, "itemTemplate", "cc-item-page", &tpl, errmsg);
 
@@ -218,7 +234,7 @@ static apr_status_t items_page(apr_pool_t *pool, json_object *settings, const cc
     json_object_put(items);
     if (rv == APR_SUCCESS && page->can_go_back) {
         const char *pairs[] = {"backButtonLabel",
-                               label_setting(settings, "backButtonLabel", "Back")};
+                               label_setting(pool, settings, "backButtonLabel", "Back")};
         rv = find(pool, src, settings, "backButtonTemplate", "cc-back-button", &back_tpl, errmsg);
         if (rv == APR_SUCCESS)
             rv = render_part(pool, src, back_tpl, pairs, NPAIRS(pairs), &back, errmsg);
@@ -226,12 +242,12 @@ static apr_status_t items_page(apr_pool_t *pool, json_object *settings, const cc
     if (rv != APR_SUCCESS)
         return rv;
     if (last_page)
-        next_label = label_setting(settings, "lastPageButtonLabel", next_label);
+        next_label = label_setting(pool, settings, "lastPageButtonLabel", next_label);
     progress_max = page->linear ? page->n_pages : page->max_items;
     {
         const char *pairs[] = {
             "title",
-            text_setting(settings, "title", ""),
+            text_setting(pool, settings, "title", ""),
             "progressText",
             flag_setting(settings, "showPageInfo", 1) ? progress_text(pool, page) : "",
             "progressValue",
@@ -247,7 +263,7 @@ static apr_status_t items_page(apr_pool_t *pool, json_object *settings, const cc
             "nextButtonLabel",
             next_label,
             "footer",
-            text_setting(settings, "footer", ""),
+            text_setting(pool, settings, "footer", ""),
         };
         return render_page(pool, src, tpl, pairs, NPAIRS(pairs), out, errmsg);
     }
@@ -317,11 +333,11 @@ static apr_status_t trait_table(apr_pool_t *pool, json_object *settings, const c
     }
 }
 
-static const char *plot_caption(json_object *settings, const cc_assess_page *page)
+static const char *plot_caption(apr_pool_t *pool, json_object *settings, const cc_assess_page *page)
 {
     if (page->n_history == 0)
         return "";
-    if (strcmp(text_setting(settings, "model", "dichotomous"), "dichotomous") != 0)
+    if (strcmp(text_setting(pool, settings, "model", "dichotomous"), "dichotomous") != 0)
         return "The line is the estimate after each question; the shaded band is one standard "
                "error either side.";
     return "The line is the estimate of your ability after each question; the shaded band is "
@@ -344,11 +360,11 @@ static apr_status_t results_page(apr_pool_t *pool, json_object *settings,
     {
         const char *pairs[] = {
             "resultsTitle",
-            label_setting(settings, "resultsTitle", "Your results"),
+            label_setting(pool, settings, "resultsTitle", "Your results"),
             "title",
-            text_setting(settings, "title", ""),
+            text_setting(pool, settings, "title", ""),
             "resultsIntro",
-            text_setting(settings, "resultsIntro", ""),
+            text_setting(pool, settings, "resultsIntro", ""),
             "theta",
             cc_number_text(pool, page->theta),
             "sem",
@@ -365,11 +381,11 @@ static apr_status_t results_page(apr_pool_t *pool, json_object *settings,
             cc_plot_theta_svg(pool, page->theta_history, page->sem_history, page->score_history,
                               page->n_history),
             "plotCaption",
-            plot_caption(settings, page),
+            plot_caption(pool, settings, page),
             "traitTable",
             traits,
             "footer",
-            text_setting(settings, "footer", ""),
+            text_setting(pool, settings, "footer", ""),
         };
         return render_page(pool, src, tpl, pairs, NPAIRS(pairs), out, errmsg);
     }

@@ -1,6 +1,7 @@
 #include "datatable.h"
 
 #include "migrate.h"
+#include "revision.h"
 
 #include <apr_lib.h>
 #include <apr_strings.h>
@@ -1340,6 +1341,28 @@ apr_status_t cc_datatable_insert(cc_db *db, apr_pool_t *pool, const cc_datatable
                                  const char *const *names, const char *const *values,
                                  apr_int64_t *id, const char **errmsg)
 {
+    apr_dbd_transaction_t *txn = NULL;
+    int own = !db->in_transaction;
+    apr_status_t rv = own ? cc_db_begin(db, pool, &txn) : APR_SUCCESS, end;
+
+    if (rv != APR_SUCCESS)
+        return db_failed(db, pool, errmsg, "cannot start a transaction");
+    rv = cc_datatable_insert_keep_revision(db, pool, dt, n, names, values, id, errmsg);
+    if (rv == APR_SUCCESS && cc_revision_bump_table(db, pool, dt->name) != APR_SUCCESS)
+        rv = db_failed(db, pool, errmsg, "cannot record the table's new revision");
+    if (!own)
+        return rv;
+    end = cc_db_end(db, pool, txn, rv != APR_SUCCESS);
+    if (rv == APR_SUCCESS && end != APR_SUCCESS)
+        rv = db_failed(db, pool, errmsg, "cannot commit");
+    return rv;
+}
+
+apr_status_t cc_datatable_insert_keep_revision(cc_db *db, apr_pool_t *pool, const cc_datatable *dt,
+                                               int n, const char *const *names,
+                                               const char *const *values, apr_int64_t *id,
+                                               const char **errmsg)
+{
     int *map = apr_pcalloc(pool, sizeof(int) * (n + 1));
     const char **args = apr_pcalloc(pool, sizeof(char *) * (n + 1));
     const char *sql, *newid = NULL;
@@ -2011,6 +2034,8 @@ static apr_status_t dt_import_rows(cc_db *db, apr_pool_t *pool, const char *name
     apr_pool_destroy(batchpool);
     if (has_id && count > 0 && dt_sync_sequence(db, pool, dt) != APR_SUCCESS)
         return db_failed(db, pool, errmsg, "cannot move the id sequence past the imported ids");
+    if (cc_revision_bump_table(db, pool, dt->name) != APR_SUCCESS)
+        return db_failed(db, pool, errmsg, "cannot record the table's new revision");
     *rows = count;
     return APR_SUCCESS;
 }

@@ -84,7 +84,14 @@ const cc_dt_column *cc_dt_preset_columns(cc_dt_preset preset, int *ncols);
 /* "items" or "responses" (also "assessmentItems", "assessmentResponses"). */
 apr_status_t cc_dt_preset_parse(const char *word, cc_dt_preset *out);
 
-/* ---- tables ---- */
+/* ---- tables ----
+ *
+ * Revisions: every change of a table's rows or columns made here bumps
+ * data_table.revision in the same transaction (insert, import, and any
+ * update, delete or column change added later must too), so that caches of
+ * things built from the table (runner/cache.h) see it. A drop deletes the
+ * data_table row, and a table made again under the name gets a new id,
+ * which the caches compare as well. */
 
 /* Create table name with `id` and the given columns (none is fine), and
  * register it in data_table. Columns must not include `id`. updated_by may
@@ -114,10 +121,19 @@ apr_status_t cc_datatable_drop(cc_db *db, apr_pool_t *pool, const char *name, co
 
 /* Insert one row: names[i] = values[i] (NULL value = SQL NULL), checked and
  * normalised like an import. Missing columns get NULL. *id (may be NULL) is
- * the new row's id; an `id` among names sets it. */
+ * the new row's id; an `id` among names sets it. Bumps the table's revision
+ * (store/revision.h) in the same transaction: the caller's, else its own. */
 apr_status_t cc_datatable_insert(cc_db *db, apr_pool_t *pool, const cc_datatable *dt, int n,
                                  const char *const *names, const char *const *values,
                                  apr_int64_t *id, const char **errmsg);
+/* The same without the revision bump, for the rows the runner records as
+ * participants answer (response tables): nothing is built from those rows,
+ * and a bump would make every submit of a test wait for the one data_table
+ * row the others are updating. */
+apr_status_t cc_datatable_insert_keep_revision(cc_db *db, apr_pool_t *pool, const cc_datatable *dt,
+                                               int n, const char *const *names,
+                                               const char *const *values, apr_int64_t *id,
+                                               const char **errmsg);
 
 /* The ids (apr_int64_t, ascending) of the rows whose column names[i]
  * holds values[i] for every i (NULL matches SQL NULL); values are

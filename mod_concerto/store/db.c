@@ -103,6 +103,7 @@ apr_status_t cc_db_open(apr_pool_t *parent, const char *driver, const char *para
     db->pool = pool;
     db->dialect = dialect;
     db->driver_name = apr_pstrdup(pool, driver);
+    db->source = apr_pstrcat(pool, driver, "\n", params ? params : "", NULL);
     db->statements = apr_hash_make(pool);
     rv = apr_dbd_init(pool);
     if (rv == APR_SUCCESS)

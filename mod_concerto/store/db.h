@@ -22,6 +22,10 @@ typedef struct cc_db {
     apr_dbd_t *handle;
     cc_dialect dialect;
     const char *driver_name;
+    /* Which database: driver and parameters, the same text for every
+     * connection to it (a key for per-process caches; never logged, it may
+     * hold a password). */
+    const char *source;
     const char *last_error; /* message of the last failure, in pool */
     /* Prepared statements by SQL text. apr_dbd_sqlite3 keeps every statement
      * until the connection closes, so each text is prepared once. */

@@ -1,9 +1,9 @@
 #include "dbpool.h"
 
-#include "../core/log.h"
+#include "core/log.h"
+#include "core/shared_pool.h"
 #include "dbparams.h"
 
-#include <apr_allocator.h>
 #include <apr_file_info.h>
 #include <apr_hash.h>
 #include <apr_reslist.h>
@@ -92,35 +92,19 @@ static apr_status_t connection_close(void *resource, void *params, apr_pool_t *p
 apr_status_t cc_dbpool_registry_create(apr_pool_t *parent, int max_per_pool,
                                        cc_dbpool_registry **out)
 {
-    apr_allocator_t *allocator = NULL;
-    apr_thread_mutex_t *allocator_lock = NULL;
     apr_pool_t *pool = NULL;
     cc_dbpool_registry *registry;
     apr_status_t rv;
 
     /* Threads open and close connections, each in a subpool of this pool,
-     * at the same time; httpd's child pool has no allocator mutex, so the
-     * registry gets an allocator of its own that has one. */
-    rv = apr_allocator_create(&allocator);
+     * at the same time (core/shared_pool.h). */
+    rv = cc_shared_pool_create(parent, "concerto_dbpools", &pool);
     if (rv != APR_SUCCESS)
         return rv;
-    rv = apr_pool_create_ex(&pool, parent, NULL, allocator);
-    if (rv != APR_SUCCESS) {
-        apr_allocator_destroy(allocator);
-        return rv;
-    }
-    apr_allocator_owner_set(allocator, pool);
-    apr_pool_tag(pool, "concerto_dbpools");
-    rv = apr_thread_mutex_create(&allocator_lock, APR_THREAD_MUTEX_DEFAULT, pool);
-    if (rv != APR_SUCCESS) {
-        apr_pool_destroy(pool);
-        return rv;
-    }
-    apr_allocator_mutex_set(allocator, allocator_lock);
     registry = apr_pcalloc(pool, sizeof(*registry));
     rv = apr_thread_mutex_create(&registry->lock, APR_THREAD_MUTEX_DEFAULT, pool);
     if (rv != APR_SUCCESS) {
-        apr_pool_destroy(pool);
+        cc_shared_pool_destroy(parent, pool);
         return rv;
     }
     registry->pool = pool;

@@ -10,6 +10,7 @@ Exit 1 when anything failed. Set CONCERTO_KEEP_TMP=1 to keep the temp dirs.
 
 import argparse
 import concurrent.futures
+import csv
 import functools
 import json
 import os
@@ -1204,6 +1205,68 @@ def t_runner_idle(ctx):
         check(status == 409 and e["code"] == 14, "resume after expiry: %d %r" % (status, e))
         _, _, count = check_status(a.get(COUNT), 200)
         check(count.strip() == b"0", "session_count after expiry: %r" % count)
+@test("runner_sees_item_edits")
+def t_runner_item_edits(ctx):
+    """Each child keeps the tests it built: repeated starts build
+    number-attitude once per child, an item edited through the store
+    (concertoctl table import --replace) is on the next start of every
+    child (threaded event children here), and so is an edit made with SQL
+    by hand once the table's revision is bumped as store/revision.h says."""
+    datadir, body = starter_site(ctx, "cache")
+    a = ctx.new_apache("runner-cache", body, mpm="event")
+    children = 2  # ServerLimit of the harness's event sizing
+
+    def first_questions(n):
+        seen = set()
+        for _ in range(n):
+            status, r = form_post(a, "/test/number-attitude/start_session", {})
+            check(status == 200 and r["code"] == 0, "start_session: %d %r" % (status, r))
+            item = r["data"]["templateParams"]["items"][0]
+            seen.add((item["id"], item["question"]))
+        return seen
+
+    def builds(start):
+        return [l for l in a.error_log_lines(start) if "built test number-attitude" in l]
+
+    with a:
+        start = a.log_size()
+        before = first_questions(12)
+        check(len(before) == 1, "the first item differs between starts: %r" % before)
+        item_id, question = before.pop()
+        time.sleep(0.3)
+        n = len(builds(start))
+        check(1 <= n <= children, "%d builds for 12 starts on %d children:\n%s"
+              % (n, children, a.log_tail(start)))
+        # An edit through the store.
+        args = ctx.db_args(datadir, "cache")
+        path = os.path.join(ctx.tmp, "attitude.csv")
+        code, out, err = concertoctl(args + ["table", "export", "number_attitude_items", path])
+        check(code == 0, "export: %d %s%s" % (code, out, err))
+        with open(path, newline="") as f:
+            rows = list(csv.reader(f))
+        col, edited = rows[0].index("question"), "Edited: " + question
+        for row in rows[1:]:
+            if row[0] == str(item_id):
+                row[col] = edited
+        with open(path, "w", newline="") as f:
+            csv.writer(f).writerows(rows)
+        code, out, err = concertoctl(args + ["table", "import", "number_attitude_items", path,
+                                             "--replace"])
+        check(code == 0, "import --replace: %d %s%s" % (code, out, err))
+        start = a.log_size()
+        after = first_questions(12)
+        check(after == {(item_id, edited)}, "after the import: %r, expected %r"
+              % (after, {(item_id, edited)}))
+        time.sleep(0.3)
+        n = len(builds(start))
+        check(1 <= n <= children, "%d builds after the edit on %d children" % (n, children))
+        # By hand: the SQL, then the bump.
+        quoted = '"number_attitude_items"'
+        ctx.sql(datadir, "cache", "UPDATE %s SET question = 'By hand' WHERE id = %d" % (quoted, item_id))
+        ctx.sql(datadir, "cache",
+                "UPDATE data_table SET revision = revision + 1 WHERE name = 'number_attitude_items'")
+        after = first_questions(6)
+        check(after == {(item_id, "By hand")}, "after the bump: %r" % after)
     a.audit()
 
 

@@ -18,6 +18,7 @@ TCase *tcase_core_multipart(void);
 TCase *tcase_core_token(void);
 TCase *tcase_core_template(void);
 TCase *tcase_core_page(void);
+TCase *tcase_core_shared_pool(void);
 TCase *tcase_store_dbparams(void);
 TCase *tcase_store_db(void);
 TCase *tcase_store_migrate(void);
@@ -44,6 +45,7 @@ TCase *tcase_runner_view(void);
 TCase *tcase_runner_plot(void);
 TCase *tcase_store_templates(void);
 TCase *tcase_runner_exposure(void);
+TCase *tcase_runner_cache(void);
 
 /* The pool of the running test: created before and destroyed after each
  * test by the checked fixture every TCase installs. */

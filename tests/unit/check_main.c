@@ -149,6 +149,7 @@ int main(void)
     suite_add_tcase(suite, tcase_core_random());
     suite_add_tcase(suite, tcase_core_router());
     suite_add_tcase(suite, tcase_core_page());
+    suite_add_tcase(suite, tcase_core_shared_pool());
     suite_add_tcase(suite, tcase_core_body());
     suite_add_tcase(suite, tcase_core_multipart());
     suite_add_tcase(suite, tcase_core_token());
@@ -179,6 +180,7 @@ int main(void)
     suite_add_tcase(suite, tcase_runner_plot());
     suite_add_tcase(suite, tcase_store_templates());
     suite_add_tcase(suite, tcase_runner_exposure());
+    suite_add_tcase(suite, tcase_runner_cache());
 
     runner = srunner_create(suite);
     srunner_run_all(runner, CK_NORMAL);

@@ -185,13 +185,16 @@ END_TEST
 
 /* The first item a new session of a gets, with the given exposure counts
  * (item ids and session counts, out of sessions). */
-static long first_pick(cc_assessment *a, long sessions, const long *ids, const long *counts, int n)
+static long first_pick(const cc_assessment *a, long sessions, const long *ids, const long *counts,
+                       int n)
 {
     const char *state = NULL, *errmsg = NULL;
     cc_assess_page page;
 
-    cc_assess_set_exposure(a, cc_test_pool, sessions, ids, counts, n);
-    ck_assert_int_eq(cc_assess_start(a, cc_test_pool, NOW, 5, &state, &page, &errmsg), APR_SUCCESS);
+    const cc_assessment *with = cc_assess_with_exposure(a, cc_test_pool, sessions, ids, counts, n);
+
+    ck_assert_int_eq(cc_assess_start(with, cc_test_pool, NOW, 5, &state, &page, &errmsg),
+                     APR_SUCCESS);
     ck_assert(!page.finished);
     return page_item(&page);
 }
@@ -236,7 +239,7 @@ START_TEST(exposure_does_not_touch_the_replay)
 {
     cc_assess_item_row *rows = rows_3pl(40);
     cc_assessment *plain = create(EXPOSURE_SETTINGS, rows, 40);
-    cc_assessment *exposed = create(EXPOSURE_SETTINGS, rows, 40);
+    const cc_assessment *exposed = create(EXPOSURE_SETTINGS, rows, 40);
     const char *state = NULL, *errmsg = NULL, *s_plain, *s_exposed;
     cc_assess_page page, p_plain, p_exposed;
     apr_array_header_t *responses;
@@ -252,7 +255,7 @@ START_TEST(exposure_does_not_touch_the_replay)
     /* Now the first item and the one plain would give next are overexposed. */
     ids[0] = first;
     ids[1] = second;
-    cc_assess_set_exposure(exposed, cc_test_pool, 10, ids, counts, 2);
+    exposed = cc_assess_with_exposure(exposed, cc_test_pool, 10, ids, counts, 2);
     ck_assert_msg(answer(exposed, &s_exposed, first, "1", NOW + 5, &p_exposed, &responses,
                          &errmsg) == APR_SUCCESS,
                   "%s", errmsg);

@@ -2,12 +2,15 @@
  * HTTP. */
 #include "check_concerto.h"
 
+#include "runner/cache.h"
 #include "runner/service.h"
 #include "store/setup.h"
+#include "store/revision.h"
 #include "store/starter.h"
 
 #include <apr_strings.h>
 #include <json.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define NOW 1800000000L
@@ -426,6 +429,84 @@ START_TEST(pages_rendered_on_the_server)
 }
 END_TEST
 
+/* The first page's items of a new session, on a request pool of its own
+ * (gone before the cache is). */
+static json_object *first_page(cc_db *db, const char *slug)
+{
+    apr_pool_t *request;
+    cc_run_result res;
+    json_object *root, *items;
+
+    apr_pool_create(&request, cc_test_pool);
+    ck_assert_int_eq(cc_run_start(db, request, slug, NULL, NULL, NOW, &res), APR_SUCCESS);
+    ck_assert_msg(res.http_status == 200, "%d %s", res.http_status, res.message);
+    root = parsed(&res);
+    items = json_object_get(json_object_object_get(
+        json_object_object_get(json_object_object_get(root, "data"), "templateParams"), "items"));
+    json_object_put(root);
+    apr_pool_destroy(request);
+    return items;
+}
+
+static const char *first_question(cc_db *db, const char *slug)
+{
+    json_object *items = first_page(db, slug);
+    const char *q =
+        apr_pstrdup(cc_test_pool, json_object_get_string(json_object_object_get(
+                                      json_object_array_get_idx(items, 0), "question")));
+
+    json_object_put(items);
+    return q;
+}
+
+static int first_page_size(cc_db *db, const char *slug)
+{
+    json_object *items = first_page(db, slug);
+    int n = (int)json_object_array_length(items);
+
+    json_object_put(items);
+    return n;
+}
+
+START_TEST(cached_test_follows_revisions)
+{
+    cc_db *db = runner_db();
+    cc_test_cache *cache = NULL;
+    const char *before;
+    long test_id;
+
+    ck_assert_int_eq(cc_test_cache_create(cc_test_pool, 4, &cache), APR_SUCCESS);
+    cc_test_cache_set_process(cache);
+    before = first_question(db, "number-attitude");
+    ck_assert_int_eq(cc_test_cache_size(cache), 1);
+    ck_assert_int_eq(first_page_size(db, "number-attitude"), 3);
+    /* By hand, without a bump: the cached build goes on being used. */
+    ck_assert_int_eq(cc_db_exec(db, "UPDATE number_attitude_items SET question = 'Changed' "
+                                    "WHERE id = 1"),
+                     APR_SUCCESS);
+    ck_assert_str_eq(first_question(db, "number-attitude"), before);
+    ck_assert_int_eq(cc_revision_bump_table(db, cc_test_pool, "number_attitude_items"),
+                     APR_SUCCESS);
+    ck_assert_str_eq(first_question(db, "number-attitude"), "Changed");
+    /* The test's settings, likewise. */
+    ck_assert_int_eq(cc_db_exec(db, "UPDATE test SET settings = REPLACE(settings, "
+                                    "'\"itemsPerPage\":3', '\"itemsPerPage\":1') "
+                                    "WHERE slug = 'number-attitude'"),
+                     APR_SUCCESS);
+    ck_assert_int_eq(first_page_size(db, "number-attitude"), 3);
+    test_id = strtol(
+        cc_test_value(db, cc_test_pool, "SELECT id FROM test WHERE slug = 'number-attitude'"), NULL,
+        10);
+    ck_assert_int_eq(cc_revision_bump_test(db, cc_test_pool, test_id), APR_SUCCESS);
+    ck_assert_int_eq(first_page_size(db, "number-attitude"), 1);
+    /* Another test beside it; only replaced builds are gone. */
+    ck_assert_str_ne(first_question(db, "demo-cat"), "");
+    ck_assert_int_eq(cc_test_cache_size(cache), 2);
+    ck_assert_int_eq(cc_test_cache_pools(cache), 2);
+    cc_test_cache_set_process(NULL);
+}
+END_TEST
+
 TCase *tcase_runner_service(void)
 {
     TCase *tc = cc_test_tcase("runner/service");
@@ -437,5 +518,6 @@ TCase *tcase_runner_service(void)
     tcase_add_test(tc, back_button_updates_the_response_rows);
     tcase_add_test(tc, infinite_sem_is_stored_as_null);
     tcase_add_test(tc, idle_sessions_expire);
+    tcase_add_test(tc, cached_test_follows_revisions);
     return tc;
 }

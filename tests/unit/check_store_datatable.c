@@ -787,6 +787,48 @@ START_TEST(export_large_and_failing_writer)
 }
 END_TEST
 
+static const char *revision_of(cc_db *db, const char *table)
+{
+    return cc_test_value(
+        db, cc_test_pool,
+        apr_psprintf(cc_test_pool, "SELECT revision FROM data_table WHERE name = '%s'", table));
+}
+
+START_TEST(writes_bump_the_revision)
+{
+    cc_db *db = cc_test_db_migrated(cc_test_pool);
+    cc_dt_import_options create = {CC_DT_PRESET_ITEMS, 0, 0, 0, 0};
+    cc_dt_import_options replace = {CC_DT_PRESET_NONE, 0, 1, 0, 0};
+    cc_datatable *dt = NULL;
+    const char *errmsg = NULL;
+    const char *names[] = {"question", "responseOptions"};
+    const char *values[] = {"q", "{}"};
+    apr_int64_t rows = 0, id = 0;
+
+    ck_assert_int_eq(
+        import(db, "bank", "question,responseOptions\nq1,{}\n", &create, &rows, &errmsg),
+        APR_SUCCESS);
+    ck_assert_str_eq(revision_of(db, "bank"), "1");
+    ck_assert_int_eq(
+        import(db, "bank", "question,responseOptions\nq2,{}\n", &replace, &rows, &errmsg),
+        APR_SUCCESS);
+    ck_assert_str_eq(revision_of(db, "bank"), "2");
+    /* A refused import changes nothing, the revision neither. */
+    ck_assert_int_eq(import(db, "bank", "question,p1\nq3,abc\n", NULL, &rows, &errmsg), APR_EINVAL);
+    ck_assert_str_eq(revision_of(db, "bank"), "2");
+    ck_assert_int_eq(cc_datatable_describe(db, cc_test_pool, "bank", &dt, &errmsg), APR_SUCCESS);
+    ck_assert_int_eq(cc_datatable_insert(db, cc_test_pool, dt, 2, names, values, &id, &errmsg),
+                     APR_SUCCESS);
+    ck_assert_str_eq(revision_of(db, "bank"), "3");
+    /* The runner's answers keep it. */
+    ck_assert_int_eq(
+        cc_datatable_insert_keep_revision(db, cc_test_pool, dt, 2, names, values, &id, &errmsg),
+        APR_SUCCESS);
+    ck_assert_str_eq(revision_of(db, "bank"), "3");
+    ck_assert_int_eq(cc_test_count(db, cc_test_pool, "bank", NULL), 3);
+}
+END_TEST
+
 TCase *tcase_store_datatable(void)
 {
     TCase *tc = cc_test_tcase("store/datatable");
@@ -803,5 +845,6 @@ TCase *tcase_store_datatable(void)
     tcase_add_test(tc, export_round_trips);
     tcase_add_test(tc, export_large_and_failing_writer);
     tcase_add_test(tc, find_and_update_rows);
+    tcase_add_test(tc, writes_bump_the_revision);
     return tc;
 }
