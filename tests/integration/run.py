@@ -9,12 +9,16 @@ Exit 1 when anything failed. Set CONCERTO_KEEP_TMP=1 to keep the temp dirs.
 """
 
 import argparse
+import base64
 import concurrent.futures
 import csv
 import functools
+import hashlib
+import hmac
 import json
 import os
 import re
+import struct
 import sys
 import time
 import urllib.parse
@@ -977,6 +981,60 @@ def t_runner_race(ctx):
             r, token = advanced[0], advanced[0]["token"]
     one.audit()
     two.audit()
+
+
+def signed_token(secret_hex, session_hash, issued, lifetime, purpose="runner"):
+    """A runner token made here from the stored secret, in the format
+    core/token.h documents, so that its times can be chosen."""
+    def b64(raw):
+        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+    key = hmac.new(bytes.fromhex(secret_hex), b"concerto token v1", hashlib.sha256).digest()
+    payload = (struct.pack(">BBqI", 1, 0, issued, lifetime)
+               + bytes([len(session_hash)]) + session_hash.encode()
+               + bytes([len(purpose)]) + purpose.encode())
+    text = b64(payload)
+    return text + "." + b64(hmac.new(key, text.encode(), hashlib.sha256).digest())
+
+
+@test("runner_token_expiry_over_http")
+def t_runner_token_expiry(ctx):
+    """Tokens over HTTP: one made with the stored secret and a current time
+    is accepted (so the format is right), the same made three hours ago
+    with a two-hour lifetime is refused with 403 and code 14, and so is a
+    good token of another session; an unknown session hash answers code 14
+    too, on the JSON API and on the participant's resume."""
+    datadir, body = starter_site(ctx, "expiry")
+    a = ctx.new_apache("runner-expiry", body, loglevel="warn")
+    with a:
+        secret = ctx.sql(datadir, "expiry",
+                         "SELECT svalue FROM administration_setting WHERE skey = 'secret'").strip()
+        check(len(secret) >= 32, "no signing secret in the database: %r" % secret)
+        status, r = runner_post(a, "/api/runner/test/demo-cat/session/start", {})
+        status2, other = runner_post(a, "/api/runner/test/demo-cat/session/start", {})
+        check(status == 200 and status2 == 200, "start: %d %d" % (status, status2))
+        hash_ = r["hash"]
+        path = "/api/runner/test/session/%s/submit" % hash_
+        now = int(time.time())
+        status, e = form_post(a, "/test/session/%s/resume" % hash_,
+                              {"token": signed_token(secret, hash_, now - 3 * 3600, 7200)})
+        check(status == 403 and e["code"] == 14 and "expired" in e["error"]["message"],
+              "an expired token: %d %r" % (status, e))
+        status, e = form_post(a, "/test/session/%s/resume" % hash_, {"token": other["token"]})
+        check(status == 403 and e["code"] == 14, "another session's token: %d %r" % (status, e))
+        status, ok = form_post(a, "/test/session/%s/resume" % hash_,
+                               {"token": signed_token(secret, hash_, now - 60, 7200)})
+        check(status == 200 and ok["code"] == 16, "a current token made here: %d %r" % (status, ok))
+        item = r["data"]["templateParams"]["items"][0]["id"]
+        status, e = runner_post(a, path, {"values": {"r%d" % item: "1"},
+                                          "token": signed_token(secret, hash_, now - 7300, 7200)})
+        check(status == 403 and e["code"] == 14, "submit with an expired token: %d %r" % (status, e))
+        unknown = "0" * 40
+        status, e = form_post(a, "/test/session/%s/resume" % unknown,
+                              {"token": signed_token(secret, unknown, now, 7200)})
+        check(status in (404, 410) and e["code"] == 14, "an unknown session: %d %r" % (status, e))
+        rows = ctx.sql(datadir, "expiry", "SELECT COUNT(*) FROM demo_cat_responses").strip()
+        check(rows == "0", "%s response rows after refused submits" % rows)
+    a.audit()
 
 
 def form_post(apache, path, fields):
