@@ -134,8 +134,9 @@ bench: $(BUILD)/cat_bench
 # libFuzzer (clang) over `concertoctl cat`'s JSON requests and the engine;
 # FUZZ_SECONDS bounds the run. make check runs it for 30 s.
 FUZZ_SECONDS ?= 60
+FUZZ_TARGET ?= catapi
 fuzz:
-	sh tests/fuzz/run.sh $(FUZZ_SECONDS)
+	sh tests/fuzz/run.sh $(FUZZ_TARGET) $(FUZZ_SECONDS)
 
 install: all
 	install -d $(DESTDIR)$(AP_LIBEXECDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(DOCDIR)/examples

@@ -105,7 +105,7 @@ fi
 
 # 4. to 7. Whole-build checks, one test each: the sanitizer build of the
 # unit tests, the lint tools, the apxs build for existing Apaches, and a
-# bounded fuzzing run over the CAT requests.
+# bounded fuzzing run over the CAT requests and the upload parser.
 single_stage() {
     name=$1
     shift
@@ -117,7 +117,9 @@ single_stage lint make --no-print-directory lint
 single_stage apxs sh tests/apxs-build.sh
 single_stage starter python3 conf/starter/check.py
 # libFuzzer prints a line per new input: keep them in a file, show the end.
-single_stage fuzz sh -c 'mkdir -p "$0" && sh tests/fuzz/run.sh 30 >"$0/fuzz.log" 2>&1; rc=$?;
+# 20 s on the CAT requests, 10 s on uploads.
+single_stage fuzz sh -c 'mkdir -p "$0" && sh tests/fuzz/run.sh catapi 20 >"$0/fuzz.log" 2>&1 &&
+    sh tests/fuzz/run.sh multipart 10 >>"$0/fuzz.log" 2>&1; rc=$?;
     tail -n 8 "$0/fuzz.log"; [ $rc = 0 ] || echo "fuzz: see $0/fuzz.log"; exit $rc' "$BUILD"
 
 echo "=== summary ===$report"

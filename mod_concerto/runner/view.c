@@ -72,32 +72,37 @@ static apr_status_t find(apr_pool_t *pool, const cc_view_source *src, json_objec
     return rv == APR_SUCCESS ? APR_NOTFOUND : rv;
 }
 
-/* Renders the HTML of a part with name/value pairs. */
+/* Render options: these name/value pairs, embedded templates from src. */
+static cc_template_opts render_opts(const cc_view_source *src, const char *const *pairs,
+                                    apr_size_t n)
+{
+    cc_template_opts opts;
+
+    memset(&opts, 0, sizeof(opts));
+    opts.pairs = pairs;
+    opts.npairs = n;
+    opts.lookup = src->lookup;
+    opts.lookup_baton = src->baton;
+    return opts;
+}
+
+/* The HTML of a part (its other parts are not used). */
 static apr_status_t render_part(apr_pool_t *pool, const cc_view_source *src, const cc_template *tpl,
                                 const char *const *pairs, apr_size_t n, const char **html,
                                 const char **errmsg)
 {
-    cc_template_opts opts;
+    cc_template_opts opts = render_opts(src, pairs, n);
 
-    memset(&opts, 0, sizeof(opts));
-    opts.pairs = pairs;
-    opts.npairs = n;
-    opts.lookup = src->lookup;
-    opts.lookup_baton = src->baton;
     return cc_template_render_text(pool, tpl->html, &opts, html, NULL, errmsg);
 }
 
+/* A whole page: head, html, css and js. */
 static apr_status_t render_page(apr_pool_t *pool, const cc_view_source *src, const cc_template *tpl,
                                 const char *const *pairs, apr_size_t n, cc_template *out,
                                 const char **errmsg)
 {
-    cc_template_opts opts;
+    cc_template_opts opts = render_opts(src, pairs, n);
 
-    memset(&opts, 0, sizeof(opts));
-    opts.pairs = pairs;
-    opts.npairs = n;
-    opts.lookup = src->lookup;
-    opts.lookup_baton = src->baton;
     return cc_template_render(pool, tpl, &opts, out, errmsg);
 }
 

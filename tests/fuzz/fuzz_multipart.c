@@ -1,5 +1,5 @@
 /* libFuzzer target: multipart/form-data bodies and file names
- * (core/multipart.c). Built and run by tests/fuzz/run_multipart.sh.
+ * (core/multipart.c). Built and run by `tests/fuzz/run.sh multipart`.
  *
  * The first byte picks the boundary's length (1..16, from "fuzzboundary..."),
  * the rest is the body. Beyond the sanitizers it checks the contract: on
