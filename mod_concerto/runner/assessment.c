@@ -411,6 +411,30 @@ static int settings_exposure(apr_pool_t *pool, json_object *settings, cc_assessm
     return 1;
 }
 
+/* The wizard's itemSet: when set, only the rows whose itemSet column has
+ * that value (exact match) make the bank. */
+static int item_set_filter(apr_pool_t *pool, json_object *settings, const cc_assess_item_row **rows,
+                           int *n_rows, const char **errmsg)
+{
+    const char *set = setting_string(settings, "itemSet", "");
+    cc_assess_item_row *kept;
+    int i, n = 0;
+
+    if (*set == '\0')
+        return 1;
+    kept = apr_palloc(pool, sizeof(*kept) * (size_t)*n_rows);
+    for (i = 0; i < *n_rows; i++)
+        if ((*rows)[i].item_set && !strcmp((*rows)[i].item_set, set))
+            kept[n++] = (*rows)[i];
+    if (n == 0) {
+        *errmsg = apr_psprintf(pool, "setting itemSet: no item of the bank is in set \"%s\"", set);
+        return 0;
+    }
+    *rows = kept;
+    *n_rows = n;
+    return 1;
+}
+
 cc_assessment *cc_assess_create(apr_pool_t *pool, const char *settings_json,
                                 const cc_assess_item_row *rows, int n_rows, const char **errmsg)
 {
@@ -430,6 +454,8 @@ cc_assessment *cc_assess_create(apr_pool_t *pool, const char *settings_json,
         *errmsg = "the item bank has no items";
         return NULL;
     }
+    if (!item_set_filter(pool, settings, &rows, &n_rows, errmsg))
+        return NULL;
     order = setting_string(settings, "order", "cat");
     a->order = !strcmp(order, "manual")   ? ORDER_MANUAL
                : !strcmp(order, "random") ? ORDER_RANDOM
@@ -752,6 +778,7 @@ static void fill_page(apr_pool_t *pool, const cc_assessment *a, const session_st
     memset(page, 0, sizeof(*page));
     page->finished = s->done;
     page->stop_reason = s->stop;
+    page->seed = s->seed;
     page->values = apr_pcalloc(pool, sizeof(char *) * (size_t)(s->n_current + 1));
     for (k = 0; !s->done && k < s->n_current; k++) {
         const item_def *item = &a->items[s->current[k]];

@@ -76,6 +76,7 @@ typedef struct cc_assess_page {
     const char **values;     /* per item of the page: the answer already given, or NULL */
     int n_items;             /* items on the page */
     int linear;              /* 1: a linear test (pages), 0: adaptive */
+    unsigned long long seed; /* the session's, for its random display order */
     int n_pages;             /* linear: pages in the test */
     int page;                /* 1-based page number */
     int answered;            /* items answered so far */

@@ -1,10 +1,12 @@
 #include "view.h"
 
+#include "cat/rng.h"
 #include "runner/plot.h"
 
 #include <apr_strings.h>
 #include <ctype.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* A setting as text: strings as they are, numbers and booleans written
@@ -161,16 +163,60 @@ static const char *member_text(json_object *obj, const char *key)
     return json_object_object_get_ex(obj, key, &v) && v ? json_object_get_string(v) : "";
 }
 
+/* A responseOptions flag: "1", 1 or true. */
+static int option_flag(json_object *obj, const char *key)
+{
+    json_object *v = NULL;
+
+    if (!json_object_object_get_ex(obj, key, &v) || v == NULL)
+        return 0;
+    if (json_object_is_type(v, json_type_string))
+        return !strcmp(json_object_get_string(v), "1") ||
+               !strcasecmp(json_object_get_string(v), "true");
+    return json_object_get_boolean(v);
+}
+
+/* The display order of an item's options: as stored, or with
+ * optionsRandomOrder shuffled once per session and item (the same order
+ * every time the page is shown); options with a fixedIndex keep their
+ * place. Answers are option values, so the order never changes scoring. */
+static size_t *option_order(apr_pool_t *pool, json_object *response, json_object *options, size_t n,
+                            unsigned long long seed, long item_id)
+{
+    size_t *order = apr_palloc(pool, sizeof(size_t) * (n + 1)), *loose, k, m = 0;
+    cc_rng rng;
+
+    for (k = 0; k < n; k++)
+        order[k] = k;
+    if (n < 2 || !option_flag(response, "optionsRandomOrder"))
+        return order;
+    loose = apr_palloc(pool, sizeof(size_t) * n);
+    for (k = 0; k < n; k++) {
+        const char *fixed = member_text(json_object_array_get_idx(options, k), "fixedIndex");
+        if (*fixed == '\0' || !strcmp(fixed, "0"))
+            loose[m++] = k;
+    }
+    cc_rng_seed(&rng, seed ^ ((unsigned long long)item_id * 0x9E3779B97F4A7C15ULL));
+    for (k = m; k > 1; k--) { /* Fisher-Yates over the loose places */
+        size_t j = (size_t)(cc_rng_uniform(&rng) * (double)k), t = order[loose[k - 1]];
+        if (j >= k)
+            j = k - 1;
+        order[loose[k - 1]] = order[loose[j]];
+        order[loose[j]] = t;
+    }
+    return order;
+}
+
 /* One item (its client copy) with its options rendered. */
 static apr_status_t render_item(apr_pool_t *pool, const cc_view_source *src, json_object *settings,
-                                json_object *item, const char *value, const char **html,
-                                const char **errmsg)
+                                json_object *item, const char *value, unsigned long long seed,
+                                const char **html, const char **errmsg)
 {
     const cc_template *item_tpl = NULL, *option_tpl = NULL;
     json_object *response = NULL, *options = NULL;
     apr_array_header_t *parts;
     const char *id = member_text(item, "id");
-    size_t k, n;
+    size_t k, n, *order;
     apr_status_t rv;
 
     if ((rv = find(pool, src, settings, "itemPartTemplate", "cc-item", &item_tpl, errmsg)) !=
@@ -183,8 +229,9 @@ static apr_status_t render_item(apr_pool_t *pool, const cc_view_source *src, jso
         json_object_object_get_ex(response, "options", &options);
     n = options ? json_object_array_length(options) : 0;
     parts = apr_array_make(pool, (int)n + 1, sizeof(const char *));
+    order = option_order(pool, response, options, n, seed, strtol(id, NULL, 10));
     for (k = 0; k < n; k++) {
-        json_object *option = json_object_array_get_idx(options, k);
+        json_object *option = json_object_array_get_idx(options, order[k]);
         const char *option_value = member_text(option, "value");
         const char *pairs[] = {
             "itemId",      id,
@@ -232,7 +279,7 @@ static apr_status_t items_page(apr_pool_t *pool, json_object *settings, const cc
     for (k = 0; rv == APR_SUCCESS && items && k < (int)json_object_array_length(items); k++) {
         const char *html = NULL;
         rv = render_item(pool, src, settings, json_object_array_get_idx(items, (size_t)k),
-                         k < page->n_items ? page->values[k] : NULL, &html, errmsg);
+                         k < page->n_items ? page->values[k] : NULL, page->seed, &html, errmsg);
         if (rv == APR_SUCCESS)
             APR_ARRAY_PUSH(parts, const char *) = k ? apr_pstrcat(pool, "\n", html, NULL) : html;
     }

@@ -586,6 +586,28 @@ START_TEST(demo_cat_from_starter_content)
 }
 END_TEST
 
+/* The wizard's itemSet keeps only that set's items (in their order). */
+START_TEST(item_set_filters_the_bank)
+{
+    cc_assess_item_row *rows = rows_3pl(20);
+    cc_assessment *a;
+    cc_assess_page page;
+    const char *state = NULL, *errmsg = NULL;
+    int i;
+
+    for (i = 0; i < 20; i++)
+        rows[i].item_set = i < 15 ? "long" : "short";
+    a = create("{\"itemSet\":\"short\",\"order\":\"manual\",\"itemsPerPage\":10}", rows, 20);
+    ck_assert_int_eq(cc_assess_item_count(a), 5);
+    ck_assert_int_eq(cc_assess_start(a, cc_test_pool, NOW, 1, &state, &page, &errmsg), APR_SUCCESS);
+    ck_assert_int_eq(page.n_items, 5);
+    ck_assert_int_eq(page_item(&page), 116);
+    ck_assert_int_eq(cc_assess_item_count(create("{\"itemSet\":\"\"}", rows, 20)), 20);
+    ck_assert_str_eq(refused("{\"itemSet\":\"none\"}", rows, 20),
+                     "setting itemSet: no item of the bank is in set \"none\"");
+}
+END_TEST
+
 TCase *tcase_runner_assessment(void)
 {
     TCase *tc = cc_test_tcase("runner/assessment");
@@ -601,5 +623,6 @@ TCase *tcase_runner_assessment(void)
     tcase_add_test(tc, bad_settings_and_items_named);
     tcase_add_test(tc, content_balancing_by_trait);
     tcase_add_test(tc, demo_cat_from_starter_content);
+    tcase_add_test(tc, item_set_filters_the_bank);
     return tc;
 }

@@ -128,6 +128,48 @@ START_TEST(item_pages)
 }
 END_TEST
 
+/* optionsRandomOrder: a fixed order per session and item, every option
+ * once, pinned options (fixedIndex) in place. */
+START_TEST(options_in_random_order)
+{
+    const cc_view_source *src = small_library();
+    json_object *settings = settings_of("{}");
+    const char *values[] = {NULL};
+    cc_assess_page page;
+    cc_template out;
+    const char *errmsg = NULL, *first = NULL;
+    int seed, moved = 0;
+
+    put("cc-item-page", "{{{items}}}", NULL);
+    put("cc-item", "{{{options}}}", NULL);
+    put("cc-option", "{{value}}", NULL);
+    memset(&page, 0, sizeof(page));
+    page.items_json = "[{\"id\":5,\"responseOptions\":{\"optionsRandomOrder\":\"1\","
+                      "\"options\":[{\"value\":\"a\",\"fixedIndex\":\"1\"},{\"value\":\"b\"},"
+                      "{\"value\":\"c\"},{\"value\":\"d\"},{\"value\":\"e\"}]}}]";
+    page.values = values;
+    page.n_items = 1;
+    for (seed = 1; seed <= 20; seed++) {
+        page.seed = (unsigned long long)seed;
+        ck_assert_int_eq(cc_view_page(cc_test_pool, settings, &page, NULL, src, &out, &errmsg),
+                         APR_SUCCESS);
+        ck_assert_int_eq((int)strlen(out.html), 9);
+        ck_assert(out.html[0] == 'a');
+        ck_assert(strchr(out.html, 'b') && strchr(out.html, 'c') && strchr(out.html, 'd') &&
+                  strchr(out.html, 'e'));
+        moved += strcmp(out.html, "a\nb\nc\nd\ne") != 0;
+        if (seed == 7)
+            first = apr_pstrdup(cc_test_pool, out.html);
+    }
+    ck_assert_int_gt(moved, 10);
+    page.seed = 7;
+    ck_assert_int_eq(cc_view_page(cc_test_pool, settings, &page, NULL, src, &out, &errmsg),
+                     APR_SUCCESS);
+    ck_assert_str_eq(out.html, first);
+    json_object_put(settings);
+}
+END_TEST
+
 START_TEST(results_page)
 {
     const cc_view_source *src = small_library();
@@ -176,6 +218,7 @@ TCase *tcase_runner_view(void)
 
     tcase_add_test(tc, start_page);
     tcase_add_test(tc, item_pages);
+    tcase_add_test(tc, options_in_random_order);
     tcase_add_test(tc, results_page);
     return tc;
 }
