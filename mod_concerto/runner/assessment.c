@@ -12,6 +12,10 @@
 
 typedef enum { ORDER_CAT, ORDER_MANUAL, ORDER_RANDOM } item_order;
 
+/* Seconds before the server's deadline within which a page's isTimeout is
+ * believed. */
+#define CC_ASSESS_TIMEOUT_GRACE 10
+
 /* One item: what the client sees, and how its answers are scored. */
 typedef struct item_def {
     long id;
@@ -877,7 +881,8 @@ static unsigned char *exposure_mask(apr_pool_t *pool, const cc_assessment *a,
 /* Replays the stored answers through the engine (resuming on any child),
  * then asks for the next item. */
 static apr_status_t cat_advance(apr_pool_t *pool, const cc_assessment *a, session_state *s,
-                                const answer *fresh, int n_fresh, long now, const char **errmsg)
+                                const answer *fresh, int n_fresh, int timed_out,
+                                const char **errmsg)
 {
     cc_cat_design design = a->design;
     cc_cat_state st;
@@ -906,7 +911,7 @@ static apr_status_t cat_advance(apr_pool_t *pool, const cc_assessment *a, sessio
      * every item available, as the answers it replays were given. st keeps
      * a pointer to design, so the change applies from here on. */
     design.test.sel.available = exposure_mask(pool, a, s);
-    if (a->test_time_limit && now - s->started >= a->test_time_limit) {
+    if (timed_out) {
         s->done = 1;
         s->stop = "timeOut";
     } else if (cc_cat_next_item(&st, &nx, &err) != CC_CAT_OK) {
@@ -998,7 +1003,7 @@ apr_status_t cc_assess_start(const cc_assessment *a, apr_pool_t *pool, long now,
     s.seed = seed;
     s.started = s.shown = now;
     if (a->order == ORDER_CAT) {
-        rv = cat_advance(pool, a, &s, NULL, 0, now, errmsg);
+        rv = cat_advance(pool, a, &s, NULL, 0, 0, errmsg);
     } else {
         int k;
         s.n_order = a->n_items;
@@ -1126,6 +1131,21 @@ static void linear_record(apr_pool_t *pool, const cc_assessment *a, session_stat
     }
 }
 
+/* Is the test's time up? The server's clock decides; the page's timer
+ * (isTimeout=1) is believed when it is within a few seconds of it (clocks
+ * of servers sharing the database differ a little, and the page's timer
+ * started when the page arrived). A test without a time limit never
+ * times out, whatever the client says: isTimeout cannot skip items. */
+static int test_timed_out(const cc_assessment *a, const session_state *s, long now,
+                          int client_timeout)
+{
+    long left = a->test_time_limit - (now - s->started);
+
+    if (a->test_time_limit == 0)
+        return 0;
+    return left <= 0 || (client_timeout && left <= CC_ASSESS_TIMEOUT_GRACE);
+}
+
 apr_status_t cc_assess_submit(const cc_assessment *a, apr_pool_t *pool, const char *state_json,
                               apr_table_t *values, long now, const char **new_state_json,
                               apr_array_header_t **responses, cc_assess_page *page,
@@ -1133,7 +1153,7 @@ apr_status_t cc_assess_submit(const cc_assessment *a, apr_pool_t *pool, const ch
 {
     const char *button = apr_table_get(values, "buttonPressed");
     const char *timeout_field = apr_table_get(values, "isTimeout");
-    int timeout = timeout_field && !strcmp(timeout_field, "1");
+    int client_timeout = timeout_field && !strcmp(timeout_field, "1"), timeout;
     const char *missing = NULL;
     session_state s;
     answer *fresh;
@@ -1152,8 +1172,7 @@ apr_status_t cc_assess_submit(const cc_assessment *a, apr_pool_t *pool, const ch
         *errmsg = "going back is not possible here";
         return APR_EINVAL;
     }
-    if (a->test_time_limit && now - s.started >= a->test_time_limit)
-        timeout = 1;
+    timeout = test_timed_out(a, &s, now, client_timeout);
     fresh = apr_pcalloc(pool, sizeof(answer) * (size_t)(s.n_current + 1));
     for (k = 0; k < s.n_current; k++) {
         apr_status_t one = score_answer(pool, a, s.current[k], values, timeout || back, now,
@@ -1173,7 +1192,7 @@ apr_status_t cc_assess_submit(const cc_assessment *a, apr_pool_t *pool, const ch
     }
     if (a->order == ORDER_CAT) {
         int s_current_count = s.n_current;
-        rv = cat_advance(pool, a, &s, fresh, s.n_current, now, errmsg);
+        rv = cat_advance(pool, a, &s, fresh, s.n_current, timeout, errmsg);
         if (rv != APR_SUCCESS)
             return rv;
         /* The page's answers, now with their theta and SEM. */

@@ -346,6 +346,49 @@ START_TEST(time_limit_ends_the_test)
 }
 END_TEST
 
+/* The page's isTimeout is believed only near the server's deadline, and
+ * never without a time limit (it cannot be used to skip items). */
+static apr_status_t timed_out_submit(const cc_assessment *a, const char **state, long now,
+                                     cc_assess_page *page)
+{
+    apr_table_t *values = apr_table_make(cc_test_pool, 2);
+    apr_array_header_t *responses;
+    const char *next = NULL, *errmsg = NULL;
+    apr_status_t rv;
+
+    apr_table_set(values, "isTimeout", "1");
+    rv = cc_assess_submit(a, cc_test_pool, *state, values, now, &next, &responses, page, &errmsg);
+    if (rv == APR_SUCCESS)
+        *state = next;
+    return rv;
+}
+
+START_TEST(page_timer_checked_by_the_server)
+{
+    cc_assess_item_row *rows = rows_3pl(20);
+    cc_assessment *limited = create("{\"testTimeLimit\":60,\"order\":\"manual\"}", rows, 20);
+    cc_assessment *unlimited = create("{\"order\":\"manual\"}", rows, 20);
+    const char *state = NULL, *errmsg = NULL;
+    cc_assess_page page;
+
+    /* Item 101 may be skipped: start on page 2 (item 102, required). */
+    ck_assert_int_eq(cc_assess_start(unlimited, cc_test_pool, NOW, 1, &state, &page, &errmsg),
+                     APR_SUCCESS);
+    ck_assert_int_eq(timed_out_submit(unlimited, &state, NOW + 5, &page), APR_SUCCESS);
+    ck_assert_int_eq(page_item(&page), 102);
+    ck_assert_int_eq(timed_out_submit(unlimited, &state, NOW + 9999, &page), APR_INCOMPLETE);
+    ck_assert(!page.finished);
+
+    ck_assert_int_eq(cc_assess_start(limited, cc_test_pool, NOW, 1, &state, &page, &errmsg),
+                     APR_SUCCESS);
+    ck_assert_int_eq(timed_out_submit(limited, &state, NOW + 5, &page), APR_SUCCESS);
+    ck_assert_int_eq(timed_out_submit(limited, &state, NOW + 30, &page), APR_INCOMPLETE);
+    ck_assert_int_eq(timed_out_submit(limited, &state, NOW + 52, &page), APR_SUCCESS);
+    ck_assert(page.finished);
+    ck_assert_str_eq(page.stop_reason, "timeOut");
+}
+END_TEST
+
 /* A linear GRM questionnaire: pages of 2, the back button, scores as
  * categories. */
 START_TEST(linear_grm_questionnaire)
@@ -619,6 +662,7 @@ TCase *tcase_runner_assessment(void)
     tcase_add_test(tc, cat_stops_on_precision);
     tcase_add_test(tc, bad_answers_refused);
     tcase_add_test(tc, time_limit_ends_the_test);
+    tcase_add_test(tc, page_timer_checked_by_the_server);
     tcase_add_test(tc, linear_grm_questionnaire);
     tcase_add_test(tc, bad_settings_and_items_named);
     tcase_add_test(tc, content_balancing_by_trait);
