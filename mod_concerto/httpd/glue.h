@@ -66,6 +66,13 @@ int cc_request_db(cc_request *req, cc_db **db);
 /* Same, without answering: for the health check. */
 apr_status_t cc_request_db_quiet(cc_request *req, cc_db **db, const char **reason);
 
+/* sqlite_lock.c: the Mutex "concerto-sqlite" that queues SQLite writers.
+ * Register in pre_config, create in post_config, and attach in child_init
+ * (NULL when disabled with "Mutex none" or when it cannot be). */
+apr_status_t cc_sqlite_lock_register(apr_pool_t *pconf);
+apr_status_t cc_sqlite_lock_create(apr_pool_t *pconf, server_rec *s);
+const cc_db_write_lock *cc_sqlite_lock_child_init(apr_pool_t *pchild, server_rec *s);
+
 /* handler_check.c, handler_admin.c */
 int cc_handle_check_health(cc_request *req);
 int cc_handle_check_session_count(cc_request *req);

@@ -29,6 +29,13 @@ static void count_db_error(void)
     cc_metrics_record_db_error(cc_proc.metrics);
 }
 
+static int concerto_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
+{
+    (void)plog;
+    (void)ptemp;
+    return cc_sqlite_lock_register(pconf) == APR_SUCCESS ? OK : HTTP_INTERNAL_SERVER_ERROR;
+}
+
 /* Metrics live in anonymous shared memory created once per server start
  * and kept across graceful restarts (the process pool outlives pconf). */
 static int concerto_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
@@ -42,9 +49,11 @@ static int concerto_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t 
     const char *metrics_userdata_key = apr_psprintf(
         process_pool, "concerto_metrics_%s_%" APR_SIZE_T_FMT, CONCERTO_VERSION, sizeof(cc_metrics));
 
-    (void)pconf;
     (void)plog;
     (void)ptemp;
+    /* ap_global_mutex_create logs why it failed. */
+    if (cc_sqlite_lock_create(pconf, s) != APR_SUCCESS)
+        return HTTP_INTERNAL_SERVER_ERROR;
     apr_pool_userdata_get((void **)&shm, metrics_userdata_key, process_pool);
     if (shm == NULL) {
         rv = apr_shm_create(&shm, sizeof(cc_metrics), NULL, process_pool);
@@ -111,6 +120,7 @@ static void concerto_child_init(apr_pool_t *pchild, server_rec *s)
         ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, "cannot create the connection registry");
         return;
     }
+    cc_dbpool_registry_set_sqlite_write_lock(cc_proc.dbpools, cc_sqlite_lock_child_init(pchild, s));
     if (cc_exposure_cache_create(pchild, CC_EXPOSURE_REFRESH_SECONDS, &cc_exposure_process_cache) !=
         APR_SUCCESS)
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
@@ -247,6 +257,7 @@ static int concerto_log_transaction(request_rec *r)
 static void concerto_register_hooks(apr_pool_t *pool)
 {
     (void)pool;
+    ap_hook_pre_config(concerto_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(concerto_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(concerto_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(concerto_handler, NULL, NULL, APR_HOOK_MIDDLE);

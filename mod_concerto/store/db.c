@@ -68,10 +68,46 @@ static apr_status_t db_prepare_sqlite(cc_db *db)
     return APR_SUCCESS;
 }
 
+void cc_db_set_write_lock(cc_db *db, const cc_db_write_lock *lock)
+{
+    if (db->dialect == CC_DIALECT_SQLITE && !db->holds_write_lock)
+        db->write_lock = lock;
+}
+
+/* The lock only shortens waits: SQLite's own locking keeps the data
+ * right, so a lock that cannot be taken means going on without it. */
+static void write_lock_take(cc_db *db)
+{
+    apr_status_t rv;
+
+    if (db->write_lock == NULL || db->holds_write_lock)
+        return;
+    rv = db->write_lock->acquire(db->write_lock->baton);
+    if (rv == APR_SUCCESS)
+        db->holds_write_lock = 1;
+    else
+        cc_log(CC_LOG_MARK, CC_LOG_WARNING, rv,
+               "cannot take the SQLite write lock; this write waits on SQLite's busy timeout");
+}
+
+static void write_lock_give_back(cc_db *db)
+{
+    apr_status_t rv;
+
+    if (!db->holds_write_lock)
+        return;
+    db->holds_write_lock = 0;
+    rv = db->write_lock->release(db->write_lock->baton);
+    if (rv != APR_SUCCESS)
+        cc_log(CC_LOG_MARK, CC_LOG_ERR, rv, "cannot release the SQLite write lock");
+}
+
 static apr_status_t db_close_cleanup(void *data)
 {
     cc_db *db = data;
 
+    /* Closing rolls back an unfinished transaction: its lock goes too. */
+    write_lock_give_back(db);
     if (db->handle) {
         apr_dbd_close(db->driver, db->handle);
         db->handle = NULL;
@@ -243,14 +279,22 @@ apr_status_t cc_db_query(cc_db *db, apr_pool_t *pool, int *affected, const char 
 
     if (check_markers(db, sql, nargs) != APR_SUCCESS)
         return APR_EINVAL;
+    /* A statement on its own is a write transaction of its own. */
+    if (!db->in_transaction)
+        write_lock_take(db);
     for (attempt = 0;; attempt++) {
         apr_status_t st = db_statement(db, sql, &stmt);
-        if (st != APR_SUCCESS)
+        if (st != APR_SUCCESS) {
+            if (!db->in_transaction)
+                write_lock_give_back(db);
             return st;
+        }
         rv = apr_dbd_pquery(db->driver, pool, db->handle, &nrows, stmt, nargs, (const char **)args);
         if (rv == 0 || !db_retry_after(db, sql, attempt))
             break;
     }
+    if (!db->in_transaction)
+        write_lock_give_back(db);
     if (rv != 0)
         return db_fail(db, rv, "query");
     if (affected)
@@ -334,10 +378,14 @@ apr_status_t cc_db_select_value(cc_db *db, apr_pool_t *pool, const char **out, c
 
 apr_status_t cc_db_begin(cc_db *db, apr_pool_t *pool, apr_dbd_transaction_t **txn)
 {
-    int rv = apr_dbd_transaction_start(db->driver, pool, db->handle, txn);
+    int rv;
 
-    if (rv != 0)
+    write_lock_take(db);
+    rv = apr_dbd_transaction_start(db->driver, pool, db->handle, txn);
+    if (rv != 0) {
+        write_lock_give_back(db);
         return db_fail(db, rv, "begin transaction");
+    }
     db->in_transaction = 1;
     return APR_SUCCESS;
 }
@@ -350,6 +398,7 @@ apr_status_t cc_db_end(cc_db *db, apr_pool_t *pool, apr_dbd_transaction_t *txn, 
         apr_dbd_transaction_mode_set(db->driver, txn, APR_DBD_TRANSACTION_ROLLBACK);
     rv = apr_dbd_transaction_end(db->driver, pool, txn);
     db->in_transaction = 0;
+    write_lock_give_back(db);
     /* A rollback may undo DDL: statements cached since would be stale. */
     if (rollback || rv != 0)
         apr_hash_clear(db->statements);

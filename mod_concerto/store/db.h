@@ -16,6 +16,15 @@ typedef enum {
     CC_DIALECT_ORACLE
 } cc_dialect;
 
+/* A lock that makes this server's writers on SQLite queue one behind the
+ * other instead of polling SQLite's busy handler. The httpd glue gives a
+ * cross-process mutex; without one (concertoctl) busy_timeout still waits. */
+typedef struct cc_db_write_lock {
+    apr_status_t (*acquire)(void *baton);
+    apr_status_t (*release)(void *baton);
+    void *baton;
+} cc_db_write_lock;
+
 typedef struct cc_db {
     apr_pool_t *pool; /* owns the connection; destroyed by cc_db_close */
     const apr_dbd_driver_t *driver;
@@ -31,6 +40,8 @@ typedef struct cc_db {
      * until the connection closes, so each text is prepared once. */
     apr_hash_t *statements;
     int in_transaction;
+    const cc_db_write_lock *write_lock; /* SQLite only; NULL: none */
+    int holds_write_lock;
 } cc_db;
 
 /* Rows of a result set, every value a string or NULL for SQL NULL. */
@@ -70,8 +81,17 @@ apr_status_t cc_db_select(cc_db *db, apr_pool_t *pool, cc_rows **out, const char
 apr_status_t cc_db_select_value(cc_db *db, apr_pool_t *pool, const char **out, const char *sql,
                                 int nargs, const char *const *args);
 
+/* Use lock for this connection's writes: each transaction holds it from
+ * begin to end, and each statement of cc_db_query outside one while it
+ * runs. Only SQLite connections take it (other databases queue writers
+ * themselves); NULL removes it. The lock must outlive the connection. */
+void cc_db_set_write_lock(cc_db *db, const cc_db_write_lock *lock);
+
+/* On SQLite the write lock is taken first (apr_dbd_sqlite3 then begins
+ * IMMEDIATE, taking SQLite's own write lock at once). */
 apr_status_t cc_db_begin(cc_db *db, apr_pool_t *pool, apr_dbd_transaction_t **txn);
-/* Commits, or rolls back when any statement inside failed or rollback is set. */
+/* Commits, or rolls back when any statement inside failed or rollback is
+ * set; gives the write lock back on every path. */
 apr_status_t cc_db_end(cc_db *db, apr_pool_t *pool, apr_dbd_transaction_t *txn, int rollback);
 
 /* Called once for every failed database operation (the metrics count them). */

@@ -18,6 +18,7 @@ struct cc_dbpool {
     const char *params;
     apr_reslist_t *connections;
     volatile int schema_version;
+    const cc_db_write_lock *sqlite_write_lock;
 };
 
 /* Why the last connection attempt of this thread failed. The reslist opens
@@ -30,6 +31,7 @@ struct cc_dbpool_registry {
     apr_thread_mutex_t *lock;
     apr_hash_t *pools;
     int max_per_pool;
+    const cc_db_write_lock *sqlite_write_lock;
 };
 
 /* SQLite would silently create an empty database where none is; the server
@@ -71,6 +73,7 @@ static apr_status_t connection_open(void **resource, void *params, apr_pool_t *p
         apr_pool_destroy(attempt);
         return rv;
     }
+    cc_db_set_write_lock(db, dbpool->sqlite_write_lock);
     if (cc_log_is_enabled(CC_LOG_DEBUG))
         cc_log(CC_LOG_MARK, CC_LOG_DEBUG, APR_SUCCESS, "opened %s connection to %s", dbpool->driver,
                cc_db_params_redact(attempt, dbpool->params));
@@ -114,6 +117,14 @@ apr_status_t cc_dbpool_registry_create(apr_pool_t *parent, int max_per_pool,
     return APR_SUCCESS;
 }
 
+void cc_dbpool_registry_set_sqlite_write_lock(cc_dbpool_registry *registry,
+                                              const cc_db_write_lock *lock)
+{
+    apr_thread_mutex_lock(registry->lock);
+    registry->sqlite_write_lock = lock;
+    apr_thread_mutex_unlock(registry->lock);
+}
+
 apr_status_t cc_dbpool_get(cc_dbpool_registry *registry, const char *driver, const char *params,
                            cc_dbpool **out)
 {
@@ -134,6 +145,7 @@ apr_status_t cc_dbpool_get(cc_dbpool_registry *registry, const char *driver, con
         dbpool->pool = registry->pool;
         dbpool->driver = apr_pstrdup(registry->pool, driver);
         dbpool->params = apr_pstrdup(registry->pool, params);
+        dbpool->sqlite_write_lock = registry->sqlite_write_lock;
         /* min 0: nothing opens before the first request needs it. */
         rv = apr_reslist_create(&dbpool->connections, 0, registry->max_per_pool,
                                 registry->max_per_pool, 0, connection_open, connection_close,
@@ -182,6 +194,11 @@ void cc_dbpool_release(cc_dbpool *dbpool, cc_db *db, int broken)
 {
     if (db == NULL)
         return;
+    if (db->in_transaction) {
+        cc_log(CC_LOG_MARK, CC_LOG_ERR, APR_SUCCESS,
+               "a %s connection came back inside a transaction: closing it", dbpool->driver);
+        broken = 1;
+    }
     if (broken)
         apr_reslist_invalidate(dbpool->connections, db);
     else

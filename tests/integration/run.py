@@ -1037,6 +1037,116 @@ def t_runner_token_expiry(ctx):
     a.audit()
 
 
+def _answer_demo_cat(apache, r, submit_id):
+    """Submits one answer (the first option) to the page r shows."""
+    item = r["data"]["templateParams"]["items"][0]["id"]
+    req = {"values": {"r%d" % item: "1", "buttonPressed": "next"}, "token": r["token"],
+           "submitId": submit_id}
+    return runner_post(apache, "/api/runner/test/session/%s/submit" % r["hash"], req)
+
+
+def _participant(apache, k, submits):
+    """Starts a demo-cat session and answers up to submits pages: the
+    statuses seen and the number of answers stored."""
+    statuses, stored = [], 0
+    status, r = runner_post(apache, "/api/runner/test/demo-cat/session/start", {})
+    statuses.append(status)
+    for n in range(submits):
+        if status != 200 or r.get("code") == 1:
+            break
+        status, r = _answer_demo_cat(apache, r, "p%d-%d" % (k, n))
+        statuses.append(status)
+        stored += status == 200
+    return statuses, stored
+
+
+def _lock_holder(lock_inode):
+    """The pid holding the fcntl lock on lock_inode (from /proc/locks), or None."""
+    with open("/proc/locks") as f:
+        for line in f:
+            fields = line.split()
+            if "->" in fields or len(fields) < 6 or fields[1] != "POSIX":
+                continue
+            if fields[5].rsplit(":", 1)[-1] == str(lock_inode):
+                return int(fields[4])
+    return None
+
+
+@test("runner_sqlite_write_lock", only={"sqlite"})
+def t_runner_sqlite_write_lock(ctx):
+    """SQLite writers queue on the concerto-sqlite mutex (fcntl on a lock
+    file): 8 participants answering at once all get 200 and
+    every answer is stored; a child SIGKILLed while it holds the lock (seen
+    in /proc/locks, stopped first so that it cannot let go) does not leave
+    it held: the kernel drops it and the next participants get through."""
+    import glob
+    import signal
+    import threading
+
+    datadir, body = starter_site(ctx, "wlock")
+    # Not in ctx.apaches: the child killed on purpose is no crash.
+    a = harness.Apache("%s-wlock" % ctx.db, body, loglevel="warn")
+    harness.register_cleanup("apache destroy " + a.name, a.destroy)
+    with a:
+        # APR unlinks an fcntl lock file once open: find it among the parent's files.
+        fds = [fd for fd in glob.glob("/proc/%d/fd/*" % a.pid)
+               if "concerto-sqlite" in os.readlink(fd)]
+        check(len(fds) == 1, "the parent holds one concerto-sqlite lock file open: %r" % fds)
+        inode = os.stat(fds[0]).st_ino
+        with concurrent.futures.ThreadPoolExecutor(8) as pool:
+            results = list(pool.map(lambda k: _participant(a, k, 6), range(8)))
+        statuses = [st for sts, _ in results for st in sts]
+        check(set(statuses) == {200}, "statuses under concurrent submits: %r" % sorted(statuses))
+        stored = sum(n for _, n in results)
+        rows = ctx.sql(datadir, "wlock", "SELECT COUNT(*) FROM demo_cat_responses").strip()
+        check(rows == str(stored), "%s response rows for %d answers" % (rows, stored))
+        check(_lock_holder(inode) is None, "the lock is held with nothing running")
+
+        # Keep writers busy, catch a child holding the lock, and kill it there.
+        stop = threading.Event()
+
+        def keep_writing(k):
+            while not stop.is_set():
+                try:
+                    _participant(a, 100 + k, 25)
+                except Exception:  # noqa: BLE001 - the killed child's connection
+                    pass
+
+        victim = None
+        with a.expect_log(r"exit signal|AH00052"):
+            threads = [threading.Thread(target=keep_writing, args=(k,)) for k in range(6)]
+            for t in threads:
+                t.start()
+            try:
+                deadline = time.monotonic() + 20
+                while victim is None and time.monotonic() < deadline:
+                    pid = _lock_holder(inode)
+                    if pid is None or pid == a.pid:
+                        continue
+                    os.kill(pid, signal.SIGSTOP)
+                    if _lock_holder(inode) == pid:
+                        os.kill(pid, signal.SIGKILL)
+                        victim = pid
+                    else:
+                        os.kill(pid, signal.SIGCONT)
+            finally:
+                stop.set()
+                for t in threads:
+                    t.join(60)
+            check(victim is not None, "never saw a child holding the lock in /proc/locks")
+            harness.wait_gone(victim, 5)
+            holder = _lock_holder(inode)
+            check(holder != victim, "the killed child %d still holds the lock" % victim)
+            began = time.monotonic()
+            with concurrent.futures.ThreadPoolExecutor(8) as pool:
+                results = list(pool.map(lambda k: _participant(a, 200 + k, 3), range(8)))
+            elapsed = time.monotonic() - began
+        statuses = [st for sts, _ in results for st in sts]
+        check(set(statuses) == {200}, "statuses after the kill: %r" % sorted(statuses))
+        check(elapsed < 10, "participants after the kill took %.1f s" % elapsed)
+    a.audit()
+
+
 def form_post(apache, path, fields):
     return post_json_answer(apache, path, urllib.parse.urlencode(fields), FORM_CT)
 

@@ -4,6 +4,8 @@
 #include <apr_file_info.h>
 #include <apr_file_io.h>
 #include <apr_strings.h>
+#include <apr_thread_mutex.h>
+#include <apr_thread_proc.h>
 #include <string.h>
 
 static int observed_errors;
@@ -727,6 +729,260 @@ START_TEST(parameter_markers_counted)
 }
 END_TEST
 
+/* A write lock that counts what happens to it and notices misuse. */
+typedef struct counting_lock {
+    int acquired, released, held, misuse;
+    apr_status_t answer; /* what acquire returns */
+} counting_lock;
+
+static apr_status_t counting_acquire(void *baton)
+{
+    counting_lock *c = baton;
+
+    if (c->answer != APR_SUCCESS)
+        return c->answer;
+    if (c->held)
+        c->misuse++;
+    c->acquired++;
+    c->held = 1;
+    return APR_SUCCESS;
+}
+
+static apr_status_t counting_release(void *baton)
+{
+    counting_lock *c = baton;
+
+    if (!c->held)
+        c->misuse++;
+    c->released++;
+    c->held = 0;
+    return APR_SUCCESS;
+}
+
+static cc_db_write_lock counting_write_lock(counting_lock *c)
+{
+    cc_db_write_lock lock = {counting_acquire, counting_release, c};
+    return lock;
+}
+
+/* Held from begin to end, once, whether the transaction commits or not. */
+START_TEST(write_lock_held_for_transaction)
+{
+    cc_db *db = db_with_table();
+    counting_lock c = {0};
+    cc_db_write_lock lock = counting_write_lock(&c);
+    apr_dbd_transaction_t *txn = NULL;
+    int round;
+
+    cc_db_set_write_lock(db, &lock);
+    for (round = 0; round < 2; round++) {
+        txn = NULL; /* apr_dbd keeps the mode of a transaction given again */
+        ck_assert_int_eq(cc_db_begin(db, cc_test_pool, &txn), APR_SUCCESS);
+        ck_assert_int_eq(c.held, 1);
+        ck_assert_int_eq(
+            cc_db_query(db, cc_test_pool, NULL, "INSERT INTO item (a) VALUES ('x')", 0, NULL),
+            APR_SUCCESS);
+        ck_assert_int_eq(cc_test_count(db, cc_test_pool, "item", NULL), 1);
+        ck_assert_int_eq(c.acquired, round + 1);
+        ck_assert_int_eq(cc_db_end(db, cc_test_pool, txn, round == 0), APR_SUCCESS);
+        ck_assert_int_eq(c.held, 0);
+        ck_assert_int_eq(c.released, round + 1);
+    }
+    ck_assert_int_eq(cc_test_count(db, cc_test_pool, "item", NULL), 1);
+    ck_assert_int_eq(c.misuse, 0);
+}
+END_TEST
+
+/* A failed statement, a failed begin and an end without a begin all leave
+ * the lock free. */
+START_TEST(write_lock_released_on_failures)
+{
+    cc_db *db = db_with_table();
+    counting_lock c = {0};
+    cc_db_write_lock lock = counting_write_lock(&c);
+    apr_dbd_transaction_t *txn = NULL;
+
+    cc_db_set_write_lock(db, &lock);
+    ck_assert_int_eq(cc_db_begin(db, cc_test_pool, &txn), APR_SUCCESS);
+    ck_assert_int_ne(cc_db_query(db, cc_test_pool, NULL, "INSERT INTO nosuch VALUES (1)", 0, NULL),
+                     APR_SUCCESS);
+    cc_db_end(db, cc_test_pool, txn, 0);
+    ck_assert_int_eq(c.held, 0);
+    ck_assert_int_eq(c.released, 1);
+    /* A transaction already open on the connection makes begin fail. */
+    cc_test_exec(db, "BEGIN");
+    txn = NULL;
+    ck_assert_int_ne(cc_db_begin(db, cc_test_pool, &txn), APR_SUCCESS);
+    ck_assert_int_eq(c.held, 0);
+    ck_assert_int_eq(c.acquired, 2);
+    ck_assert_int_eq(c.released, 2);
+    cc_test_exec(db, "ROLLBACK");
+    /* The runner ends what it began even when begin failed. */
+    cc_db_end(db, cc_test_pool, NULL, 1);
+    ck_assert_int_eq(c.released, 2);
+    ck_assert_int_eq(c.misuse, 0);
+}
+END_TEST
+
+/* A statement outside a transaction is one: it holds the lock while it
+ * runs, also when it fails; reads never take it. */
+START_TEST(write_lock_for_single_statements)
+{
+    cc_db *db = db_with_table();
+    counting_lock c = {0};
+    cc_db_write_lock lock = counting_write_lock(&c);
+    const char *value = NULL;
+
+    cc_db_set_write_lock(db, &lock);
+    ck_assert_int_eq(
+        cc_db_query(db, cc_test_pool, NULL, "INSERT INTO item (a) VALUES ('x')", 0, NULL),
+        APR_SUCCESS);
+    ck_assert_int_eq(c.acquired, 1);
+    ck_assert_int_eq(c.held, 0);
+    ck_assert_int_ne(cc_db_query(db, cc_test_pool, NULL, "UPDATE nosuch SET x = 1", 0, NULL),
+                     APR_SUCCESS);
+    ck_assert_int_eq(c.acquired, 2);
+    ck_assert_int_eq(c.held, 0);
+    ck_assert_int_eq(cc_db_select_value(db, cc_test_pool, &value, "SELECT a FROM item", 0, NULL),
+                     APR_SUCCESS);
+    ck_assert_str_eq(value, "x");
+    ck_assert_int_eq(c.acquired, 2);
+    ck_assert_int_eq(c.released, 2);
+    ck_assert_int_eq(c.misuse, 0);
+}
+END_TEST
+
+/* A lock that cannot be taken only costs the queueing: the write goes on
+ * under SQLite's own locking, and nothing is released that was not held. */
+START_TEST(write_lock_failure_is_not_fatal)
+{
+    cc_db *db = db_with_table();
+    counting_lock c = {0};
+    cc_db_write_lock lock = counting_write_lock(&c);
+    apr_dbd_transaction_t *txn = NULL;
+
+    c.answer = APR_EINTR;
+    cc_db_set_write_lock(db, &lock);
+    ck_assert_int_eq(cc_db_begin(db, cc_test_pool, &txn), APR_SUCCESS);
+    ck_assert_int_eq(
+        cc_db_query(db, cc_test_pool, NULL, "INSERT INTO item (a) VALUES ('x')", 0, NULL),
+        APR_SUCCESS);
+    ck_assert_int_eq(cc_db_end(db, cc_test_pool, txn, 0), APR_SUCCESS);
+    ck_assert_int_eq(
+        cc_db_query(db, cc_test_pool, NULL, "INSERT INTO item (a) VALUES ('y')", 0, NULL),
+        APR_SUCCESS);
+    ck_assert_int_eq(cc_test_count(db, cc_test_pool, "item", NULL), 2);
+    ck_assert_int_eq(c.acquired + c.released + c.misuse, 0);
+}
+END_TEST
+
+/* Only SQLite takes the lock; closing a connection inside a transaction
+ * gives it back. */
+START_TEST(write_lock_sqlite_only_and_freed_on_close)
+{
+    cc_db *db = db_with_table();
+    counting_lock c = {0};
+    cc_db_write_lock lock = counting_write_lock(&c);
+    apr_dbd_transaction_t *txn = NULL;
+    cc_db other;
+
+    memset(&other, 0, sizeof(other));
+    other.dialect = CC_DIALECT_PGSQL;
+    cc_db_set_write_lock(&other, &lock);
+    ck_assert_ptr_null(other.write_lock);
+    cc_db_set_write_lock(db, &lock);
+    ck_assert_ptr_eq(db->write_lock, &lock);
+    ck_assert_int_eq(cc_db_begin(db, cc_test_pool, &txn), APR_SUCCESS);
+    ck_assert_int_eq(c.held, 1);
+    cc_db_close(db);
+    ck_assert_int_eq(c.held, 0);
+    ck_assert_int_eq(c.released, 1);
+    ck_assert_int_eq(c.misuse, 0);
+}
+END_TEST
+
+/* Two connections to one file, each in its own thread, under one real lock:
+ * the second writer waits in the lock, not in SQLite, and gets through as
+ * soon as the first commits. */
+typedef struct queued_writer {
+    const char *path;
+    const cc_db_write_lock *lock;
+    volatile int done;
+    apr_status_t rv;
+} queued_writer;
+
+static apr_status_t mutex_acquire(void *baton)
+{
+    return apr_thread_mutex_lock(baton);
+}
+
+static apr_status_t mutex_release(void *baton)
+{
+    return apr_thread_mutex_unlock(baton);
+}
+
+static void *APR_THREAD_FUNC second_writer(apr_thread_t *thread, void *data)
+{
+    queued_writer *w = data;
+    apr_pool_t *pool;
+    cc_db *db = NULL;
+    const char *errmsg = NULL;
+    apr_dbd_transaction_t *txn = NULL;
+
+    (void)thread;
+    apr_pool_create(&pool, NULL);
+    w->rv = cc_db_open(pool, "sqlite3", w->path, &db, &errmsg);
+    if (w->rv == APR_SUCCESS) {
+        cc_db_set_write_lock(db, w->lock);
+        w->rv = cc_db_begin(db, pool, &txn);
+        if (w->rv == APR_SUCCESS)
+            w->rv = cc_db_query(db, pool, NULL, "INSERT INTO item (a) VALUES ('second')", 0, NULL);
+        if (w->rv == APR_SUCCESS)
+            w->rv = cc_db_end(db, pool, txn, 0);
+    }
+    w->done = 1;
+    apr_pool_destroy(pool);
+    return NULL;
+}
+
+START_TEST(write_lock_queues_writers)
+{
+    const char *path = apr_pstrcat(cc_test_pool, cc_test_tmpdir(cc_test_pool), "/queue.db", NULL);
+    const char *errmsg = NULL;
+    apr_thread_mutex_t *mutex = NULL;
+    cc_db_write_lock lock = {mutex_acquire, mutex_release, NULL};
+    queued_writer w = {path, &lock, 0, APR_EGENERAL};
+    apr_dbd_transaction_t *txn = NULL;
+    apr_thread_t *thread = NULL;
+    apr_status_t thread_rv;
+    cc_db *db = NULL;
+
+    ck_assert_int_eq(apr_thread_mutex_create(&mutex, APR_THREAD_MUTEX_DEFAULT, cc_test_pool),
+                     APR_SUCCESS);
+    lock.baton = mutex;
+    ck_assert_int_eq(cc_db_open(cc_test_pool, "sqlite3", path, &db, &errmsg), APR_SUCCESS);
+    cc_test_exec(db, "CREATE TABLE item (id INTEGER PRIMARY KEY, a TEXT)");
+    cc_db_set_write_lock(db, &lock);
+    ck_assert_int_eq(cc_db_begin(db, cc_test_pool, &txn), APR_SUCCESS);
+    ck_assert_int_eq(
+        cc_db_query(db, cc_test_pool, NULL, "INSERT INTO item (a) VALUES ('first')", 0, NULL),
+        APR_SUCCESS);
+    ck_assert_int_eq(apr_thread_create(&thread, NULL, second_writer, &w, cc_test_pool),
+                     APR_SUCCESS);
+    apr_sleep(apr_time_from_msec(200));
+    /* Still queued: the mutex is held, so it is not even in SQLite. */
+    ck_assert_int_eq(w.done, 0);
+    ck_assert_int_eq(apr_thread_mutex_trylock(mutex), APR_EBUSY);
+    ck_assert_int_eq(cc_db_end(db, cc_test_pool, txn, 0), APR_SUCCESS);
+    ck_assert_int_eq(apr_thread_join(&thread_rv, thread), APR_SUCCESS);
+    ck_assert_int_eq(w.rv, APR_SUCCESS);
+    ck_assert_int_eq(cc_test_count(db, cc_test_pool, "item", NULL), 2);
+    ck_assert_int_eq(apr_thread_mutex_trylock(mutex), APR_SUCCESS);
+    apr_thread_mutex_unlock(mutex);
+    cc_db_close(db);
+}
+END_TEST
+
 TCase *tcase_store_db(void)
 {
     TCase *tc = cc_test_tcase("store/db");
@@ -752,6 +1008,12 @@ TCase *tcase_store_db(void)
     tcase_add_test(tc, foreign_keys_enforced);
     tcase_add_test(tc, statement_cache_one_per_text);
     tcase_add_test(tc, in_transaction_flag);
+    tcase_add_test(tc, write_lock_held_for_transaction);
+    tcase_add_test(tc, write_lock_released_on_failures);
+    tcase_add_test(tc, write_lock_for_single_statements);
+    tcase_add_test(tc, write_lock_failure_is_not_fatal);
+    tcase_add_test(tc, write_lock_sqlite_only_and_freed_on_close);
+    tcase_add_test(tc, write_lock_queues_writers);
     tcase_add_test(tc, cached_statements_survive_added_column);
     tcase_add_test(tc, cached_statements_survive_recreated_table);
     tcase_add_test(tc, stale_statement_in_transaction_not_retried);

@@ -443,6 +443,53 @@ START_TEST(destroy_after_failures_and_broken_release)
 }
 END_TEST
 
+static int lock_held;
+
+static apr_status_t flag_acquire(void *baton)
+{
+    (void)baton;
+    lock_held++;
+    return APR_SUCCESS;
+}
+
+static apr_status_t flag_release(void *baton)
+{
+    (void)baton;
+    lock_held--;
+    return APR_SUCCESS;
+}
+
+/* SQLite connections get the registry's write lock; one given back inside
+ * a transaction is closed, which ends the transaction and frees the lock. */
+START_TEST(sqlite_write_lock_handed_out)
+{
+    static const cc_db_write_lock lock = {flag_acquire, flag_release, NULL};
+    const char *path = db_path();
+    cc_dbpool_registry *registry = NULL;
+    cc_dbpool *dbpool = NULL;
+    apr_dbd_transaction_t *txn = NULL;
+    const char *errmsg = NULL;
+    cc_db *db = NULL, *again = NULL;
+
+    lock_held = 0;
+    ck_assert_int_eq(cc_dbpool_registry_create(cc_test_pool, 1, &registry), APR_SUCCESS);
+    cc_dbpool_registry_set_sqlite_write_lock(registry, &lock);
+    ck_assert_int_eq(cc_dbpool_get(registry, "sqlite3", path, &dbpool), APR_SUCCESS);
+    ck_assert_int_eq(cc_dbpool_acquire(dbpool, &db, &errmsg), APR_SUCCESS);
+    ck_assert_ptr_eq(db->write_lock, &lock);
+    mark_connection(db);
+    ck_assert_int_eq(cc_db_begin(db, cc_test_pool, &txn), APR_SUCCESS);
+    ck_assert_int_eq(lock_held, 1);
+    cc_dbpool_release(dbpool, db, 0);
+    ck_assert_int_eq(lock_held, 0);
+    ck_assert_int_eq(cc_dbpool_acquire(dbpool, &again, &errmsg), APR_SUCCESS);
+    ck_assert_int_eq(is_marked(again), 0);
+    ck_assert_int_eq(again->in_transaction, 0);
+    ck_assert_ptr_eq(again->write_lock, &lock);
+    cc_dbpool_release(dbpool, again, 0);
+}
+END_TEST
+
 TCase *tcase_store_dbpool(void)
 {
     TCase *tc = cc_test_tcase("store/dbpool");
@@ -460,5 +507,6 @@ TCase *tcase_store_dbpool(void)
     tcase_add_test(tc, missing_file_fails_repeatedly);
     tcase_add_test(tc, errmsg_per_thread);
     tcase_add_test(tc, destroy_after_failures_and_broken_release);
+    tcase_add_test(tc, sqlite_write_lock_handed_out);
     return tc;
 }
