@@ -473,6 +473,26 @@ static int sign_token(apr_pool_t *pool, const cc_token_key *key, const char *has
     return 1;
 }
 
+/* The session row the idle check read (cc_run_expire_idle), handed once
+ * to the same request's next open_session instead of a second read. */
+#define SESSION_READ_KEY "concerto_runner_session_read"
+
+static void keep_session_read(apr_pool_t *pool, cc_session *s)
+{
+    apr_pool_userdata_setn(s, SESSION_READ_KEY, NULL, pool);
+}
+
+static cc_session *take_session_read(apr_pool_t *pool, const char *hash)
+{
+    void *data = NULL;
+
+    apr_pool_userdata_get(&data, SESSION_READ_KEY, pool);
+    if (data == NULL)
+        return NULL;
+    apr_pool_userdata_setn(NULL, SESSION_READ_KEY, NULL, pool);
+    return !strcmp(((cc_session *)data)->hash, hash) ? data : NULL;
+}
+
 /* Token and session checks shared by every request after the start;
  * check (may be NULL) gets the token's claims. */
 static int open_session_checked(cc_db *db, apr_pool_t *pool, const char *hash, const char *token,
@@ -480,6 +500,7 @@ static int open_session_checked(cc_db *db, apr_pool_t *pool, const char *hash, c
                                 cc_token_check *check_out)
 {
     cc_token_check local = {0}, *check = check_out ? check_out : &local;
+    cc_session *kept = take_session_read(pool, hash);
     const char *errmsg = NULL;
     apr_status_t rv;
 
@@ -492,7 +513,8 @@ static int open_session_checked(cc_db *db, apr_pool_t *pool, const char *hash, c
                       token ? "this session's access has expired or is not valid; please start "
                               "again"
                             : "a token is required");
-    rv = cc_session_load(db, pool, hash, s);
+    *s = kept;
+    rv = kept ? APR_SUCCESS : cc_session_load(db, pool, hash, s);
     if (rv == APR_NOTFOUND)
         return refuse(out, 404, CC_RUN_SESSION_LOST, "there is no such session");
     if (rv != APR_SUCCESS)
@@ -1033,6 +1055,7 @@ apr_status_t cc_run_expire_idle(cc_db *db, apr_pool_t *pool, const char *hash, c
     idle = now - s->updated;
     if (s->status != CC_SESSION_RUNNING || max_idle <= 0 || idle <= max_idle) {
         *go_on = 1;
+        keep_session_read(pool, s);
         return APR_SUCCESS;
     }
     s->status = CC_SESSION_STOPPED;

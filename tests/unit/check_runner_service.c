@@ -594,6 +594,45 @@ START_TEST(token_key_is_kept_per_process)
 }
 END_TEST
 
+START_TEST(idle_check_read_serves_the_request)
+{
+    cc_db *db = runner_db();
+    cc_run_result res;
+    json_object *root;
+    apr_pool_t *request;
+    const char *hash, *token;
+    int go_on = -1;
+
+    ck_assert_int_eq(cc_run_start(db, cc_test_pool, "demo-cat", NULL, NULL, NOW, &res),
+                     APR_SUCCESS);
+    root = parsed(&res);
+    hash = text_of(root, "hash");
+    token = text_of(root, "token");
+    json_object_put(root);
+    apr_pool_create(&request, cc_test_pool);
+    ck_assert_int_eq(cc_run_expire_idle(db, request, hash, token, 1800, NOW + 5, &go_on, &res),
+                     APR_SUCCESS);
+    ck_assert_int_eq(go_on, 1);
+    /* Stopped in between (by hand): the request goes on with the row the
+     * idle check read, once; the next call reads it again. */
+    cc_test_exec(db, "UPDATE test_session SET status = 1");
+    ck_assert_int_eq(cc_run_keepalive(db, request, hash, token, NOW + 6, &res), APR_SUCCESS);
+    ck_assert_int_eq(res.http_status, 200);
+    ck_assert_int_eq(cc_run_resume(db, request, hash, token, NOW + 7, &res), APR_SUCCESS);
+    ck_assert_int_eq(res.http_status, 409);
+    /* A read kept before a refused token is dropped. */
+    cc_test_exec(db, "UPDATE test_session SET status = 0");
+    ck_assert_int_eq(cc_run_expire_idle(db, request, hash, token, 1800, NOW + 8, &go_on, &res),
+                     APR_SUCCESS);
+    cc_test_exec(db, "UPDATE test_session SET status = 1");
+    ck_assert_int_eq(cc_run_keepalive(db, request, hash, "forged", NOW + 9, &res), APR_SUCCESS);
+    ck_assert_int_eq(res.http_status, 403);
+    ck_assert_int_eq(cc_run_resume(db, request, hash, token, NOW + 10, &res), APR_SUCCESS);
+    ck_assert_int_eq(res.http_status, 409);
+    apr_pool_destroy(request);
+}
+END_TEST
+
 TCase *tcase_runner_service(void)
 {
     TCase *tc = cc_test_tcase("runner/service");
@@ -608,5 +647,6 @@ TCase *tcase_runner_service(void)
     tcase_add_test(tc, cached_test_follows_revisions);
     tcase_add_test(tc, cached_test_follows_templates);
     tcase_add_test(tc, token_key_is_kept_per_process);
+    tcase_add_test(tc, idle_check_read_serves_the_request);
     return tc;
 }
