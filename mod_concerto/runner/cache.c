@@ -17,11 +17,18 @@ struct cc_test_cache_entry {
     cc_test_cache_entry *newer, *older;
 };
 
+typedef struct kept_key {
+    const char *source;
+    cc_token_key key;
+    struct kept_key *next;
+} kept_key;
+
 struct cc_test_cache {
     apr_pool_t *pool;
-    apr_thread_mutex_t *lock; /* guards the list, counts and flags */
-    int capacity, size, pools;
+    apr_thread_mutex_t *lock; /* guards the list, counts, flags and keys */
+    int capacity, size, pools, n_keys;
     cc_test_cache_entry *newest, *oldest;
+    kept_key *keys;
 };
 
 static cc_test_cache *process_cache;
@@ -217,6 +224,47 @@ void cc_test_cache_release(cc_test_cache_entry *entry)
         dead = entry;
     apr_thread_mutex_unlock(cache->lock);
     destroy_chain(cache, dead);
+}
+
+static kept_key *find_key(cc_test_cache *cache, const char *source)
+{
+    kept_key *k;
+
+    for (k = cache->keys; k; k = k->next)
+        if (same(k->source, source))
+            return k;
+    return NULL;
+}
+
+int cc_test_cache_token_key(cc_test_cache *cache, const char *source, cc_token_key *key)
+{
+    kept_key *k;
+
+    apr_thread_mutex_lock(cache->lock);
+    k = find_key(cache, source);
+    if (k)
+        *key = k->key;
+    apr_thread_mutex_unlock(cache->lock);
+    return k != NULL;
+}
+
+void cc_test_cache_keep_token_key(cc_test_cache *cache, const char *source, const cc_token_key *key)
+{
+    kept_key *k;
+
+    if (source == NULL || !key->ready)
+        return;
+    apr_thread_mutex_lock(cache->lock);
+    if (cache->n_keys < CC_TOKEN_KEYS_KEPT && find_key(cache, source) == NULL) {
+        /* The cache pool's other users allocate under this lock too. */
+        k = apr_palloc(cache->pool, sizeof(*k));
+        k->source = apr_pstrdup(cache->pool, source);
+        k->key = *key;
+        k->next = cache->keys;
+        cache->keys = k;
+        cache->n_keys++;
+    }
+    apr_thread_mutex_unlock(cache->lock);
 }
 
 int cc_test_cache_size(cc_test_cache *cache)

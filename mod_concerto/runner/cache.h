@@ -14,6 +14,8 @@
 #ifndef CC_RUNNER_CACHE_H
 #define CC_RUNNER_CACHE_H
 
+#include "core/token.h"
+
 #include <apr_pools.h>
 
 /* Tests kept per process; the least recently used goes first. A built
@@ -47,6 +49,15 @@ const char *cc_test_cache_entry_version(const cc_test_cache_entry *entry);
 const void *cc_test_cache_entry_value(const cc_test_cache_entry *entry);
 
 void cc_test_cache_release(cc_test_cache_entry *entry);
+
+/* The token signing key of database source, kept once read: setup makes
+ * the secret once and nothing changes it (store/secret.h), so it needs no
+ * version. Returns 1 and fills *key when this process has it. At most
+ * CC_TOKEN_KEYS_KEPT databases' keys are kept; others are read each time. */
+#define CC_TOKEN_KEYS_KEPT 16
+int cc_test_cache_token_key(cc_test_cache *cache, const char *source, cc_token_key *key);
+void cc_test_cache_keep_token_key(cc_test_cache *cache, const char *source,
+                                  const cc_token_key *key);
 
 /* Entries in the cache now, and entries whose pool still exists (in the
  * cache or retired and still referenced): for tests and monitoring. */

@@ -32,15 +32,19 @@ typedef struct loaded_test {
     const char *slug;
     json_object *settings;
     const cc_assessment *assessment;
-    const cc_datatable *responses; /* NULL: no response table */
-    json_object *response_columns; /* logical -> actual column names, all strings */
+    const cc_datatable *responses;      /* NULL: no response table */
+    json_object *response_columns;      /* logical -> actual column names, all strings */
+    const cc_template_store *templates; /* its view templates, read with it */
 } loaded_test;
 
-/* What the cache keeps: the test and the tables its version covers. */
+/* What the cache keeps: the test and the tables and templates its version
+ * covers. */
 typedef struct built_test {
     loaded_test t;
     const char *bank_table;
     const char *responses_table; /* NULL: none */
+    const char **template_names;
+    int n_templates;
 } built_test;
 
 static apr_status_t json_cleanup(void *data)
@@ -115,35 +119,48 @@ static json_object *string_map(apr_pool_t *pool, json_object *map)
     return copy;
 }
 
-/* The version of a cached test: the test's id and revision and each
- * table's id and revision (a table made again under its name has a new
- * id). One small query; *version is NULL when the test is gone. */
+static const char *or_dash(const char *text)
+{
+    return text ? text : "-";
+}
+
+/* The version of a cached test: the test's id and revision, each table's
+ * id and revision (a table made again under its name has a new id) and
+ * the state of its templates (cc_template_version_sql). One small query;
+ * *version is NULL when the test is gone. */
 static apr_status_t read_version(cc_db *db, apr_pool_t *pool, const char *slug, long id,
-                                 const char *bank_table, const char *responses_table,
-                                 const char **version)
+                                 const built_test *b, const char **version)
 {
     cc_rows *rows = NULL;
-    const char *args[] = {bank_table, responses_table, slug ? slug : apr_ltoa(pool, id),
-                          apr_itoa(pool, CC_TEST_TYPE_ASSESSMENT), NULL};
+    const char **args = apr_pcalloc(pool, sizeof(*args) * (size_t)(b->n_templates + 4));
     const char *const *v;
     apr_status_t rv;
+    int k;
 
     *version = NULL;
+    args[0] = b->bank_table;
+    args[1] = b->responses_table;
+    for (k = 0; k < b->n_templates; k++)
+        args[2 + k] = b->template_names[k];
+    args[k + 2] = slug ? slug : apr_ltoa(pool, id);
+    args[k + 3] = apr_itoa(pool, CC_TEST_TYPE_ASSESSMENT);
     rv = cc_db_select(db, pool, &rows,
-                      slug ? "SELECT t.id, t.revision, b.id, b.revision, r.id, r.revision "
-                             "FROM test t LEFT JOIN data_table b ON b.name = %s "
-                             "LEFT JOIN data_table r ON r.name = %s "
-                             "WHERE t.slug = %s AND t.type = %s"
-                           : "SELECT t.id, t.revision, b.id, b.revision, r.id, r.revision "
-                             "FROM test t LEFT JOIN data_table b ON b.name = %s "
-                             "LEFT JOIN data_table r ON r.name = %s "
-                             "WHERE t.id = %s AND t.type = %s",
-                      4, args);
+                      apr_pstrcat(pool,
+                                  "SELECT t.id, t.revision, b.id, b.revision, r.id, r.revision, "
+                                  "v.n, v.last_id, v.revisions "
+                                  "FROM test t LEFT JOIN data_table b ON b.name = %s "
+                                  "LEFT JOIN data_table r ON r.name = %s CROSS JOIN ",
+                                  cc_template_version_sql(pool, b->n_templates),
+                                  slug ? " v WHERE t.slug = %s AND t.type = %s"
+                                       : " v WHERE t.id = %s AND t.type = %s",
+                                  NULL),
+                      b->n_templates + 4, args);
     if (rv != APR_SUCCESS || rows->nrows == 0)
         return rv;
     v = rows->values[0];
-    *version = apr_psprintf(pool, "%s:%s/%s:%s/%s:%s", v[0], v[1], v[2] ? v[2] : "-",
-                            v[3] ? v[3] : "-", v[4] ? v[4] : "-", v[5] ? v[5] : "-");
+    *version =
+        apr_psprintf(pool, "%s:%s/%s:%s/%s:%s/%s:%s:%s", v[0], v[1], or_dash(v[2]), or_dash(v[3]),
+                     or_dash(v[4]), or_dash(v[5]), or_dash(v[6]), or_dash(v[7]), or_dash(v[8]));
     return APR_SUCCESS;
 }
 
@@ -160,6 +177,7 @@ static int build_test(cc_db *db, apr_pool_t *pool, apr_pool_t *keep, const char 
     cc_datatable *dt = NULL;
     json_object *bank, *map, *responses = NULL;
     cc_assess_item_row *item_rows;
+    cc_template_store *store;
     const char *table, *errmsg = NULL, *test_revision;
     const char *args[] = {slug ? slug : apr_ltoa(pool, id), apr_itoa(pool, CC_TEST_TYPE_ASSESSMENT),
                           NULL};
@@ -188,17 +206,22 @@ static int build_test(cc_db *db, apr_pool_t *pool, apr_pool_t *keep, const char 
     map = json_object_object_get(bank, "columns");
     if (json_object_object_get_ex(t->settings, "responseBank", &responses))
         b->responses_table = member(responses, "table");
+    b->n_templates = cc_view_template_names(keep, t->settings, &b->template_names);
     if (want_version) {
-        const char *tables = NULL;
-        if (read_version(db, pool, NULL, t->id, b->bank_table, b->responses_table, &tables) !=
-            APR_SUCCESS)
+        const char *others = NULL;
+        if (read_version(db, pool, NULL, t->id, b, &others) != APR_SUCCESS)
             return refuse(out, 503, CC_RUN_ERROR, "the test cannot be read from the database");
-        if (tables == NULL)
+        if (others == NULL)
             return refuse(out, 404, CC_RUN_TEST_NOT_FOUND, "there is no such test");
-        /* the test's part as read with the settings, the tables' as read now */
+        /* the test's part as read with the settings, the rest as read now */
         *version =
-            apr_pstrcat(pool, rows->values[0][0], ":", test_revision, strchr(tables, '/'), NULL);
+            apr_pstrcat(pool, rows->values[0][0], ":", test_revision, strchr(others, '/'), NULL);
     }
+    store = cc_template_store_make(db, keep);
+    if (cc_template_store_preload(store, b->template_names, b->n_templates, &errmsg) != APR_SUCCESS)
+        return refuse(out, 500, CC_RUN_ERROR,
+                      apr_psprintf(pool, "the page cannot be shown: %s", errmsg));
+    t->templates = store;
     if (cc_datatable_describe(db, pool, table, &dt, &errmsg) != APR_SUCCESS ||
         cc_datatable_rows(db, pool, dt, 0, 10000, &items, &errmsg) != APR_SUCCESS)
         return refuse(out, 500, CC_RUN_ERROR,
@@ -295,9 +318,8 @@ static int load_test(cc_db *db, apr_pool_t *pool, const char *slug, long id, loa
     entry = cc_test_cache_find(cache, db->source, slug, id);
     if (entry != NULL) {
         cached = cc_test_cache_entry_value(entry);
-        if (read_version(db, pool, slug, id, cached->bank_table, cached->responses_table,
-                         &version) == APR_SUCCESS &&
-            version && !strcmp(version, cc_test_cache_entry_version(entry))) {
+        if (read_version(db, pool, slug, id, cached, &version) == APR_SUCCESS && version &&
+            !strcmp(version, cc_test_cache_entry_version(entry))) {
             apr_pool_cleanup_register(pool, entry, release_cached, apr_pool_cleanup_null);
             *t = cached->t;
             return 1;
@@ -368,17 +390,12 @@ static const char *answer_json(apr_pool_t *pool, const cc_assess_page *page, con
     return text;
 }
 
-/* The test's templates for this request, read in one query. */
-static apr_status_t template_source(cc_db *db, apr_pool_t *pool, const loaded_test *t,
-                                    cc_view_source *src, const char **errmsg)
+/* The test's templates for this request: those read with the test, and
+ * any other a template embeds ({{template:NAME}}) read now. */
+static void template_source(cc_db *db, apr_pool_t *pool, const loaded_test *t, cc_view_source *src)
 {
-    const char **names = NULL;
-    int n = cc_view_template_names(pool, t->settings, &names);
-    cc_template_store *store = cc_template_store_make(db, pool);
-
     src->lookup = cc_template_store_lookup;
-    src->baton = store;
-    return cc_template_store_preload(store, names, n, errmsg);
+    src->baton = cc_template_store_make_on(db, pool, t->templates);
 }
 
 /* Adds the rendered page to an answer: data.templateHtml, templateCss,
@@ -392,8 +409,8 @@ static int with_view(cc_db *db, apr_pool_t *pool, const loaded_test *t, const cc
     json_object *root, *data = NULL;
     const char *errmsg = NULL;
 
-    if (template_source(db, pool, t, &src, &errmsg) != APR_SUCCESS ||
-        (page ? cc_view_page(pool, t->settings, page, alert, &src, &view, &errmsg)
+    template_source(db, pool, t, &src);
+    if ((page ? cc_view_page(pool, t->settings, page, alert, &src, &view, &errmsg)
               : cc_view_intro(pool, t->settings, &src, &view, &errmsg)) != APR_SUCCESS)
         return refuse(out, 500, CC_RUN_ERROR,
                       apr_psprintf(pool, "the page cannot be shown: %s", errmsg));
@@ -425,6 +442,21 @@ static int page_answer(cc_db *db, apr_pool_t *pool, const loaded_test *t,
     return 1;
 }
 
+/* The token signing key, from this process's cache when it has it: it is
+ * read from the database once per child and database. */
+static apr_status_t token_key(cc_db *db, apr_pool_t *pool, cc_token_key *key, const char **errmsg)
+{
+    cc_test_cache *cache = cc_test_cache_process();
+    apr_status_t rv;
+
+    if (cache && cc_test_cache_token_key(cache, db->source, key))
+        return APR_SUCCESS;
+    rv = cc_secret_token_key(db, pool, key, errmsg);
+    if (rv == APR_SUCCESS && cache)
+        cc_test_cache_keep_token_key(cache, db->source, key);
+    return rv;
+}
+
 static int sign_token(apr_pool_t *pool, const cc_token_key *key, const char *hash, long now,
                       const char **token, cc_run_result *out)
 {
@@ -441,6 +473,26 @@ static int sign_token(apr_pool_t *pool, const cc_token_key *key, const char *has
     return 1;
 }
 
+/* The session row the idle check read (cc_run_expire_idle), handed once
+ * to the same request's next open_session instead of a second read. */
+#define SESSION_READ_KEY "concerto_runner_session_read"
+
+static void keep_session_read(apr_pool_t *pool, cc_session *s)
+{
+    apr_pool_userdata_setn(s, SESSION_READ_KEY, NULL, pool);
+}
+
+static cc_session *take_session_read(apr_pool_t *pool, const char *hash)
+{
+    void *data = NULL;
+
+    apr_pool_userdata_get(&data, SESSION_READ_KEY, pool);
+    if (data == NULL)
+        return NULL;
+    apr_pool_userdata_setn(NULL, SESSION_READ_KEY, NULL, pool);
+    return !strcmp(((cc_session *)data)->hash, hash) ? data : NULL;
+}
+
 /* Token and session checks shared by every request after the start;
  * check (may be NULL) gets the token's claims. */
 static int open_session_checked(cc_db *db, apr_pool_t *pool, const char *hash, const char *token,
@@ -448,11 +500,12 @@ static int open_session_checked(cc_db *db, apr_pool_t *pool, const char *hash, c
                                 cc_token_check *check_out)
 {
     cc_token_check local = {0}, *check = check_out ? check_out : &local;
+    cc_session *kept = take_session_read(pool, hash);
     const char *errmsg = NULL;
     apr_status_t rv;
 
     memset(out, 0, sizeof(*out));
-    if (cc_secret_token_key(db, pool, key, &errmsg) != APR_SUCCESS)
+    if (token_key(db, pool, key, &errmsg) != APR_SUCCESS)
         return refuse(out, 503, CC_RUN_ERROR, errmsg);
     if (token == NULL || cc_token_verify(pool, key, token, hash, RUNNER_PURPOSE,
                                          apr_time_from_sec(now), check) != CC_TOKEN_VALID)
@@ -460,7 +513,8 @@ static int open_session_checked(cc_db *db, apr_pool_t *pool, const char *hash, c
                       token ? "this session's access has expired or is not valid; please start "
                               "again"
                             : "a token is required");
-    rv = cc_session_load(db, pool, hash, s);
+    *s = kept;
+    rv = kept ? APR_SUCCESS : cc_session_load(db, pool, hash, s);
     if (rv == APR_NOTFOUND)
         return refuse(out, 404, CC_RUN_SESSION_LOST, "there is no such session");
     if (rv != APR_SUCCESS)
@@ -489,7 +543,7 @@ apr_status_t cc_run_start(cc_db *db, apr_pool_t *pool, const char *slug, const c
         return APR_SUCCESS;
     give_exposure_counts(db, pool, &t, now);
     /* The key first: no session is stored that could not be given a token. */
-    if (cc_secret_token_key(db, pool, &key, &errmsg) != APR_SUCCESS) {
+    if (token_key(db, pool, &key, &errmsg) != APR_SUCCESS) {
         refuse(out, 503, CC_RUN_ERROR, errmsg);
         return APR_SUCCESS;
     }
@@ -1001,6 +1055,7 @@ apr_status_t cc_run_expire_idle(cc_db *db, apr_pool_t *pool, const char *hash, c
     idle = now - s->updated;
     if (s->status != CC_SESSION_RUNNING || max_idle <= 0 || idle <= max_idle) {
         *go_on = 1;
+        keep_session_read(pool, s);
         return APR_SUCCESS;
     }
     s->status = CC_SESSION_STOPPED;

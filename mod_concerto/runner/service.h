@@ -68,7 +68,9 @@ apr_status_t cc_run_log(cc_db *db, apr_pool_t *pool, const char *hash, const cha
  * seconds becomes STOPPED, with a session log entry, and the request is
  * answered 410 with code 14 (session lost) and a sentence for the
  * participant. *go_on is 1 when the request may proceed; else out holds
- * the answer (also for a token that is refused). */
+ * the answer (also for a token that is refused). The session row it read
+ * serves the next call on the same pool for this hash (once), so that the
+ * check costs no second read. */
 apr_status_t cc_run_expire_idle(cc_db *db, apr_pool_t *pool, const char *hash, const char *token,
                                 int max_idle, long now, int *go_on, cc_run_result *out);
 

@@ -188,6 +188,38 @@ START_TEST(threads_hammering)
 }
 END_TEST
 
+START_TEST(token_keys_by_database)
+{
+    cc_test_cache *cache = NULL;
+    cc_token_key a, b, got;
+    int k;
+
+    ck_assert_int_eq(cc_test_cache_create(cc_test_pool, 2, &cache), APR_SUCCESS);
+    memset(&a, 0, sizeof(a));
+    memset(&b, 0, sizeof(b));
+    memset(a.bytes, 'a', sizeof(a.bytes));
+    memset(b.bytes, 'b', sizeof(b.bytes));
+    ck_assert(!cc_test_cache_token_key(cache, "db-a", &got));
+    /* An unready key is not kept. */
+    cc_test_cache_keep_token_key(cache, "db-a", &a);
+    ck_assert(!cc_test_cache_token_key(cache, "db-a", &got));
+    a.ready = b.ready = 1;
+    cc_test_cache_keep_token_key(cache, "db-a", &a);
+    cc_test_cache_keep_token_key(cache, "db-b", &b);
+    ck_assert(cc_test_cache_token_key(cache, "db-a", &got));
+    ck_assert(!memcmp(got.bytes, a.bytes, sizeof(a.bytes)) && got.ready);
+    ck_assert(cc_test_cache_token_key(cache, "db-b", &got));
+    ck_assert(!memcmp(got.bytes, b.bytes, sizeof(b.bytes)));
+    ck_assert(!cc_test_cache_token_key(cache, NULL, &got));
+    /* Bounded: databases past the limit are not kept. */
+    for (k = 0; k < CC_TOKEN_KEYS_KEPT + 4; k++)
+        cc_test_cache_keep_token_key(cache, apr_psprintf(cc_test_pool, "more-%d", k), &a);
+    ck_assert(cc_test_cache_token_key(cache, "more-0", &got));
+    ck_assert(!cc_test_cache_token_key(
+        cache, apr_psprintf(cc_test_pool, "more-%d", CC_TOKEN_KEYS_KEPT), &got));
+}
+END_TEST
+
 TCase *tcase_runner_cache(void)
 {
     TCase *tc = cc_test_tcase("runner/cache");
@@ -196,5 +228,6 @@ TCase *tcase_runner_cache(void)
     tcase_add_test(tc, unpublished_entry_is_freed);
     tcase_add_test(tc, least_recently_used_goes);
     tcase_add_test(tc, threads_hammering);
+    tcase_add_test(tc, token_keys_by_database);
     return tc;
 }

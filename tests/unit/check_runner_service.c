@@ -510,6 +510,132 @@ START_TEST(cached_test_follows_revisions)
 }
 END_TEST
 
+static const char *intro_html(cc_db *db, int *status)
+{
+    apr_pool_t *request;
+    cc_run_result res;
+    const char *html = NULL;
+    json_object *root;
+
+    apr_pool_create(&request, cc_test_pool);
+    ck_assert_int_eq(cc_run_intro(db, request, "demo-cat", &res), APR_SUCCESS);
+    *status = res.http_status;
+    if (res.http_status == 200) {
+        root = parsed(&res);
+        html = apr_pstrdup(cc_test_pool, data_text(root, "templateHtml"));
+        json_object_put(root);
+    }
+    apr_pool_destroy(request);
+    return html;
+}
+
+START_TEST(cached_test_follows_templates)
+{
+    cc_db *db = runner_db();
+    cc_test_cache *cache = NULL;
+    const char *uncached, *html;
+    int status = 0;
+
+    uncached = intro_html(db, &status);
+    ck_assert_int_eq(cc_test_cache_create(cc_test_pool, 4, &cache), APR_SUCCESS);
+    cc_test_cache_set_process(cache);
+    /* The cached templates render the same page. */
+    ck_assert_str_eq(intro_html(db, &status), uncached);
+    ck_assert_str_eq(intro_html(db, &status), uncached);
+    /* An edit by hand is unseen until the template's revision is bumped. */
+    ck_assert_int_eq(cc_db_exec(db, "UPDATE view_template SET html = '<p>edited</p>' "
+                                    "WHERE name = 'cc-start'"),
+                     APR_SUCCESS);
+    ck_assert_str_eq(intro_html(db, &status), uncached);
+    ck_assert_int_eq(cc_revision_bump_template(db, cc_test_pool, "cc-start"), APR_SUCCESS);
+    ck_assert_str_eq(intro_html(db, &status), "<p>edited</p>");
+    /* Deleted, then made again (with revision 0 again): both are seen
+     * without a bump. */
+    ck_assert_int_eq(cc_db_exec(db, "CREATE TABLE kept AS SELECT * FROM view_template "
+                                    "WHERE name = 'cc-start'"),
+                     APR_SUCCESS);
+    ck_assert_int_eq(cc_db_exec(db, "DELETE FROM view_template WHERE name = 'cc-start'"),
+                     APR_SUCCESS);
+    html = intro_html(db, &status);
+    ck_assert_ptr_null(html);
+    ck_assert_int_eq(status, 500);
+    ck_assert_int_eq(cc_db_exec(db, "INSERT INTO view_template (name, head, html, css, js, "
+                                    "accessibility, archived, starter_content, created, updated) "
+                                    "SELECT name, head, '<p>again</p>', css, js, accessibility, "
+                                    "archived, starter_content, created, updated FROM kept"),
+                     APR_SUCCESS);
+    ck_assert_str_eq(intro_html(db, &status), "<p>again</p>");
+    cc_test_cache_set_process(NULL);
+}
+END_TEST
+
+START_TEST(token_key_is_kept_per_process)
+{
+    cc_db *db = runner_db();
+    cc_test_cache *cache = NULL;
+    cc_run_result res;
+    json_object *root;
+    const char *hash, *token;
+
+    ck_assert_int_eq(cc_test_cache_create(cc_test_pool, 4, &cache), APR_SUCCESS);
+    cc_test_cache_set_process(cache);
+    ck_assert_int_eq(cc_run_start(db, cc_test_pool, "demo-cat", NULL, NULL, NOW, &res),
+                     APR_SUCCESS);
+    root = parsed(&res);
+    hash = text_of(root, "hash");
+    token = text_of(root, "token");
+    json_object_put(root);
+    /* Read once: the process goes on with the key it has. */
+    ck_assert_int_eq(cc_db_exec(db, "DELETE FROM administration_setting WHERE skey = 'secret'"),
+                     APR_SUCCESS);
+    ck_assert_int_eq(cc_run_keepalive(db, cc_test_pool, hash, token, NOW + 1, &res), APR_SUCCESS);
+    ck_assert_int_eq(res.http_status, 200);
+    /* Without the process cache it is read each time. */
+    cc_test_cache_set_process(NULL);
+    ck_assert_int_eq(cc_run_keepalive(db, cc_test_pool, hash, token, NOW + 2, &res), APR_SUCCESS);
+    ck_assert_int_eq(res.http_status, 503);
+}
+END_TEST
+
+START_TEST(idle_check_read_serves_the_request)
+{
+    cc_db *db = runner_db();
+    cc_run_result res;
+    json_object *root;
+    apr_pool_t *request;
+    const char *hash, *token;
+    int go_on = -1;
+
+    ck_assert_int_eq(cc_run_start(db, cc_test_pool, "demo-cat", NULL, NULL, NOW, &res),
+                     APR_SUCCESS);
+    root = parsed(&res);
+    hash = text_of(root, "hash");
+    token = text_of(root, "token");
+    json_object_put(root);
+    apr_pool_create(&request, cc_test_pool);
+    ck_assert_int_eq(cc_run_expire_idle(db, request, hash, token, 1800, NOW + 5, &go_on, &res),
+                     APR_SUCCESS);
+    ck_assert_int_eq(go_on, 1);
+    /* Stopped in between (by hand): the request goes on with the row the
+     * idle check read, once; the next call reads it again. */
+    cc_test_exec(db, "UPDATE test_session SET status = 1");
+    ck_assert_int_eq(cc_run_keepalive(db, request, hash, token, NOW + 6, &res), APR_SUCCESS);
+    ck_assert_int_eq(res.http_status, 200);
+    ck_assert_int_eq(cc_run_resume(db, request, hash, token, NOW + 7, &res), APR_SUCCESS);
+    ck_assert_int_eq(res.http_status, 409);
+    /* A read kept before a refused token is dropped. */
+    cc_test_exec(db, "UPDATE test_session SET status = 0");
+    ck_assert_int_eq(cc_run_expire_idle(db, request, hash, token, 1800, NOW + 8, &go_on, &res),
+                     APR_SUCCESS);
+    cc_test_exec(db, "UPDATE test_session SET status = 1");
+    ck_assert_int_eq(cc_run_keepalive(db, request, hash, "forged", NOW + 9, &res), APR_SUCCESS);
+    ck_assert_int_eq(res.http_status, 403);
+    ck_assert_int_eq(cc_run_resume(db, request, hash, token, NOW + 10, &res), APR_SUCCESS);
+    ck_assert_int_eq(res.http_status, 409);
+    apr_pool_destroy(request);
+}
+END_TEST
+
 TCase *tcase_runner_service(void)
 {
     TCase *tc = cc_test_tcase("runner/service");
@@ -522,5 +648,8 @@ TCase *tcase_runner_service(void)
     tcase_add_test(tc, infinite_sem_is_stored_as_null);
     tcase_add_test(tc, idle_sessions_expire);
     tcase_add_test(tc, cached_test_follows_revisions);
+    tcase_add_test(tc, cached_test_follows_templates);
+    tcase_add_test(tc, token_key_is_kept_per_process);
+    tcase_add_test(tc, idle_check_read_serves_the_request);
     return tc;
 }
