@@ -1,5 +1,7 @@
 #include "body.h"
 
+#include "json_pool.h"
+
 #include <apr_lib.h>
 #include <apr_strings.h>
 #include <json.h>
@@ -70,12 +72,6 @@ static apr_table_t *parse_form(apr_pool_t *pool, const char *body, apr_size_t le
     return fields;
 }
 
-static apr_status_t json_put_cleanup(void *data)
-{
-    json_object_put(data);
-    return APR_SUCCESS;
-}
-
 static apr_table_t *parse_json(apr_pool_t *pool, const char *body, apr_size_t len,
                                const char **errmsg)
 {
@@ -109,7 +105,7 @@ static apr_table_t *parse_json(apr_pool_t *pool, const char *body, apr_size_t le
         return NULL;
     }
     json_tokener_free(tok);
-    apr_pool_cleanup_register(pool, root, json_put_cleanup, apr_pool_cleanup_null);
+    cc_json_owned(pool, root);
     if (!json_object_is_type(root, json_type_object)) {
         *errmsg = "the request body must be a JSON object";
         return NULL;

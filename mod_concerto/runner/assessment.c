@@ -1,6 +1,7 @@
 #include "assessment.h"
 
 #include "cat/estimate.h"
+#include "core/json_pool.h"
 #include "cat/select.h"
 #include "cat/simulate.h"
 
@@ -110,20 +111,12 @@ static int setting_flag(json_object *settings, const char *name)
     return json_object_get_int(v) != 0 || !strcmp(json_object_get_string(v), "true");
 }
 
-static apr_status_t json_cleanup(void *data)
-{
-    json_object_put(data);
-    return APR_SUCCESS;
-}
-
 /* Parsed JSON owned by pool; NULL when text is not JSON. */
 static json_object *parse_json(apr_pool_t *pool, const char *text)
 {
     json_object *root = text ? json_tokener_parse(text) : NULL;
 
-    if (root)
-        apr_pool_cleanup_register(pool, root, json_cleanup, apr_pool_cleanup_null);
-    return root;
+    return cc_json_owned(pool, root);
 }
 
 static const char *json_text(apr_pool_t *pool, json_object *obj)
@@ -211,7 +204,7 @@ static int parse_item(apr_pool_t *pool, const cc_assess_item_row *row, item_def 
     json_object_put(client);
     /* Everything needed is copied out: free the parsed tree now, not with
      * the pool (a cached test would hold it for the child's life). */
-    apr_pool_cleanup_run(pool, options_json, json_cleanup);
+    cc_json_release(pool, options_json);
     return 1;
 }
 

@@ -103,7 +103,7 @@ static int with_view(cc_db *db, apr_pool_t *pool, const cc_loaded_test *t,
               : cc_view_intro(pool, t->settings, &src, &view, &errmsg)) != APR_SUCCESS)
         return cc_run_refuse(out, 500, CC_RUN_ERROR,
                              apr_psprintf(pool, "the page cannot be shown: %s", errmsg));
-    root = cc_owned(pool, json_tokener_parse(answer));
+    root = cc_json_owned(pool, json_tokener_parse(answer));
     if (root == NULL || !json_object_object_get_ex(root, "data", &data))
         return cc_run_refuse(out, 500, CC_RUN_ERROR, "the stored answer cannot be read");
     json_object_object_add(data, "templateHtml", json_object_new_string(view.html));
@@ -383,7 +383,7 @@ static void repeat_answer(cc_db *db, apr_pool_t *pool, const cc_session *s, cc_r
 {
     cc_loaded_test t;
     cc_assess_page page;
-    json_object *root = cc_owned(pool, json_tokener_parse(s->last_response)), *code = NULL;
+    json_object *root = cc_json_owned(pool, json_tokener_parse(s->last_response)), *code = NULL;
     const char *errmsg = NULL;
 
     if (!cc_load_test(db, pool, NULL, s->test_id, &t, out))

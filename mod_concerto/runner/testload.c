@@ -26,19 +26,6 @@ typedef struct built_test {
     int n_templates;
 } built_test;
 
-static apr_status_t json_cleanup(void *data)
-{
-    json_object_put(data);
-    return APR_SUCCESS;
-}
-
-json_object *cc_owned(apr_pool_t *pool, json_object *obj)
-{
-    if (obj)
-        apr_pool_cleanup_register(pool, obj, json_cleanup, apr_pool_cleanup_null);
-    return obj;
-}
-
 /* A string member, else NULL (other types are not formatted: that would
  * write inside a test's shared settings). */
 const char *cc_member(json_object *obj, const char *key)
@@ -79,7 +66,7 @@ static json_object *string_map(apr_pool_t *pool, json_object *map)
 
     if (map == NULL || !json_object_is_type(map, json_type_object))
         return NULL;
-    copy = cc_owned(pool, json_object_new_object());
+    copy = cc_json_owned(pool, json_object_new_object());
     json_object_object_foreach(map, key, value)
     {
         const char *text = value ? json_object_get_string(value) : NULL;
@@ -166,7 +153,8 @@ static int build_test(cc_db *db, apr_pool_t *pool, apr_pool_t *keep, const char 
     t->id = strtol(rows->values[0][0], NULL, 10);
     t->slug = apr_pstrdup(keep, rows->values[0][1]);
     test_revision = rows->values[0][3];
-    t->settings = cc_owned(keep, json_tokener_parse(rows->values[0][2] ? rows->values[0][2] : ""));
+    t->settings =
+        cc_json_owned(keep, json_tokener_parse(rows->values[0][2] ? rows->values[0][2] : ""));
     if (t->settings == NULL)
         return cc_run_refuse(out, 500, CC_RUN_ERROR, "the test's settings are not valid JSON");
     if (!json_object_object_get_ex(t->settings, "itemBankTable", &bank) ||

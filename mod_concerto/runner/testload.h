@@ -7,6 +7,7 @@
 #ifndef CC_RUNNER_TESTLOAD_H
 #define CC_RUNNER_TESTLOAD_H
 
+#include "core/json_pool.h"
 #include "runner/assessment.h"
 #include "runner/service.h"
 #include "store/datatable.h"
@@ -38,9 +39,6 @@ int cc_load_test(cc_db *db, apr_pool_t *pool, const char *slug, long id, cc_load
 /* Exposure control's counts for the next pick, when the test's CAT asks
  * for them: t->assessment becomes a copy for this request (in pool). */
 void cc_give_exposure_counts(cc_db *db, apr_pool_t *pool, cc_loaded_test *t, long now);
-
-/* obj, put when pool goes (NULL stays NULL). */
-json_object *cc_owned(apr_pool_t *pool, json_object *obj);
 
 /* A string member of obj, else NULL (obj may be NULL). */
 const char *cc_member(json_object *obj, const char *key);

@@ -1,17 +1,12 @@
 #include "starter.h"
 
+#include "core/json_pool.h"
 #include "datatable.h"
 
 #include <apr_file_io.h>
 #include <apr_strings.h>
 #include <json.h>
 #include <string.h>
-
-static apr_status_t json_cleanup(void *data)
-{
-    json_object_put(data);
-    return APR_SUCCESS;
-}
 
 static json_object *load_json(apr_pool_t *pool, const char *path, const char **errmsg)
 {
@@ -21,8 +16,7 @@ static json_object *load_json(apr_pool_t *pool, const char *path, const char **e
         *errmsg = apr_psprintf(pool, "%s: %s", path, json_util_get_last_err());
         return NULL;
     }
-    apr_pool_cleanup_register(pool, root, json_cleanup, apr_pool_cleanup_null);
-    return root;
+    return cc_json_owned(pool, root);
 }
 
 static const char *member_string(json_object *obj, const char *key)

@@ -432,7 +432,8 @@ class Apache:
             if pid and not pid_alive(pid):
                 break
             if port_accepts(self.port):
-                self.pid = pid or self._read_pid()
+                # The parent listens before it writes its pid file.
+                self.pid = pid or self._wait_pid(3)
                 return
             time.sleep(0.05)
         self.stop()
@@ -440,6 +441,14 @@ class Apache:
             "apache (%s) did not accept connections on port %d within %ss\n%s"
             % (self.name, self.port, T_START, self.log_tail(offset))
         )
+
+    def _wait_pid(self, seconds):
+        deadline = time.monotonic() + seconds
+        pid = self._read_pid()
+        while pid is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+            pid = self._read_pid()
+        return pid
 
     def _read_pid(self):
         try:

@@ -150,6 +150,7 @@ int main(void)
     suite_add_tcase(suite, tcase_core_router());
     suite_add_tcase(suite, tcase_core_page());
     suite_add_tcase(suite, tcase_core_shared_pool());
+    suite_add_tcase(suite, tcase_core_json_pool());
     suite_add_tcase(suite, tcase_core_body());
     suite_add_tcase(suite, tcase_core_multipart());
     suite_add_tcase(suite, tcase_core_token());
@@ -176,6 +177,8 @@ int main(void)
     suite_add_tcase(suite, tcase_runner_assessment());
     suite_add_tcase(suite, tcase_store_starter());
     suite_add_tcase(suite, tcase_runner_service());
+    suite_add_tcase(suite, tcase_runner_testload());
+    suite_add_tcase(suite, tcase_runner_upload());
     suite_add_tcase(suite, tcase_runner_view());
     suite_add_tcase(suite, tcase_runner_plot());
     suite_add_tcase(suite, tcase_store_templates());
