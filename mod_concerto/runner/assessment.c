@@ -542,6 +542,11 @@ int cc_assess_item_count(const cc_assessment *a)
     return a->n_items;
 }
 
+int cc_assess_items_revisited(const cc_assessment *a)
+{
+    return a->can_go_back;
+}
+
 int cc_assess_wants_exposure(const cc_assessment *a)
 {
     return a->order == ORDER_CAT && a->exposure_max_items > 0;

@@ -36,6 +36,9 @@ typedef struct cc_assessment cc_assessment;
 cc_assessment *cc_assess_create(apr_pool_t *pool, const char *settings_json,
                                 const cc_assess_item_row *rows, int n_rows, const char **errmsg);
 int cc_assess_item_count(const cc_assessment *a);
+/* 1 when a session can answer an item again (a linear test with Back):
+ * its response row is then updated rather than added. */
+int cc_assess_items_revisited(const cc_assessment *a);
 
 /* 1 when the test's exposure control needs counts (a CAT with
  * exposureMaxItems > 0): how many sessions have responses, and in how many

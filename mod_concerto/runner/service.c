@@ -355,7 +355,9 @@ static apr_status_t save_responses(cc_db *db, apr_pool_t *pool, const cc_loaded_
             values[n] = values[m];
             n++;
         }
-        if (cols[0] >= 0 && cols[4] >= 0) {
+        /* Only a test that can show an item again has a row to update:
+         * others save a statement per answer. */
+        if (cols[0] >= 0 && cols[4] >= 0 && cc_assess_items_revisited(t->assessment)) {
             const char *key_names[] = {dt->cols[cols[0]].name, dt->cols[cols[4]].name};
             const char *key_values[] = {apr_ltoa(pool, r->item_id),
                                         apr_psprintf(pool, "i%ld", s->id)};

@@ -651,6 +651,20 @@ START_TEST(item_set_filters_the_bank)
 }
 END_TEST
 
+/* Only a linear test with Back shows an item twice in one session. */
+START_TEST(items_revisited_only_with_back)
+{
+    cc_assess_item_row *rows = rows_3pl(20);
+
+    ck_assert_int_eq(cc_assess_items_revisited(create("{}", rows, 20)), 0);
+    ck_assert_int_eq(cc_assess_items_revisited(create("{\"canGoBack\":true}", rows, 20)), 0);
+    ck_assert_int_eq(
+        cc_assess_items_revisited(create("{\"order\":\"manual\",\"canGoBack\":true}", rows, 20)),
+        1);
+    ck_assert_int_eq(cc_assess_items_revisited(create("{\"order\":\"manual\"}", rows, 20)), 0);
+}
+END_TEST
+
 TCase *tcase_runner_assessment(void)
 {
     TCase *tc = cc_test_tcase("runner/assessment");
@@ -668,5 +682,6 @@ TCase *tcase_runner_assessment(void)
     tcase_add_test(tc, content_balancing_by_trait);
     tcase_add_test(tc, demo_cat_from_starter_content);
     tcase_add_test(tc, item_set_filters_the_bank);
+    tcase_add_test(tc, items_revisited_only_with_back);
     return tc;
 }
