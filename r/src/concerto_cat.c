@@ -39,7 +39,8 @@ static void bank_from_r(SEXP par, SEXP model, cc_bank *bank)
     row_major = (double *)R_alloc((size_t)rows * (size_t)cols, sizeof(double));
     for (i = 0; i < rows; i++)
         for (j = 0; j < cols; j++)
-            row_major[(size_t)i * (size_t)cols + (size_t)j] = src[(size_t)j * (size_t)rows + (size_t)i];
+            row_major[(size_t)i * (size_t)cols + (size_t)j] =
+                src[(size_t)j * (size_t)rows + (size_t)i];
     if (cc_bank_init(bank, m, rows, cols, row_major, &err) != CC_CAT_OK)
         Rf_error("%s", err.message);
 }
@@ -124,7 +125,8 @@ static SEXP c_pi(SEXP th, SEXP par, SEXP model, SEXP D)
         cc_item_probs(&bank, i, Rf_asReal(th), Rf_asReal(D), P, d1, d2, d3);
         for (q = 0; q < 4; q++)
             for (k = 0; k < mc; k++)
-                REAL(m[q])[(size_t)k * (size_t)n + (size_t)i] = k < bank.n_cat[i] ? vals[q][k] : NA_REAL;
+                REAL(m[q])
+                [(size_t)k * (size_t)n + (size_t)i] = k < bank.n_cat[i] ? vals[q][k] : NA_REAL;
     }
     cc_bank_free(&bank);
     UNPROTECT(1);
@@ -147,7 +149,8 @@ static SEXP c_ii(SEXP th, SEXP par, SEXP model, SEXP D)
     d2I = Rf_allocVector(REALSXP, bank.n_items);
     SET_VECTOR_ELT(out, 2, d2I);
     for (i = 0; i < bank.n_items; i++)
-        REAL(I)[i] = cc_item_info(&bank, i, Rf_asReal(th), Rf_asReal(D), REAL(dI) + i, REAL(d2I) + i);
+        REAL(I)
+        [i] = cc_item_info(&bank, i, Rf_asReal(th), Rf_asReal(D), REAL(dI) + i, REAL(d2I) + i);
     cc_bank_free(&bank);
     UNPROTECT(1);
     return out;
@@ -174,9 +177,10 @@ static SEXP c_oii(SEXP th, SEXP par, SEXP x, SEXP model, SEXP D)
         fail_with_bank(&bank, "OIi", &err);
     out = PROTECT(Rf_allocVector(REALSXP, bank.n_items));
     for (i = 0; i < bank.n_items; i++)
-        REAL(out)[i] = resp[i] == CC_MISSING
-                           ? NA_REAL
-                           : cc_item_observed_info(&bank, i, Rf_asReal(th), Rf_asReal(D), resp[i]);
+        REAL(out)
+        [i] = resp[i] == CC_MISSING
+                  ? NA_REAL
+                  : cc_item_observed_info(&bank, i, Rf_asReal(th), Rf_asReal(D), resp[i]);
     cc_bank_free(&bank);
     UNPROTECT(1);
     return out;
@@ -320,14 +324,13 @@ static SEXP c_next_item(SEXP par, SEXP model, SEXP theta, SEXP out, SEXP x, SEXP
     return ans;
 }
 
-static const R_CallMethodDef call_methods[] = {
-    {"C_pi", (DL_FUNC)&c_pi, 4},
-    {"C_ii", (DL_FUNC)&c_ii, 4},
-    {"C_oii", (DL_FUNC)&c_oii, 5},
-    {"C_theta_est", (DL_FUNC)&c_theta_est, 4},
-    {"C_sem_theta", (DL_FUNC)&c_sem_theta, 6},
-    {"C_next_item", (DL_FUNC)&c_next_item, 9},
-    {NULL, NULL, 0}};
+static const R_CallMethodDef call_methods[] = {{"C_pi", (DL_FUNC)&c_pi, 4},
+                                               {"C_ii", (DL_FUNC)&c_ii, 4},
+                                               {"C_oii", (DL_FUNC)&c_oii, 5},
+                                               {"C_theta_est", (DL_FUNC)&c_theta_est, 4},
+                                               {"C_sem_theta", (DL_FUNC)&c_sem_theta, 6},
+                                               {"C_next_item", (DL_FUNC)&c_next_item, 9},
+                                               {NULL, NULL, 0}};
 
 void R_init_concerto(DllInfo *dll)
 {
