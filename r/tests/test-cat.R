@@ -80,6 +80,10 @@ stopifnot(nx2$item == which.max(info))
 stopifnot(nextItem(bank, theta = 1.2, criterion = "bOpt")$item == 4)
 # nAvailable removes items.
 stopifnot(nextItem(bank, theta = 0.3, nAvailable = c(1, 0, 1, 1, 1))$item != 2)
+# Content balancing: group A has had no item yet, so its best item is taken.
+cb <- cbind(a = c(1, 1.5, 1, 2), b = c(0, 0.1, -0.2, 0.05), c = 0, d = 1)
+stopifnot(nextItem(cb, out = 2, x = 1, cbControl = list(names = c("A", "B"), props = c(0.5, 0.5)),
+                   cbGroup = c("A", "B", "A", "B"))$item == 1)
 # random: reproducible under set.seed, always an available item.
 set.seed(5); r1 <- nextItem(bank, criterion = "random", out = c(1, 2))$item
 set.seed(5); r2 <- nextItem(bank, criterion = "random", out = c(1, 2))$item
