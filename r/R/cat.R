@@ -135,10 +135,12 @@ nextItem <- function(itemBank, model = NULL, theta = 0, out = NULL, x = NULL, cr
   if (!is.numeric(randomesque) || length(randomesque) != 1L || randomesque < 1)
     stop("randomesque must be a whole number of at least 1", call. = FALSE)
   est <- est_vector(D, method, priorDist, priorPar, "Huber", 1, range, parInt)
-  sel <- c(crit, choice(infoType, c("observed", "Fisher"), "infoType"), floor(randomesque),
+  # At most the bank's size (the engine takes ints).
+  sel <- c(crit, choice(infoType, c("observed", "Fisher"), "infoType"),
+           floor(min(randomesque, n_items)),
            choice(rule, c("length", "precision"), "rule"), number(thr, "thr"),
            if (is.null(SETH)) NA_real_ else number(SETH, "SETH"), number(AP, "AP"),
-           number(maxItems, "maxItems"))
+           min(number(maxItems, "maxItems"), 1e9))
   avail <- NULL
   if (!is.null(nAvailable)) {
     if (length(nAvailable) != n_items)

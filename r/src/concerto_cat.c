@@ -126,7 +126,7 @@ static SEXP c_pi(SEXP th, SEXP par, SEXP model, SEXP D)
         for (q = 0; q < 4; q++)
             for (k = 0; k < mc; k++)
                 REAL(m[q])
-                [(size_t)k * (size_t)n + (size_t)i] = k < bank.n_cat[i] ? vals[q][k] : NA_REAL;
+        [(size_t)k * (size_t)n + (size_t) i] = k < bank.n_cat[i] ? vals[q][k] : NA_REAL;
     }
     cc_bank_free(&bank);
     UNPROTECT(1);
@@ -150,7 +150,7 @@ static SEXP c_ii(SEXP th, SEXP par, SEXP model, SEXP D)
     SET_VECTOR_ELT(out, 2, d2I);
     for (i = 0; i < bank.n_items; i++)
         REAL(I)
-        [i] = cc_item_info(&bank, i, Rf_asReal(th), Rf_asReal(D), REAL(dI) + i, REAL(d2I) + i);
+    [i] = cc_item_info(&bank, i, Rf_asReal(th), Rf_asReal(D), REAL(dI) + i, REAL(d2I) + i);
     cc_bank_free(&bank);
     UNPROTECT(1);
     return out;
@@ -168,9 +168,11 @@ static SEXP c_oii(SEXP th, SEXP par, SEXP x, SEXP model, SEXP D)
     resp = responses_from_r(x);
     items = seq_items(bank.n_items);
     if (Rf_length(x) != bank.n_items) {
+        int n_items = bank.n_items;
+
         cc_bank_free(&bank);
         Rf_error("OIi: x has %d values but 'it' has %d items (one response per item)", Rf_length(x),
-                 bank.n_items);
+                 n_items);
     }
     memset(&err, 0, sizeof(err));
     if (cc_check_responses(&bank, items, resp, bank.n_items, &err) != CC_CAT_OK)
@@ -178,9 +180,9 @@ static SEXP c_oii(SEXP th, SEXP par, SEXP x, SEXP model, SEXP D)
     out = PROTECT(Rf_allocVector(REALSXP, bank.n_items));
     for (i = 0; i < bank.n_items; i++)
         REAL(out)
-        [i] = resp[i] == CC_MISSING
-                  ? NA_REAL
-                  : cc_item_observed_info(&bank, i, Rf_asReal(th), Rf_asReal(D), resp[i]);
+    [i] = resp[i] == CC_MISSING
+              ? NA_REAL
+              : cc_item_observed_info(&bank, i, Rf_asReal(th), Rf_asReal(D), resp[i]);
     cc_bank_free(&bank);
     UNPROTECT(1);
     return out;
@@ -193,9 +195,11 @@ static int *checked_responses(cc_bank *bank, SEXP x, const char *fn)
     int *resp = responses_from_r(x);
 
     if (Rf_length(x) != bank->n_items) {
+        int n_items = bank->n_items;
+
         cc_bank_free(bank);
         Rf_error("%s: x has %d values but 'it' has %d items (one response per item)", fn,
-                 Rf_length(x), bank->n_items);
+                 Rf_length(x), n_items);
     }
     memset(&err, 0, sizeof(err));
     if (cc_check_responses(bank, seq_items(bank->n_items), resp, bank->n_items, &err) != CC_CAT_OK)

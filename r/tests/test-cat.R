@@ -93,6 +93,7 @@ stopifnot(r1 == r2, r1 %in% 3:5)
 stopifnot(errs(Pi(0, it, model = "XYZ")), errs(Pi(NA, it)),
           errs(thetaEst(rasch, c(1, 2, 0, 1, 0))),   # 2 is not a 0/1 response
           errs(thetaEst(rasch, x[1:3])),              # one response per item
+          grepl("has 5 items", tryCatch(OIi(0, rasch, 1), error = conditionMessage)),
           errs(thetaEst(rasch, x, method = "MAP")),
           errs(thetaEst(cbind(1, 0, 0.5, 0.4), 1)),   # c above d
           errs(nextItem(bank, out = 9)),
