@@ -61,7 +61,7 @@ CLI_OBJ   := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_OBJ  := $(UNIT_SRC:%.c=$(BUILD)/obj/%.o)
 
 .PHONY: all run check check-unit check-integration check-browser check-asan install deps clean format lint bench \
-        fuzz
+        fuzz r-package r-sources check-r
 
 all: $(BUILD)/mod_concerto.so $(BUILD)/concertoctl
 
@@ -126,6 +126,23 @@ check-browser: deps all
 check-asan:
 	$(MAKE) BUILD=build/asan CFLAGS="-O1 -g -fno-omit-frame-pointer" \
 	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined" check-unit
+
+# The R package (r/): the engine's sources are copied into r/src (those
+# copies are gitignored), then R CMD build and R CMD check run in build/r.
+# After `make r-sources` (or r-package), `R CMD INSTALL r/` installs it.
+ENGINE_SRC := $(sort $(wildcard mod_concerto/cat/*.c mod_concerto/cat/*.h))
+r-sources:
+	cp $(ENGINE_SRC) r/src/
+
+r-package: r-sources
+	rm -rf $(BUILD)/r && mkdir -p $(BUILD)/r
+	cd $(BUILD)/r && R CMD build $(CURDIR)/r && \
+	    _R_CHECK_FORCE_SUGGESTS_=false R CMD check --no-manual concerto_*.tar.gz
+
+# The R package's tests and the golden comparison with catR (installs the
+# package into $(BUILD)/r/lib, not into R's site library).
+check-r: r-sources
+	sh tests/r/run.sh $(BUILD)
 
 # Not a test: prints our time per call beside catR's (see README, Benchmarks).
 bench: $(BUILD)/cat_bench

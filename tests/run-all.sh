@@ -1,6 +1,6 @@
 #!/bin/sh
 # Every test: the Check unit tests, the integration tests on SQLite and on
-# PostgreSQL, the browser test, the sanitizer build, lint, the apxs build, the starter
+# PostgreSQL, the browser test, the R package, the sanitizer build, lint, the apxs build, the starter
 # content's checks, and fuzzing. Keeps going after a failing stage, shows all output, and
 # prints as the last line "N passed, M failed" over all stages.
 # Exit 1 when anything failed; a stage that crashed (no summary line, or a
@@ -101,6 +101,20 @@ if [ -n "$line" ]; then
 else
     echo "run-all: browser printed no 'N passed, M failed' line (crashed?)"
     add browser 0 1 "$rc"
+fi
+
+# The R package (r/): R CMD check, its tests and catR's golden numbers;
+# last line "N passed, M failed".
+R_TIMEOUT=${R_TIMEOUT:-600}
+run_stage r "$R_TIMEOUT" make --no-print-directory BUILD="$BUILD" check-r
+line=$(sed -n 's/^\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed$/\1 \2/p' "$tmp/out" | tail -n 1)
+if [ -n "$line" ]; then
+    # shellcheck disable=SC2086 # split the numbers
+    set -- $line
+    add r "$1" "$2" "$rc"
+else
+    echo "run-all: r printed no 'N passed, M failed' line (crashed?)"
+    add r 0 1 "$rc"
 fi
 
 # 4. to 7. Whole-build checks, one test each: the sanitizer build of the
