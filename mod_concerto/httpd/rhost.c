@@ -47,9 +47,9 @@ void cc_rhost_child_init(apr_pool_t *pchild, server_rec *main_server)
                      errmsg ? errmsg : "unknown reason");
         return;
     }
-    ap_log_error(APLOG_MARK, APLOG_DEBUG, 0, s, "R ready in process %ld after %" APR_TIME_T_FMT
-                 " ms (temp dir under %s)", (long)getpid(), apr_time_as_msec(apr_time_now() - start),
-                 temp_base);
+    ap_log_error(APLOG_MARK, APLOG_DEBUG, 0, s,
+                 "R ready in process %ld after %" APR_TIME_T_FMT " ms (temp dir under %s)",
+                 (long)getpid(), apr_time_as_msec(apr_time_now() - start), temp_base);
 }
 
 void cc_rhost_after_request(request_rec *r)

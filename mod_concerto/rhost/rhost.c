@@ -62,8 +62,8 @@ static void console_write(const char *text, int length, int stream)
 
     if (console.data == NULL) {
         /* Output outside a call (start-up): to the log. */
-        cc_log(CC_LOG_MARK, stream ? CC_LOG_WARNING : CC_LOG_DEBUG, APR_SUCCESS, "R: %.*s",
-               length, text);
+        cc_log(CC_LOG_MARK, stream ? CC_LOG_WARNING : CC_LOG_DEBUG, APR_SUCCESS, "R: %.*s", length,
+               text);
         return;
     }
     if (length <= 0)
@@ -159,8 +159,8 @@ apr_status_t cc_rhost_clean_stale(apr_pool_t *pool, const char *temp_base)
             continue;
         if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
             continue; /* alive, or someone else's */
-        cc_log(CC_LOG_MARK, CC_LOG_INFO, APR_SUCCESS, "R: removing the temp dir of gone process %ld",
-               pid);
+        cc_log(CC_LOG_MARK, CC_LOG_INFO, APR_SUCCESS,
+               "R: removing the temp dir of gone process %ld", pid);
         remove_tree(pool, apr_pstrcat(pool, temp_base, "/", entry.name, NULL));
     }
     apr_dir_close(dir);
@@ -419,24 +419,22 @@ apr_status_t cc_rhost_eval(apr_pool_t *pool, const char *code, int timeout_ms, c
     /* The flags win over R's text: an interrupt leaves a stale message. */
     if (atomic_load(&timed_out) && (job.status != CC_R_OK || !completed)) {
         out->status = CC_R_TIMEOUT;
-        out->message = apr_psprintf(pool, "the R code ran longer than the limit of %d ms",
-                                    timeout_ms);
-    }
-    else if (quit_attempted) {
+        out->message =
+            apr_psprintf(pool, "the R code ran longer than the limit of %d ms", timeout_ms);
+    } else if (quit_attempted) {
         out->status = CC_R_QUIT_REFUSED;
         out->message = "quit() is disabled inside mod_concerto";
-    }
-    else if (!completed) {
+    } else if (!completed) {
         out->status = CC_R_ERROR;
         out->message = "R stopped the evaluation at top level";
-    }
-    else if (job.status != CC_R_OK) {
+    } else if (job.status != CC_R_OK) {
         out->status = job.status;
         out->message = apr_pstrdup(pool, job.message && *job.message ? job.message : "R error");
     }
     free(job.message);
-    out->output = console.truncated ? apr_pstrcat(pool, console.data, "\n[output truncated]\n", NULL)
-                                    : apr_pstrdup(pool, console.data);
+    out->output = console.truncated
+                      ? apr_pstrcat(pool, console.data, "\n[output truncated]\n", NULL)
+                      : apr_pstrdup(pool, console.data);
     free(console.data);
     console.data = NULL;
 
