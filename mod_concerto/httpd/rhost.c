@@ -62,7 +62,7 @@ void cc_rhost_after_request(request_rec *r)
     ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
                   "R in process %ld is above %lu MB: the process exits after its current "
                   "requests",
-                  (long)getpid(), (unsigned long)(CC_R_MEMORY_LIMIT / (1024 * 1024)));
+                  (long)getpid(), (unsigned long)(CC_R_MEMORY_LIMIT / ((apr_size_t)1024 * 1024)));
     /* The MPM's graceful signal: the child stops accepting, finishes its
      * connections and exits; the parent starts a fresh one. */
     kill(getpid(), AP_SIG_GRACEFUL);

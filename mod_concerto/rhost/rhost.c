@@ -33,7 +33,7 @@
 extern int R_interrupts_pending;
 
 /* Output beyond this is dropped, so a printing loop cannot eat the memory. */
-#define OUTPUT_CAP (1024 * 1024)
+#define OUTPUT_CAP ((size_t)1024 * 1024)
 /* R may use this share of the calling thread's stack (100% segfaulted). */
 #define STACK_SHARE_NUM 3
 #define STACK_SHARE_DEN 4
@@ -349,14 +349,19 @@ static void eval_toplevel(void *data)
 
 static apr_size_t resident_bytes(void)
 {
-    long pages_total = 0, pages_resident = 0;
+    char line[128];
+    char *field, *end = NULL;
+    long pages_resident = 0;
     FILE *statm = fopen("/proc/self/statm", "r");
 
     if (statm == NULL)
         return 0;
-    if (fscanf(statm, "%ld %ld", &pages_total, &pages_resident) != 2)
-        pages_resident = 0;
+    /* "size resident shared ...", in pages */
+    if (fgets(line, sizeof(line), statm) != NULL && (field = strchr(line, ' ')) != NULL)
+        pages_resident = strtol(field + 1, &end, 10);
     fclose(statm);
+    if (end == NULL || pages_resident < 0)
+        return 0;
     return (apr_size_t)pages_resident * (apr_size_t)sysconf(_SC_PAGESIZE);
 }
 
