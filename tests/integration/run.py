@@ -1528,9 +1528,10 @@ def _make_rhost_test(mpm, enabled):
         os.makedirs(rdir, exist_ok=True)
         os.makedirs(os.path.join(rdir, "pid-999999999", "RtmpStale"))  # a crashed child's
         harness.chown_www(os.path.join(datadir, "tmp"))
-        # R is per process, so its temp dir follows the server-level data dir.
-        body = "ConcertoR %s\nConcertoDataDir %s\n<Location />\n    SetHandler concerto\n    ConcertoRTimeout 5\n    %s\n</Location>\n" % (
-            "On" if enabled else "Off", datadir, ctx.db_conf(datadir, "main"))
+        # R is per process, so its temp dir follows the server-level data
+        # dir; the database goes with it (children check it at start).
+        body = "ConcertoR %s\n%s\n<Location />\n    SetHandler concerto\n    ConcertoRTimeout 5\n</Location>\n" % (
+            "On" if enabled else "Off", ctx.db_conf(datadir, "main").replace("\n    ", "\n"))
         a = ctx.new_apache("r-%s-%s" % (mpm, "on" if enabled else "off"), body, mpm=mpm)
         with a:
             deadline = time.monotonic() + 10
