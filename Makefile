@@ -15,7 +15,8 @@ VERSION   := 0.1.0
 DEB_PACKAGES := build-essential pkg-config apache2 apache2-dev libapr1-dev libaprutil1-dev \
                 libaprutil1-dbd-sqlite3 libaprutil1-dbd-pgsql libjson-c-dev libssl-dev check \
                 libsubunit-dev sqlite3 postgresql postgresql-client curl python3 prometheus \
-                clang-format clang-tidy cppcheck clang chromium
+                clang-format clang-tidy cppcheck clang chromium \
+                r-base-core r-base-dev
 
 # Everything from apxs and pkg-config is looked up lazily, so that `make deps`
 # works on a machine that has none of it yet.
@@ -29,6 +30,10 @@ APR_LIBS       = $(shell apr-1-config --link-ld --libs 2>/dev/null) \
                  $(shell apu-1-config --link-ld --libs 2>/dev/null)
 DEP_CFLAGS     = $(shell pkg-config --cflags json-c libcrypto 2>/dev/null)
 DEP_LIBS       = $(shell pkg-config --libs json-c libcrypto 2>/dev/null) -lm
+# Embedded R (mod_concerto/rhost): headers, libR, and R_HOME as found at build time.
+R_CFLAGS       = $(shell pkg-config --cflags-only-I libR 2>/dev/null) \
+                 -DCONCERTO_R_HOME='"$(shell R RHOME 2>/dev/null)"'
+R_LIBS         = $(shell pkg-config --libs-only-L --libs-only-l libR 2>/dev/null) -lrt
 CHECK_CFLAGS   = $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS     = $(shell pkg-config --libs check 2>/dev/null)
 
@@ -40,14 +45,14 @@ DOCDIR     ?= $(PREFIX)/share/doc/concerto
 WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2
 CFLAGS    ?= -O2 -g
 ALL_CFLAGS = -std=gnu11 -fPIC $(WARN) $(CFLAGS) $(SAN) -I mod_concerto -I $(BUILD)/gen \
-             $(APR_CFLAGS) $(DEP_CFLAGS) -DCONCERTO_VERSION='"$(VERSION)"' \
+             $(APR_CFLAGS) $(DEP_CFLAGS) $(R_CFLAGS) -DCONCERTO_VERSION='"$(VERSION)"' \
              -DCONCERTO_DEFAULT_DATA_DIR='"$(DATADIR)"'
 # The core never sees httpd's headers; only the glue gets INCLUDEDIR.
 GLUE_CFLAGS = $(ALL_CFLAGS) -I $(AP_INCLUDEDIR) $(AP_CPPFLAGS)
 
 CORE_SRC  := $(sort $(wildcard mod_concerto/core/*.c mod_concerto/store/*.c mod_concerto/monitor/*.c \
                               mod_concerto/cat/*.c mod_concerto/catapi/*.c \
-                              mod_concerto/runner/*.c))
+                              mod_concerto/runner/*.c mod_concerto/rhost/*.c))
 GLUE_SRC  := $(sort $(wildcard mod_concerto/httpd/*.c))
 CLI_SRC   := $(sort $(wildcard mod_concerto/cli/*.c))
 UNIT_SRC  := $(sort $(wildcard tests/unit/*.c))
@@ -94,13 +99,15 @@ $(BUILD)/libconcerto.a: $(CORE_OBJ)
 	$(AR) rcs $@ $^
 
 $(BUILD)/mod_concerto.so: $(GLUE_OBJ) $(BUILD)/libconcerto.a
-	@echo "  CC  $@"; $(CC) -shared $(SAN) -Wl,-z,relro -Wl,-z,now -o $@ $(GLUE_OBJ) $(BUILD)/libconcerto.a $(DEP_LIBS)
+	@echo "  CC  $@"; $(CC) -shared $(SAN) -Wl,-z,relro -Wl,-z,now -o $@ $(GLUE_OBJ) $(BUILD)/libconcerto.a $(DEP_LIBS) \
+	    $(R_LIBS)
 
 $(BUILD)/concertoctl: $(CLI_OBJ) $(BUILD)/libconcerto.a
 	@echo "  CC  $@"; $(CC) $(SAN) -o $@ $(CLI_OBJ) $(BUILD)/libconcerto.a $(APR_LIBS) $(DEP_LIBS)
 
 $(BUILD)/check_concerto: $(UNIT_OBJ) $(BUILD)/libconcerto.a
-	@echo "  CC  $@"; $(CC) $(SAN) -o $@ $(UNIT_OBJ) $(BUILD)/libconcerto.a $(APR_LIBS) $(DEP_LIBS) $(CHECK_LIBS)
+	@echo "  CC  $@"; $(CC) $(SAN) -o $@ $(UNIT_OBJ) $(BUILD)/libconcerto.a $(APR_LIBS) $(DEP_LIBS) \
+	    $(R_LIBS) $(CHECK_LIBS)
 
 $(BUILD)/cat_bench: tests/bench/cat_bench.c $(BUILD)/libconcerto.a
 	@echo "  CC  $@"; $(CC) $(ALL_CFLAGS) -DSHARED_DIR='"$(CURDIR)/../shared"' -o $@ $< \
@@ -123,8 +130,9 @@ check-integration: all
 check-browser: deps all
 	python3 tests/browser/run.py --build $(BUILD)
 
+# LeakSanitizer: R keeps its heap until the process ends (tests/unit/lsan.supp).
 check-asan:
-	$(MAKE) BUILD=build/asan CFLAGS="-O1 -g -fno-omit-frame-pointer" \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/unit/lsan.supp:print_suppressions=0 $(MAKE) BUILD=build/asan CFLAGS="-O1 -g -fno-omit-frame-pointer" \
 	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined" check-unit
 
 # The R package (r/): the engine's sources are copied into r/src (those
@@ -186,7 +194,7 @@ deps:
 format:
 	clang-format -i $(CORE_SRC) $(GLUE_SRC) $(CLI_SRC) $(UNIT_SRC) $(wildcard mod_concerto/*/*.h)
 
-TIDY_FLAGS = -std=gnu11 -I mod_concerto -I $(BUILD)/gen $(APR_CFLAGS) $(DEP_CFLAGS) \
+TIDY_FLAGS = -std=gnu11 -I mod_concerto -I $(BUILD)/gen $(APR_CFLAGS) $(DEP_CFLAGS) $(R_CFLAGS) \
              -DCONCERTO_VERSION='"$(VERSION)"' $(AP_CPPFLAGS)
 
 lint: $(BUILD)/gen/migrations.c

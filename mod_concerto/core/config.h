@@ -24,7 +24,9 @@
     X(apr_off_t, max_body_size, CC_UNSET_OFF, (apr_off_t)1024 * 1024)                              \
     X(int, monitoring, CC_UNSET_INT, 1)                                                            \
     X(int, session_idle_time, CC_UNSET_INT, 300)                                                   \
-    X(int, session_max_idle, CC_UNSET_INT, 3900)
+    X(int, session_max_idle, CC_UNSET_INT, 3900)                                                   \
+    X(int, r_enabled, CC_UNSET_INT, 0)                                                             \
+    X(int, r_timeout, CC_UNSET_INT, 30)
 
 typedef struct cc_config {
 #define CC_CONFIG_MEMBER(type, name, unset, dflt) type name;

@@ -106,6 +106,24 @@ static const char *set_session_max_idle(cmd_parms *cmd, void *dirconf, const cha
     return err ? directive_error(cmd, err) : NULL;
 }
 
+/* Server-wide because R lives in every child process, not per directory. */
+static const char *set_r_enabled(cmd_parms *cmd, void *dirconf, const char *arg)
+{
+    cc_config *cfg = dirconf;
+    const char *err = cc_parse_flag(cmd->pool, arg, &cfg->r_enabled);
+
+    return err ? directive_error(cmd, err) : NULL;
+}
+
+/* Concerto's max_execution_time. */
+static const char *set_r_timeout(cmd_parms *cmd, void *dirconf, const char *arg)
+{
+    cc_config *cfg = dirconf;
+    const char *err = cc_parse_seconds(cmd->pool, arg, 1, 3600, &cfg->r_timeout);
+
+    return err ? directive_error(cmd, err) : NULL;
+}
+
 /* FILES: server config and <Directory>/<Location>, never .htaccess.
  * HARMLESS: also .htaccess under AllowOverride FileInfo. */
 #define FILES (RSRC_CONF | ACCESS_CONF)
@@ -128,6 +146,10 @@ const command_rec cc_directives[] = {
     AP_INIT_TAKE1("ConcertoSessionMaxIdle", set_session_max_idle, NULL, HARMLESS,
                   "Seconds without a submit or keep-alive after which a running session has "
                   "expired (60 to 604800)"),
+    AP_INIT_TAKE1("ConcertoR", set_r_enabled, NULL, RSRC_CONF,
+                  "On or Off: start an embedded R interpreter in every child process"),
+    AP_INIT_TAKE1("ConcertoRTimeout", set_r_timeout, NULL, HARMLESS,
+                  "Seconds one evaluation of R code may run before it is stopped (1 to 3600)"),
     {NULL}};
 
 const char *cc_config_resolved_db_params(apr_pool_t *pool, const cc_config *cfg,

@@ -48,6 +48,12 @@ void *cc_merge_dir_config(apr_pool_t *pool, void *base, void *add);
 const char *cc_config_resolved_db_params(apr_pool_t *pool, const cc_config *cfg,
                                          const char **errmsg);
 
+/* rhost.c */
+/* Starts R in this child when any server has ConcertoR On. */
+void cc_rhost_child_init(apr_pool_t *pchild, server_rec *main_server);
+/* After a request: ends the child gracefully once R passed its memory limit. */
+void cc_rhost_after_request(request_rec *r);
+
 /* response.c */
 int cc_send_text(request_rec *r, int status, const char *content_type, const char *body);
 int cc_send_json(request_rec *r, int status, const char *json);

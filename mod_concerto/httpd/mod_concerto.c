@@ -134,6 +134,7 @@ static void concerto_child_init(apr_pool_t *pchild, server_rec *s)
     apr_pool_create(&scratch, pchild);
     check_server_databases(scratch, s);
     apr_pool_destroy(scratch);
+    cc_rhost_child_init(pchild, s);
 }
 
 /* Where the platform's routes start: ConcertoBaseURL, else the <Location>
@@ -246,6 +247,7 @@ static int concerto_log_transaction(request_rec *r)
     const cc_request *req = ap_get_module_config(r->request_config, &concerto_module);
     apr_time_t elapsed;
 
+    cc_rhost_after_request(r);
     if (req == NULL || cc_proc.metrics == NULL)
         return DECLINED;
     elapsed = apr_time_now() - r->request_time;

@@ -363,6 +363,8 @@ BAD_DIRECTIVES = [
     ("ConcertoSessionMaxIdle", "5"),
     ("ConcertoDatabase", "nosuchdriver"),
     ("ConcertoBaseURL", "relative/path"),
+    ("ConcertoR", "maybe"),
+    ("ConcertoRTimeout", "0"),
 ]
 
 
@@ -1504,6 +1506,68 @@ def _make_mpm_test(mpm):
 
 for _mpm in ("event", "worker"):
     test("mpm_%s" % _mpm)(_make_mpm_test(_mpm))
+
+
+def _maps_have_libr(pid):
+    try:
+        with open("/proc/%d/maps" % pid) as f:
+            return "libR.so" in f.read()
+    except OSError:
+        return None
+
+
+def _make_rhost_test(mpm, enabled):
+    """ConcertoR On: every child starts R (log line, libR mapped, its temp
+    dir), health answers and no child dies. Off: libR is mapped (the module
+    links it) but never initialised: no log line, no temp dir."""
+    def t(ctx):
+        ctx.setup()
+        datadir = ctx.datadir
+        rdir = os.path.join(datadir, "tmp", "r")
+        harness.remove_tree(rdir)
+        os.makedirs(rdir, exist_ok=True)
+        os.makedirs(os.path.join(rdir, "pid-999999999", "RtmpStale"))  # a crashed child's
+        harness.chown_www(os.path.join(datadir, "tmp"))
+        # R is per process, so its temp dir follows the server-level data
+        # dir; the database goes with it (children check it at start).
+        body = "ConcertoR %s\n%s\n<Location />\n    SetHandler concerto\n    ConcertoRTimeout 5\n</Location>\n" % (
+            "On" if enabled else "Off", ctx.db_conf(datadir, "main").replace("\n    ", "\n"))
+        a = ctx.new_apache("r-%s-%s" % (mpm, "on" if enabled else "off"), body, mpm=mpm)
+        with a:
+            deadline = time.monotonic() + 10
+            children = harness.children_of(a.pid)
+            while not children and time.monotonic() < deadline:
+                time.sleep(0.1)
+                children = harness.children_of(a.pid)
+            check(children, "no children under %s" % mpm)
+            for pid in children:
+                if enabled:
+                    line = a.wait_for_log(r"R ready in process %d after" % pid, timeout=60)
+                    check(line, "child %d did not start R:\n%s" % (pid, a.log_tail()))
+                    check(os.path.isdir(os.path.join(rdir, "pid-%d" % pid)), "no temp dir for %d" % pid)
+                check(_maps_have_libr(pid) is not False, "libR.so not mapped in child %d" % pid)
+            for i in range(10):
+                status, headers, b = check_status(a.get(HEALTH), 200, "health #%d" % i)
+            if enabled:
+                check(not os.path.exists(os.path.join(rdir, "pid-999999999")), "stale temp dir kept")
+            else:
+                time.sleep(0.5)
+                check(not [ln for ln in a.error_log_lines() if "R ready" in ln], "R started with Off")
+                check(not os.listdir(rdir) == [], "stale dir removed though R is Off")
+            alive = [p for p in children if harness.pid_alive(p)]
+            check(alive == children, "children gone: %s" % sorted(set(children) - set(alive)))
+        check(not a.child_deaths(), "children died:\n" + "\n".join(a.child_deaths()))
+        if enabled:
+            left = [d for d in os.listdir(rdir) if d.startswith("pid-")]
+            check(not left, "temp dirs left after stop: %s" % left)
+        a.audit()
+
+    return t
+
+
+for _mpm in ("prefork", "event"):
+    test("rhost_on_%s" % _mpm)(_make_rhost_test(_mpm, True))
+test("rhost_off_prefork")(_make_rhost_test("prefork", False))
 
 
 @test("no_child_died")

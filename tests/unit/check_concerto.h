@@ -49,6 +49,7 @@ TCase *tcase_runner_plot(void);
 TCase *tcase_store_templates(void);
 TCase *tcase_runner_exposure(void);
 TCase *tcase_runner_cache(void);
+TCase *tcase_rhost_rhost(void);
 
 /* The pool of the running test: created before and destroyed after each
  * test by the checked fixture every TCase installs. */

@@ -48,6 +48,8 @@ START_TEST(documented_defaults)
     ck_assert_int_eq(cc_config_monitoring(cfg), 1);
     ck_assert_int_eq(cc_config_session_idle_time(cfg), 300);
     ck_assert_int_eq(cc_config_session_max_idle(cfg), 3900);
+    ck_assert_int_eq(cc_config_r_enabled(cfg), 0);
+    ck_assert_int_eq(cc_config_r_timeout(cfg), 30);
 }
 END_TEST
 

@@ -184,6 +184,7 @@ int main(void)
     suite_add_tcase(suite, tcase_store_templates());
     suite_add_tcase(suite, tcase_runner_exposure());
     suite_add_tcase(suite, tcase_runner_cache());
+    suite_add_tcase(suite, tcase_rhost_rhost());
 
     runner = srunner_create(suite);
     srunner_run_all(runner, CK_NORMAL);
