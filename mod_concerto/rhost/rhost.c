@@ -1,5 +1,6 @@
 #include "rhost.h"
 
+#include "core/files.h"
 #include "core/log.h"
 
 #include <apr_file_info.h>
@@ -119,27 +120,6 @@ static void set_timer(int timeout_ms)
     timer_settime(r_timer, 0, &spec, NULL);
 }
 
-static void remove_tree(apr_pool_t *pool, const char *path)
-{
-    apr_dir_t *dir;
-    apr_finfo_t entry;
-
-    if (apr_dir_open(&dir, path, pool) == APR_SUCCESS) {
-        while (apr_dir_read(&entry, APR_FINFO_NAME | APR_FINFO_TYPE, dir) == APR_SUCCESS) {
-            const char *child;
-            if (!strcmp(entry.name, ".") || !strcmp(entry.name, ".."))
-                continue;
-            child = apr_pstrcat(pool, path, "/", entry.name, NULL);
-            if (entry.filetype == APR_DIR)
-                remove_tree(pool, child);
-            else
-                apr_file_remove(child, pool);
-        }
-        apr_dir_close(dir);
-    }
-    apr_dir_remove(path, pool);
-}
-
 apr_status_t cc_rhost_clean_stale(apr_pool_t *pool, const char *temp_base)
 {
     apr_dir_t *dir;
@@ -161,7 +141,7 @@ apr_status_t cc_rhost_clean_stale(apr_pool_t *pool, const char *temp_base)
             continue; /* alive, or someone else's */
         cc_log(CC_LOG_MARK, CC_LOG_INFO, APR_SUCCESS,
                "R: removing the temp dir of gone process %ld", pid);
-        remove_tree(pool, apr_pstrcat(pool, temp_base, "/", entry.name, NULL));
+        cc_remove_tree(pool, apr_pstrcat(pool, temp_base, "/", entry.name, NULL));
     }
     apr_dir_close(dir);
     return APR_SUCCESS;
@@ -178,7 +158,7 @@ static apr_status_t rhost_cleanup(void *data)
     /* Runs R's exit finalisers and removes R's session dir. */
     Rf_endEmbeddedR(0);
     if (process_temp_dir != NULL && apr_pool_create(&scratch, NULL) == APR_SUCCESS) {
-        remove_tree(scratch, process_temp_dir);
+        cc_remove_tree(scratch, process_temp_dir);
         apr_pool_destroy(scratch);
     }
     process_temp_dir = NULL;
@@ -210,7 +190,7 @@ apr_status_t cc_rhost_init(apr_pool_t *pool, const char *temp_base, apr_size_t m
     dir = apr_psprintf(pool, "%s/pid-%ld", temp_base, (long)getpid());
     rv = apr_dir_make_recursive(temp_base, APR_OS_DEFAULT, pool);
     if (rv == APR_SUCCESS) {
-        remove_tree(pool, dir); /* left by an earlier process with our pid */
+        cc_remove_tree(pool, dir); /* left by an earlier process with our pid */
         rv = apr_dir_make(dir, APR_UREAD | APR_UWRITE | APR_UEXECUTE, pool);
     }
     if (rv != APR_SUCCESS) {

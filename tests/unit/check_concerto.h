@@ -20,6 +20,7 @@ TCase *tcase_core_template(void);
 TCase *tcase_core_page(void);
 TCase *tcase_core_shared_pool(void);
 TCase *tcase_core_json_pool(void);
+TCase *tcase_core_files(void);
 TCase *tcase_store_dbparams(void);
 TCase *tcase_store_db(void);
 TCase *tcase_store_migrate(void);

@@ -1,6 +1,7 @@
 /* The one runner of the unit tests, and the helpers they share. */
 #include "check_concerto.h"
 
+#include "core/files.h"
 #include "store/migrate.h"
 
 #include <apr_file_info.h>
@@ -31,35 +32,13 @@ TCase *cc_test_tcase(const char *name)
     return tc;
 }
 
-/* Remove path and everything below it; errors are ignored. */
-static void remove_tree(apr_pool_t *pool, const char *path)
-{
-    apr_dir_t *dir;
-    apr_finfo_t entry;
-
-    if (apr_dir_open(&dir, path, pool) == APR_SUCCESS) {
-        while (apr_dir_read(&entry, APR_FINFO_NAME | APR_FINFO_TYPE, dir) == APR_SUCCESS) {
-            const char *child;
-            if (!strcmp(entry.name, ".") || !strcmp(entry.name, ".."))
-                continue;
-            child = apr_pstrcat(pool, path, "/", entry.name, NULL);
-            if (entry.filetype == APR_DIR)
-                remove_tree(pool, child);
-            else
-                apr_file_remove(child, pool);
-        }
-        apr_dir_close(dir);
-    }
-    apr_dir_remove(path, pool);
-}
-
 static apr_status_t tmpdir_cleanup(void *data)
 {
     apr_pool_t *scratch;
 
     /* The pool that owned the name is on its way out: use a fresh one. */
     if (apr_pool_create(&scratch, NULL) == APR_SUCCESS) {
-        remove_tree(scratch, data);
+        cc_remove_tree(scratch, data);
         apr_pool_destroy(scratch);
     }
     free(data);
@@ -151,6 +130,7 @@ int main(void)
     suite_add_tcase(suite, tcase_core_page());
     suite_add_tcase(suite, tcase_core_shared_pool());
     suite_add_tcase(suite, tcase_core_json_pool());
+    suite_add_tcase(suite, tcase_core_files());
     suite_add_tcase(suite, tcase_core_body());
     suite_add_tcase(suite, tcase_core_multipart());
     suite_add_tcase(suite, tcase_core_token());
