@@ -36,14 +36,14 @@ static json_object *number_or_null(double v)
 }
 
 /* {code, data:{templateParams, lastSubmitId}, hash, token, timeLimit}: the
- * answer without its page, as the session keeps it for a repeated submit. */
-static const char *answer_json(apr_pool_t *pool, const cc_assess_page *page, const char *hash,
-                               const char *token, const char *submit_id)
+ * answer without its page (its text is what the session keeps for a
+ * repeated submit). Owned by pool. */
+static json_object *answer_object(apr_pool_t *pool, const cc_assess_page *page, const char *hash,
+                                  const char *token, const char *submit_id)
 {
-    json_object *root = json_object_new_object(), *data = json_object_new_object(),
-                *params = json_object_new_object(), *th = json_object_new_array(),
-                *se = json_object_new_array();
-    const char *text;
+    json_object *root = cc_json_owned(pool, json_object_new_object()),
+                *data = json_object_new_object(), *params = json_object_new_object(),
+                *th = json_object_new_array(), *se = json_object_new_array();
     int k;
 
     json_object_object_add(params, "items", json_tokener_parse(page->items_json));
@@ -73,9 +73,12 @@ static const char *answer_json(apr_pool_t *pool, const cc_assess_page *page, con
     json_object_object_add(root, "token", json_object_new_string(token));
     json_object_object_add(root, "timeLimit",
                            json_object_new_int(page->time_left > 0 ? page->time_left : 0));
-    text = apr_pstrdup(pool, json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN));
-    json_object_put(root);
-    return text;
+    return root;
+}
+
+static const char *json_text(apr_pool_t *pool, json_object *obj)
+{
+    return apr_pstrdup(pool, json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN));
 }
 
 /* The test's templates for this request: those read with the test, and
@@ -87,15 +90,16 @@ static void template_source(cc_db *db, apr_pool_t *pool, const cc_loaded_test *t
     src->baton = cc_template_store_make_on(db, pool, t->templates);
 }
 
-/* Adds the rendered page to an answer: data.templateHtml, templateCss,
- * templateJs and templateHead (as Concerto sends them). */
+/* Adds the rendered page to an answer (root, with its "data"):
+ * data.templateHtml, templateCss, templateJs and templateHead (as Concerto
+ * sends them), and sets its code. */
 static int with_view(cc_db *db, apr_pool_t *pool, const cc_loaded_test *t,
-                     const cc_assess_page *page, const char *alert, const char *answer, int code,
+                     const cc_assess_page *page, const char *alert, json_object *root, int code,
                      const char **out_json, cc_run_result *out)
 {
     cc_view_source src;
     cc_template view;
-    json_object *root, *data = NULL;
+    json_object *data = NULL;
     const char *errmsg = NULL;
 
     template_source(db, pool, t, &src);
@@ -103,15 +107,14 @@ static int with_view(cc_db *db, apr_pool_t *pool, const cc_loaded_test *t,
               : cc_view_intro(pool, t->settings, &src, &view, &errmsg)) != APR_SUCCESS)
         return cc_run_refuse(out, 500, CC_RUN_ERROR,
                              apr_psprintf(pool, "the page cannot be shown: %s", errmsg));
-    root = cc_json_owned(pool, json_tokener_parse(answer));
-    if (root == NULL || !json_object_object_get_ex(root, "data", &data))
+    if (!json_object_object_get_ex(root, "data", &data))
         return cc_run_refuse(out, 500, CC_RUN_ERROR, "the stored answer cannot be read");
     json_object_object_add(data, "templateHtml", json_object_new_string(view.html));
     json_object_object_add(data, "templateCss", json_object_new_string(view.css));
     json_object_object_add(data, "templateJs", json_object_new_string(view.js));
     json_object_object_add(data, "templateHead", json_object_new_string(view.head));
     json_object_object_add(root, "code", json_object_new_int(code));
-    *out_json = apr_pstrdup(pool, json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN));
+    *out_json = json_text(pool, root);
     return 1;
 }
 
@@ -122,8 +125,8 @@ static int page_answer(cc_db *db, apr_pool_t *pool, const cc_loaded_test *t,
 {
     const char *json = NULL;
 
-    if (!with_view(db, pool, t, page, alert, answer_json(pool, page, hash, token, submit_id), code,
-                   &json, out))
+    if (!with_view(db, pool, t, page, alert, answer_object(pool, page, hash, token, submit_id),
+                   code, &json, out))
         return 0;
     out->http_status = 200;
     out->code = code;
@@ -261,17 +264,14 @@ apr_status_t cc_run_start(cc_db *db, apr_pool_t *pool, const char *slug, const c
 apr_status_t cc_run_intro(cc_db *db, apr_pool_t *pool, const char *slug, cc_run_result *out)
 {
     cc_loaded_test t;
-    json_object *root = json_object_new_object(), *data = json_object_new_object(),
-                *params = json_object_new_object();
-    const char *answer;
+    json_object *root, *data, *params;
 
     memset(out, 0, sizeof(*out));
-    if (!cc_load_test(db, pool, slug, 0, &t, out)) {
-        json_object_put(root);
-        json_object_put(data);
-        json_object_put(params);
+    if (!cc_load_test(db, pool, slug, 0, &t, out))
         return APR_SUCCESS;
-    }
+    root = cc_json_owned(pool, json_object_new_object());
+    data = json_object_new_object();
+    params = json_object_new_object();
     json_object_object_add(params, "title",
                            json_object_new_string(cc_member(t.settings, "title")
                                                       ? cc_member(t.settings, "title")
@@ -282,9 +282,7 @@ apr_status_t cc_run_intro(cc_db *db, apr_pool_t *pool, const char *slug, cc_run_
     json_object_object_add(root, "hash", NULL);
     json_object_object_add(root, "token", NULL);
     json_object_object_add(root, "timeLimit", json_object_new_int(0));
-    answer = apr_pstrdup(pool, json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN));
-    json_object_put(root);
-    if (with_view(db, pool, &t, NULL, NULL, answer, CC_RUN_VIEW, &out->json, out)) {
+    if (with_view(db, pool, &t, NULL, NULL, root, CC_RUN_VIEW, &out->json, out)) {
         out->http_status = 200;
         out->code = CC_RUN_VIEW;
     }
@@ -397,8 +395,7 @@ static void repeat_answer(cc_db *db, apr_pool_t *pool, const cc_session *s, cc_r
                       errmsg ? errmsg : "the stored answer cannot be read");
         return;
     }
-    if (with_view(db, pool, &t, &page, NULL, s->last_response, json_object_get_int(code),
-                  &out->json, out)) {
+    if (with_view(db, pool, &t, &page, NULL, root, json_object_get_int(code), &out->json, out)) {
         out->http_status = 200;
         out->code = json_object_get_int(code);
     }
@@ -422,6 +419,7 @@ apr_status_t cc_run_submit(cc_db *db, apr_pool_t *pool, const char *hash, const 
     apr_array_header_t *responses = NULL;
     apr_dbd_transaction_t *txn = NULL;
     const char *errmsg = NULL, *state = NULL, *new_token = NULL, *json, *shown = NULL;
+    json_object *answer;
     int swapped = 0;
     apr_status_t rv;
 
@@ -459,10 +457,11 @@ apr_status_t cc_run_submit(cc_db *db, apr_pool_t *pool, const char *hash, const 
     }
     if (!cc_run_sign_token(pool, &key, hash, now, &new_token, out))
         return APR_SUCCESS;
-    json = answer_json(pool, &page, hash, new_token, submit_id);
+    answer = answer_object(pool, &page, hash, new_token, submit_id);
+    json = json_text(pool, answer); /* kept without the page */
     /* Rendered before anything is stored: a page that cannot be shown
      * must not advance the session. */
-    if (!with_view(db, pool, &t, &page, NULL, json, page.finished ? CC_RUN_FINISHED : CC_RUN_VIEW,
+    if (!with_view(db, pool, &t, &page, NULL, answer, page.finished ? CC_RUN_FINISHED : CC_RUN_VIEW,
                    &shown, out))
         return APR_SUCCESS;
     s->state = state;
@@ -511,7 +510,7 @@ static const char *short_json(apr_pool_t *pool, int code, const char *hash, cons
     json_object_object_add(root, "hash", json_object_new_string(hash));
     if (token)
         json_object_object_add(root, "token", json_object_new_string(token));
-    text = apr_pstrdup(pool, json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN));
+    text = json_text(pool, root);
     json_object_put(root);
     return text;
 }

@@ -71,6 +71,9 @@ const char *cc_test_tmpdir(apr_pool_t *pool);
 cc_db *cc_test_db(apr_pool_t *pool);
 /* The same, with every migration applied. */
 cc_db *cc_test_db_migrated(apr_pool_t *pool);
+/* The same, set up (admin, secret) and with the starter content loaded
+ * (conf/starter) at time now. */
+cc_db *cc_test_db_starter(apr_pool_t *pool, long now);
 
 /* The first value of a query without parameters (NULL for none or NULL);
  * fails the test when the statement fails. */

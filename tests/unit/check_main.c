@@ -3,6 +3,8 @@
 
 #include "core/files.h"
 #include "store/migrate.h"
+#include "store/setup.h"
+#include "store/starter.h"
 
 #include <apr_file_info.h>
 #include <apr_file_io.h>
@@ -81,6 +83,19 @@ cc_db *cc_test_db_migrated(apr_pool_t *pool)
 
     ck_assert_msg(rv == APR_SUCCESS, "migrate failed: %s", db->last_error);
     ck_assert_int_ge(applied, 1);
+    return db;
+}
+
+cc_db *cc_test_db_starter(apr_pool_t *pool, long now)
+{
+    cc_db *db = cc_test_db_migrated(pool);
+    cc_setup_result setup;
+    cc_starter_report report;
+    const char *errmsg = NULL;
+
+    ck_assert_int_eq(cc_setup_run(db, pool, "pw-for-tests", &setup), APR_SUCCESS);
+    ck_assert_msg(cc_starter_load(db, pool, "conf/starter", now, &report, &errmsg) == APR_SUCCESS,
+                  "%s", errmsg);
     return db;
 }
 

@@ -4,9 +4,7 @@
 
 #include "runner/cache.h"
 #include "runner/service.h"
-#include "store/setup.h"
 #include "store/revision.h"
-#include "store/starter.h"
 
 #include <apr_strings.h>
 #include <json.h>
@@ -14,20 +12,6 @@
 #include <string.h>
 
 #define NOW 1800000000L
-
-static cc_db *runner_db(void)
-{
-    cc_db *db = cc_test_db_migrated(cc_test_pool);
-    cc_setup_result setup;
-    cc_starter_report report;
-    const char *errmsg = NULL;
-
-    ck_assert_int_eq(cc_setup_run(db, cc_test_pool, "pw-for-tests", &setup), APR_SUCCESS);
-    ck_assert_msg(cc_starter_load(db, cc_test_pool, "conf/starter", NOW, &report, &errmsg) ==
-                      APR_SUCCESS,
-                  "%s", errmsg);
-    return db;
-}
 
 static json_object *parsed(const cc_run_result *res)
 {
@@ -54,7 +38,7 @@ static long first_item(json_object *root)
 
 START_TEST(session_to_the_end)
 {
-    cc_db *db = runner_db();
+    cc_db *db = cc_test_db_starter(cc_test_pool, NOW);
     cc_run_result res, again;
     json_object *root;
     const char *hash, *token;
@@ -101,7 +85,7 @@ END_TEST
 
 START_TEST(refusals)
 {
-    cc_db *db = runner_db();
+    cc_db *db = cc_test_db_starter(cc_test_pool, NOW);
     cc_run_result res;
     json_object *root;
     const char *hash, *token;
@@ -143,7 +127,7 @@ END_TEST
 
 START_TEST(resume_keepalive_log_kill)
 {
-    cc_db *db = runner_db();
+    cc_db *db = cc_test_db_starter(cc_test_pool, NOW);
     cc_run_result res, resumed;
     json_object *root;
     const char *hash, *token;
@@ -213,7 +197,7 @@ static json_object *answer_page(cc_db *db, json_object *root, const char *value,
 
 START_TEST(back_button_updates_the_response_rows)
 {
-    cc_db *db = runner_db();
+    cc_db *db = cc_test_db_starter(cc_test_pool, NOW);
     cc_run_result res;
     json_object *root;
     const char *token, *created, *session;
@@ -260,7 +244,7 @@ END_TEST
  * JSON: ML with nothing but skipped answers has no SEM. */
 START_TEST(infinite_sem_is_stored_as_null)
 {
-    cc_db *db = runner_db();
+    cc_db *db = cc_test_db_starter(cc_test_pool, NOW);
     cc_run_result res;
     json_object *root, *params;
     const char *token;
@@ -298,7 +282,7 @@ END_TEST
 
 START_TEST(idle_sessions_expire)
 {
-    cc_db *db = runner_db();
+    cc_db *db = cc_test_db_starter(cc_test_pool, NOW);
     cc_run_result res;
     json_object *root;
     const char *hash, *token;
@@ -358,7 +342,7 @@ static const char *data_text(json_object *root, const char *key)
 
 START_TEST(pages_rendered_on_the_server)
 {
-    cc_db *db = runner_db();
+    cc_db *db = cc_test_db_starter(cc_test_pool, NOW);
     cc_run_result res, again;
     json_object *root;
     const char *hash, *token, *html;
@@ -473,7 +457,7 @@ static int first_page_size(cc_db *db, const char *slug)
 
 START_TEST(cached_test_follows_revisions)
 {
-    cc_db *db = runner_db();
+    cc_db *db = cc_test_db_starter(cc_test_pool, NOW);
     cc_test_cache *cache = NULL;
     const char *before;
     long test_id;
@@ -531,7 +515,7 @@ static const char *intro_html(cc_db *db, int *status)
 
 START_TEST(cached_test_follows_templates)
 {
-    cc_db *db = runner_db();
+    cc_db *db = cc_test_db_starter(cc_test_pool, NOW);
     cc_test_cache *cache = NULL;
     const char *uncached, *html;
     int status = 0;
@@ -571,7 +555,7 @@ END_TEST
 
 START_TEST(token_key_is_kept_per_process)
 {
-    cc_db *db = runner_db();
+    cc_db *db = cc_test_db_starter(cc_test_pool, NOW);
     cc_test_cache *cache = NULL;
     cc_run_result res;
     json_object *root;
@@ -599,7 +583,7 @@ END_TEST
 
 START_TEST(idle_check_read_serves_the_request)
 {
-    cc_db *db = runner_db();
+    cc_db *db = cc_test_db_starter(cc_test_pool, NOW);
     cc_run_result res;
     json_object *root;
     apr_pool_t *request;

@@ -3,30 +3,14 @@
 #include "check_concerto.h"
 
 #include "runner/testload.h"
-#include "store/setup.h"
-#include "store/starter.h"
 
 #include <string.h>
 
 #define NOW 1800000000L
 
-static cc_db *starter_db(void)
-{
-    cc_db *db = cc_test_db_migrated(cc_test_pool);
-    cc_setup_result setup;
-    cc_starter_report report;
-    const char *errmsg = NULL;
-
-    ck_assert_int_eq(cc_setup_run(db, cc_test_pool, "pw-for-tests", &setup), APR_SUCCESS);
-    ck_assert_msg(cc_starter_load(db, cc_test_pool, "conf/starter", NOW, &report, &errmsg) ==
-                      APR_SUCCESS,
-                  "%s", errmsg);
-    return db;
-}
-
 START_TEST(loads_by_slug_and_by_id)
 {
-    cc_db *db = starter_db();
+    cc_db *db = cc_test_db_starter(cc_test_pool, NOW);
     cc_loaded_test t, again;
     cc_run_result out;
 
@@ -47,7 +31,7 @@ END_TEST
 
 START_TEST(refusals_say_what_is_wrong)
 {
-    cc_db *db = starter_db();
+    cc_db *db = cc_test_db_starter(cc_test_pool, NOW);
     cc_loaded_test t;
     cc_run_result out;
 

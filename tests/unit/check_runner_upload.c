@@ -2,8 +2,6 @@
 #include "check_concerto.h"
 
 #include "runner/service.h"
-#include "store/setup.h"
-#include "store/starter.h"
 
 #include <apr_file_io.h>
 #include <apr_strings.h>
@@ -32,18 +30,12 @@ static const char *session_of(cc_db *db, const char *slug, const char **token)
 
 START_TEST(stored_under_a_safe_name)
 {
-    cc_db *db = cc_test_db_migrated(cc_test_pool);
-    const char *dir = cc_test_tmpdir(cc_test_pool), *errmsg = NULL, *token, *hash, *other_token;
-    cc_setup_result setup;
-    cc_starter_report report;
+    cc_db *db = cc_test_db_starter(cc_test_pool, NOW);
+    const char *dir = cc_test_tmpdir(cc_test_pool), *token, *hash, *other_token;
     cc_run_result out;
     apr_finfo_t info;
     char *stored;
 
-    ck_assert_int_eq(cc_setup_run(db, cc_test_pool, "pw-for-tests", &setup), APR_SUCCESS);
-    ck_assert_msg(cc_starter_load(db, cc_test_pool, "conf/starter", NOW, &report, &errmsg) ==
-                      APR_SUCCESS,
-                  "%s", errmsg);
     cc_test_exec(db, "UPDATE test SET settings = replace(settings, '\"order\":\"manual\"', "
                      "'\"order\":\"manual\",\"sessionFilesAccess\":true') "
                      "WHERE slug = 'number-attitude'");
