@@ -82,10 +82,10 @@ int cc_rtest_find(cc_db *db, apr_pool_t *pool, const char *slug, long id, int *t
         return cc_run_refuse(out, 503, CC_RUN_ERROR, "the test cannot be read from the database");
     if (rows->nrows == 0)
         return cc_run_refuse(out, 404, CC_RUN_TEST_NOT_FOUND, "there is no such test");
-    *type = atoi(rows->values[0][0] ? rows->values[0][0] : "-1");
+    *type = rows->values[0][0] ? (int)strtol(rows->values[0][0], NULL, 10) : -1;
     if (*type < TEST_TYPE_CODE || *type > TEST_TYPE_FLOW)
         return cc_run_refuse(out, 404, CC_RUN_TEST_NOT_FOUND, "there is no such test");
-    if (slug && rows->values[0][1] && atoi(rows->values[0][1]) == VISIBILITY_SUBTEST)
+    if (slug && rows->values[0][1] && strtol(rows->values[0][1], NULL, 10) == VISIBILITY_SUBTEST)
         return cc_run_refuse(out, 404, CC_RUN_TEST_NOT_FOUND,
                              "this test is a part of another test and cannot be started by its "
                              "address");
