@@ -313,3 +313,26 @@ def t_rtest_r_off(ctx):
               "R test with R off: %d %r" % (status, e))
         check_status(a.get("/api/check/health"), 200)
     a.audit()
+
+
+@test("rtest_package_missing")
+def t_rtest_package_missing(ctx):
+    """ConcertoR On but the R package is not where ConcertoRLibrary points
+    (nor in R's own library): each child says so at crit level, R tests
+    answer 503 with the reason, native requests still work."""
+    code, _, _ = harness.run(["Rscript", "-e", "quit(status = !requireNamespace('concerto', quietly = TRUE))"])
+    check(code != 0, "the R package concerto is installed in R's own library, so it cannot be "
+          "missing here (remove it, or install it with -l into a directory of its own)")
+    datadir, body = r_site(ctx, "rnopkg")
+    empty = make_data_dir(ctx.tmp, "empty-r-lib")
+    body = body.replace("ConcertoRLibrary %s" % r_library(), "ConcertoRLibrary %s" % empty)
+    a = ctx.new_apache("rnopkg", body, loglevel="warn")
+    a.expect_always(r"\[concerto:crit\].*the R package concerto did not load")
+    with a, a.expect_log(r"503 R tests cannot run on this server"):
+        line = a.wait_for_log(r"the R package concerto did not load", timeout=30)
+        check(line and "there is no package called" in line, "no crit line:\n%s" % a.log_tail())
+        status, e = answer(a, "/api/runner/test/r-hello/session/start")
+        check(status == 503 and "the R package concerto is not loaded" in e["error"]["message"],
+              "R test without the package: %d %r" % (status, e))
+        check_status(a.get("/api/check/health"), 200)
+    a.audit()
