@@ -100,7 +100,7 @@ void cc_rhost_request_options(cc_request *req)
     const char *errmsg = NULL;
 
     memset(&opts, 0, sizeof(opts));
-    opts.enabled = cc_config_r_enabled(req->cfg) && cc_rhost_ready();
+    opts.enabled = cc_config_r_enabled(req->cfg);
     opts.timeout_seconds = cc_config_r_timeout(req->cfg);
     opts.app_url = ap_construct_url(r->pool, base, r);
     opts.files_dir = apr_pstrcat(r->pool, cc_config_data_dir(req->cfg), "/files", NULL);
