@@ -60,6 +60,21 @@ concerto.template.show(html = "<p id=\"after\">after {{v}}</p>", params = list(v
 """
 
 
+# A flow: begin -> ask (a code test that loops on its branch "again" until
+# the flow's limit) -> finish, with a return function on the last answer.
+ASK_CODE = r"""
+n <- c.get('rounds', flowIndexOffset = -1)
+if (is.null(n)) n <- 0
+r <- concerto.template.show(html = "<p id=\"round\">round {{n}} of {{max}}</p><input name=\"v\">",
+                            params = list(n = n + 1, max = limit))
+rounds <- n + 1
+c.set('rounds', rounds, flowIndexOffset = -1)
+concerto.table.query("INSERT INTO r_answers (session_hash, answer) VALUES ('flow', '{{v}}')", list(v = r$v))
+.branch <- if (rounds < as.numeric(limit)) 'again' else 'done'
+answer <- r$v
+"""
+
+
 def q(text):
     return "'" + text.replace("'", "''") + "'"
 
@@ -83,6 +98,58 @@ def insert_code_test(ctx, datadir, role, slug, code, variables=(), visibility=0)
                 % (q(slug), q(name), q(value)))
 
 
+def insert_flow(ctx, datadir, role):
+    """The flow above as test "r-flow" (and its node test "r-ask", a subtest)."""
+    def sql(statement):
+        return ctx.sql(datadir, role, statement).strip()
+
+    def last_id(table):
+        return sql("SELECT MAX(id) FROM %s" % table)
+
+    now = int(time.time())
+    sql("INSERT INTO test (name, slug, type, visibility, code, created, updated) "
+        "VALUES ('r-ask', 'r-ask', 0, 2, %s, %d, %d)" % (q(ASK_CODE), now, now))
+    ask = last_id("test")
+    for name, vtype, value in (("limit", 0, "2"), ("answer", 1, None), (".branch", 1, None),
+                               ("again", 2, None), ("done", 2, None)):
+        sql("INSERT INTO test_variable (test_id, name, type, value) VALUES (%s, %s, %d, %s)"
+            % (ask, q(name), vtype, q(value) if value else "NULL"))
+    sql("INSERT INTO test (name, slug, type, created, updated) VALUES ('r-flow', 'r-flow', 2, %d, %d)"
+        % (now, now))
+    flow = last_id("test")
+    for name, vtype, value in (("max", 0, "3"), ("last", 1, None), ("out", 2, None)):
+        sql("INSERT INTO test_variable (test_id, name, type, value) VALUES (%s, %s, %d, %s)"
+            % (flow, q(name), vtype, q(value) if value else "NULL"))
+
+    def node(ntype, source, title):
+        sql("INSERT INTO test_node (flow_test_id, source_test_id, title, type) VALUES (%s, %s, %s, %d)"
+            % (flow, source, q(title), ntype))
+        return last_id("test_node")
+
+    def port(node_id, name, ptype, default=1):
+        sql("INSERT INTO test_node_port (node_id, name, type, is_string, default_value, pointer) "
+            "VALUES (%s, %s, %d, 1, %d, 0)" % (node_id, q(name), ptype, default))
+        return last_id("test_node_port")
+
+    def connect(src, src_port, dst, dst_port, fun=None):
+        sql("INSERT INTO test_node_connection (flow_test_id, source_node_id, source_port_id, "
+            "destination_node_id, destination_port_id, return_function) VALUES (%s, %s, %s, %s, %s, %s)"
+            % (flow, src, src_port or "NULL", dst, dst_port or "NULL", q(fun) if fun else "NULL"))
+
+    b, f, a = node(1, flow, "begin"), node(2, flow, "finish"), node(0, ask, "ask")
+    b_max = port(b, "max", 1)
+    a_limit = port(a, "limit", 0, default=0)
+    a_answer = port(a, "answer", 1)
+    port(a, ".branch", 1)
+    a_again, a_done = port(a, "again", 2), port(a, "done", 2)
+    f_last = port(f, "last", 0, default=0)
+    connect(b, None, a, None)
+    connect(a, a_again, a, None)
+    connect(a, a_done, f, None)
+    connect(b, b_max, a, a_limit)
+    connect(a, a_answer, f, f_last, "paste0('last=', answer)")
+
+
 def r_site(ctx, role, timeout=10):
     """A database with the schema and the tests of this file, and the
     configuration of an Apache that runs them."""
@@ -100,6 +167,7 @@ def r_site(ctx, role, timeout=10):
     insert_code_test(ctx, datadir, role, "r-looping", LOOPING_CODE)
     insert_code_test(ctx, datadir, role, "r-slow", SLOW_CODE)
     insert_code_test(ctx, datadir, role, "r-subtest", HELLO_CODE, [("name", "Sub")], visibility=2)
+    insert_flow(ctx, datadir, role)
     harness.chown_www(datadir)
     # R is per process: its data dir (temp dirs) and the database at server level.
     body = ("ConcertoR On\nConcertoRLibrary %s\n%s\n<Location />\n    SetHandler concerto\n"
@@ -211,6 +279,33 @@ def t_rtest_code(ctx):
         status, _, page = check_status(one.get("/test/r-hello"), 200)
         check(b"autostart" in page, "the start page does not ask to start at once: %r" % page[:300])
         check(sum(r_errors(a)["error"] for a in (one, two)) == 0, "R errors counted")
+    one.audit()
+    two.audit()
+
+
+@test("rtest_flow_two_servers")
+def t_rtest_flow(ctx):
+    """A flow test end to end, each page on the other server: begin gives
+    the node its limit (3), the node loops on its branch "again", counts
+    rounds in the flow's frame, writes each answer once, and ends through
+    the finish node; R's return values are logged."""
+    datadir, body = r_site(ctx, "rflow")
+    one = ctx.new_apache("rflow-a", body, loglevel="warn")
+    two = ctx.new_apache("rflow-b", body, loglevel="warn")
+    with one, two:
+        r = start(one, "r-flow")
+        for k in (1, 2, 3):
+            check('<p id="round">round %d of 3</p>' % k in r["data"]["templateHtml"],
+                  "round %d page: %r" % (k, r["data"]["templateHtml"]))
+            status, nxt = submit(two if k % 2 else one, r, {"v": "x%d" % k, "buttonPressed": "next"},
+                                 "f%d" % k)
+            check(status == 200 and nxt["code"] == (0 if k < 3 else 1), "submit %d: %d %r" % (k, status, nxt))
+            r = nxt
+        rows = ctx.sql(datadir, "rflow", "SELECT answer FROM r_answers WHERE session_hash = 'flow' "
+                       "ORDER BY id").split()
+        check(rows == ["x1", "x2", "x3"], "writes of the flow: %r" % rows)
+        log = r_log(ctx, datadir, "rflow", r["hash"])
+        check("last=x3" in log, "the finish node's return value is not in the session log: %r" % log)
     one.audit()
     two.audit()
 
