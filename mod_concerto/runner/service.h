@@ -1,5 +1,6 @@
-/* The runner's requests for native adaptive tests, independent of HTTP:
- * start a session of a test, take a submit, show the current page. Every
+/* The runner's requests, independent of HTTP: start a session of a test,
+ * take a submit, show the current page. Native adaptive tests (type 3)
+ * run in C; R tests (types 0, 1, 2) in the embedded R (runner/rtest.h). Every
  * request reads the session from the database and writes it back with a
  * compare-and-swap, so any child of any server can serve it. */
 #ifndef CC_RUNNER_SERVICE_H
