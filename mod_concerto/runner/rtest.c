@@ -280,7 +280,15 @@ static void fail_outcome(apr_pool_t *pool, const cc_session *s, step_outcome *o,
     o->time_limit = 0;
     o->error = message && *message ? message : "the test's R code failed";
     o->traceback = traceback ? traceback : "";
-    o->answer = error_answer(pool, s->hash, o->error);
+    /* The participant learns what happened, not the test's internals (an
+     * R message can show SQL, names and paths): those go to the log. */
+    o->answer = error_answer(
+        pool, s->hash,
+        timed_out ? o->error
+                  : apr_psprintf(pool,
+                                 "the test's R code failed; the error is in the session log for "
+                                 "the test's author (session %.8s)",
+                                 s->hash));
 }
 
 /* Runs one step in R and reads its answer into o. 0 with out set when R

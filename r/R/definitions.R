@@ -30,10 +30,11 @@ load_test <- function(testId, includeSubObjects) {
                type = as.integer(row$type), code = as.character(row$code),
                sourceWizard = as_id(row$source_wizard_id))
   if (is.na(test$code)) test$code <- ""
-  vars <- text_frame("SELECT id, name, type, value FROM test_variable WHERE test_id = %s ORDER BY id",
-                     as.character(id))
+  vars <- text_frame(paste("SELECT id, name, type, value, passable_through_url FROM test_variable",
+                           "WHERE test_id = %s ORDER BY id"), as.character(id))
   test$variables <- data.frame(id = as_id(vars$id), name = as.character(vars$name),
                                type = as.integer(vars$type), value = as.character(vars$value),
+                               passable = flag(vars$passable_through_url),
                                stringsAsFactors = FALSE)
   if (test$type == 1L) {
     if (is.na(test$sourceWizard)) stop("wizard test \"", test$name, "\" has no wizard", call. = FALSE)

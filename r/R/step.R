@@ -13,12 +13,22 @@ response_values <- function(response) {
   })
 }
 
+# The start address's query parameters that the test accepts: those naming
+# an input variable marked passable through the URL (as Concerto).
+url_params <- function(testId, params) {
+  params <- response_values(params)
+  if (!length(params)) return(list())
+  test <- concerto.test.get(testId)
+  vars <- test$variables
+  allowed <- vars$name[vars$type == VAR_INPUT & vars$passable]
+  params[intersect(names(params), allowed)]
+}
+
 step_run <- function(req) {
   if (is.null(req$state)) {
     if (!exists(".Random.seed", envir = globalenv(), inherits = FALSE)) set.seed(NULL)
-    params <- req$session$params
-    if (is.null(params) || !length(params)) params <- list()
-    .run$st$root <- list(testId = req$session$testId, params = response_values(params))
+    .run$st$root <- list(testId = req$session$testId,
+                         params = url_params(req$session$testId, req$session$params))
     .run$checkpoint <- list(st = .run$st, seed = random_seed())
   } else {
     saved <- state_decode(req$state)
@@ -60,6 +70,8 @@ user_traceback <- function(calls) {
 error_answer <- function(e) {
   where <- if (length(.run$tests)) paste0(" (test \"", .run$tests[length(.run$tests)], "\")") else ""
   call <- conditionCall(e)
+  # stop() at the top of a test's code: the call is the engine's eval.
+  if (identical(call, quote(eval(e, env)))) call <- NULL
   prefix <- if (!is.null(call)) paste0("Error in ", paste(deparse(call, nlines = 1L), collapse = ""),
                                        ": ") else "Error: "
   list(status = "error", error = paste0(prefix, conditionMessage(e), where),

@@ -324,8 +324,11 @@ def t_rtest_errors(ctx):
         before = r_errors(a)
         r = start(a, "r-failing")
         status, e = submit(a, r, {"buttonPressed": "next"}, "x1")
-        check(status == 200 and e["code"] == -1 and "boom from the test" in e["data"]["message"]
-              and e.get("token") is None, "error answer: %d %r" % (status, e))
+        # The participant is told what happened; R's message is for the author.
+        check(status == 200 and e["code"] == -1 and "R code failed" in e["data"]["message"]
+              and r["hash"][:8] in e["data"]["message"]
+              and "boom" not in e["data"]["message"] and e.get("token") is None,
+              "error answer: %d %r" % (status, e))
         row = session_row(ctx, datadir, "rerr", r["hash"])
         check(row[0] == "3" and "boom from the test" in row[3], "session after the error: %r" % row)
         log = r_log(ctx, datadir, "rerr", r["hash"])

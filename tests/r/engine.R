@@ -36,8 +36,10 @@ add_test <- function(name, type, code = "", variables = list()) {
             params = list(name, name, type, code, now, now))
   id <- dbGetQuery(conn, "SELECT last_insert_rowid() AS id")$id
   for (v in variables)
-    dbExecute(conn, "INSERT INTO test_variable (test_id, name, type, value) VALUES (?, ?, ?, ?)",
-              params = list(id, v[[1]], v[[2]], if (length(v) > 2) v[[3]] else NA))
+    dbExecute(conn, paste("INSERT INTO test_variable (test_id, name, type, value, passable_through_url)",
+                          "VALUES (?, ?, ?, ?, ?)"),
+              params = list(id, v[[1]], v[[2]], if (length(v) > 2) v[[3]] else NA,
+                            if (length(v) > 3) v[[4]] else 0))
   id
 }
 add_template <- function(name, html) {
@@ -69,7 +71,7 @@ multi <- add_test("multi", 0, code = paste(
   "n <- concerto.table.query(\"SELECT count(*) AS n FROM notes WHERE session = '{{s}}'\", list(s = who))$n",
   "total <- as.numeric(a$answer) + as.numeric(b$answer)",
   "concerto.template.show(html = '<p>{{t}} from {{n}} notes</p>', params = list(t = total, n = n), finalize = TRUE)",
-  sep = "\n"), variables = list(list("who", 0, "anon"), list("total", 1), list("out", 2)))
+  sep = "\n"), variables = list(list("who", 0, "anon", 1), list("total", 1), list("out", 2)))
 
 s1 <- step(multi, params = list(who = "p1"))
 check(identical(s1$status, "page"), "multi: the first answer is a page")
@@ -100,6 +102,25 @@ check(identical(s3$page$html, "<p>7 from 3 notes</p>"),
       paste("multi: the final page adds both answers and counts the notes:", s3$page$html))
 check(dbGetQuery(conn, "SELECT count(*) AS n FROM notes WHERE session = 'p2'")$n == 3,
       "multi: the last step repeated no write")
+
+# --- Only inputs marked passable through the URL take the start's parameters.
+urlp <- add_test("urlp", 0, code = "concerto.template.show(html = '{{a}}/{{b}}', params = list(a = a, b = b), finalize = TRUE)",
+                 variables = list(list("a", 0, "x", 1), list("b", 0, "dflt", 0)))
+u <- step(urlp, params = list(a = "1", b = "2", c = "3"))
+check(identical(u$page$html, "1/dflt"), paste("url parameters: passable ones only:", u$page$html))
+
+# --- A wizard test runs its source test with its own values as defaults,
+# and a flow can call it from R code too (nested concerto.test.run).
+invisible(dbExecute(conn, "INSERT INTO test_wizard (name, test_id, created, updated) VALUES ('w', ?, ?, ?)",
+          params = list(urlp, now, now)))
+wid <- dbGetQuery(conn, "SELECT id FROM test_wizard WHERE name = 'w'")$id
+wiz <- add_test("wiz", 1, variables = list(list("a", 0, "from-wizard", 1), list("b", 0, "wb", 0)))
+invisible(dbExecute(conn, "UPDATE test SET source_wizard_id = ? WHERE id = ?", params = list(wid, wiz)))
+w <- step(wiz)
+check(identical(w$page$html, "from-wizard/wb"), paste("wizard: the source test with the wizard's values:", w$page$html, w$error))
+caller <- add_test("caller", 0, code = "r <- concerto.test.run('wiz', list(a = 'given'))")
+w <- step(caller)
+check(identical(w$page$html, "given/wb"), paste("nested test.run of a wizard test:", w$page$html, w$error))
 
 # --- Random numbers repeat on replay.
 rnd <- add_test("rnd", 0, code = paste(
