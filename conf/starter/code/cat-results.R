@@ -24,8 +24,8 @@ plot_history <- function(th, se, right) {
     paste(sprintf("question %d: %.2f \u00b1 %.2f", i, th, se), collapse = "; "), "</desc>",
     paste(sprintf('<line class="cc-plot-grid" x1="%d" x2="%d" y1="%.1f" y2="%.1f"/>',
                   left, w - right_margin, y(-3:3), y(-3:3)), collapse = ""),
-    paste(sprintf('<text class="cc-plot-label" x="%d" y="%.1f" text-anchor="end" dominant-baseline="middle">%d</text>',
-                  left - 8, y(-3:3), -3:3), collapse = ""),
+    paste(sprintf('<text class="cc-plot-label" x="%d" y="%.1f" text-anchor="end" dominant-baseline="middle">%s</text>',
+                  left - 8, y(-3:3), sub("-", "\u2212", -3:3)), collapse = ""),
     '<polygon class="cc-plot-band" points="', pts(c(x(i), rev(x(i))), c(y(th + se), rev(y(th - se)))), '"/>',
     '<polyline class="cc-plot-line" points="', pts(x(i), y(th)), '"/>',
     paste(sprintf('<circle class="cc-plot-point %s" cx="%.1f" cy="%.1f" r="4.5"/>',
@@ -54,5 +54,6 @@ concerto.template.show("cc-results", finalize = TRUE, params = list(
   theta = sprintf("%.2f", theta), sem = sprintf("%.2f", sem),
   totalScore = sum(scores), maxScore = n, itemsAdministered = n,
   stopReasonText = stopReason, plotSvg = plot,
-  plotCaption = if (nzchar(plot)) "The line is your estimate after each answer; the band is plus or minus one standard error." else "",
+  plotCaption = if (nzchar(plot)) paste("The line is your estimate after each answer; the band is plus or minus one",
+                "standard error; filled dots are right answers, hollow dots wrong ones.") else "",
   traitTable = "", footer = ""))
