@@ -59,7 +59,7 @@ START_TEST(loads_conf_starter_once)
     ck_assert_int_eq(cc_test_count(db, cc_test_pool,
                                    "test_node_connection c JOIN test f ON f.id = c.flow_test_id",
                                    "f.slug = 'r-cat'"),
-                     7);
+                     8);
     /* The loop: cat-item's branch continue leads back to its own node. */
     ck_assert_int_eq(
         cc_test_count(db, cc_test_pool,

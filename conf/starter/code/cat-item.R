@@ -21,7 +21,7 @@ pick <- nextItem(params, theta = theta, out = asked, x = scores, criterion = "MF
 id <- bank$id[pick$item]
 item <- concerto.table.query("SELECT * FROM {{table}} WHERE id = {{id}}",
                              params = list(table = itemTable, id = id))
-options <- jsonlite::fromJSON(item$responseOptions[1], simplifyVector = FALSE)
+options <- fromJSON(item$responseOptions[1])
 
 # The page: cc-option parts inside a cc-item inside cc-item-page.
 part <- function(name, values) {
@@ -66,7 +66,7 @@ if (length(timeTaken) != 1 || is.na(timeTaken)) timeTaken <- 0
 concerto.table.query(
   "INSERT INTO r_cat_responses (session_id, item_id, response, score, theta, sem, time_taken)
    VALUES ({{session}}, {{item}}, '{{response}}', {{score}}, {{theta}}, {{sem}}, {{time}})",
-  params = list(session = as.numeric(concerto$session$id), item = id, response = answer,
+  params = list(session = as.numeric(concerto.session.get()$id), item = id, response = answer,
                 score = score, theta = theta, sem = sem, time = timeTaken))
 
 # Stop when precise enough (after a minimum), at the maximum, or when no item is left.

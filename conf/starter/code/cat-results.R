@@ -1,12 +1,12 @@
 # cat-results: the last page of r-cat: the estimate, its standard error,
 # the number right and a plot of the estimate after each answer (read back
-# from r_cat_responses).
+# from r_cat_responses). finalize = TRUE ends the session on this page.
 
 targetSem <- as.numeric(targetSem)
-n <- length(itemIds)
+n <- itemsAdministered
 history <- concerto.table.query(
   "SELECT theta, sem, score FROM r_cat_responses WHERE session_id = {{session}} ORDER BY id",
-  params = list(session = as.numeric(concerto$session$id)))
+  params = list(session = as.numeric(concerto.session.get()$id)))
 
 # Theta +- SEM after each answer as an SVG: a band, a line and one dot per
 # answer (filled when right). Values outside [-3, 3] are drawn at the edge.

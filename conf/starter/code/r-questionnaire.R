@@ -7,7 +7,7 @@
 perPage <- as.integer(itemsPerPage)
 items <- concerto.table.query("SELECT * FROM {{table}} ORDER BY id",
                               params = list(table = itemTable))
-options <- lapply(items$responseOptions, jsonlite::fromJSON, simplifyVector = FALSE)
+options <- lapply(items$responseOptions, fromJSON)
 title <- "Working with numbers (R)"
 
 part <- function(name, values) {
@@ -72,7 +72,7 @@ for (i in seq_len(nrow(items))) {
   concerto.table.query(
     "INSERT INTO r_questionnaire_responses (session_id, item_id, response, score)
      VALUES ({{session}}, {{item}}, '{{response}}', {{score}})",
-    params = list(session = as.numeric(concerto$session$id), item = items$id[i],
+    params = list(session = as.numeric(concerto.session.get()$id), item = items$id[i],
                   response = answers[i], score = itemScores[i]))
 }
 
