@@ -140,7 +140,7 @@ static apr_status_t default_ports(cc_db *db, apr_pool_t *pool, int node_type, co
         return db_failed(db, errmsg, rv);
     for (r = 0; r < rows->nrows; r++) {
         const char **row = rows->values[r];
-        int type = atoi(row[2]);
+        int type = (int)strtol(row[2], NULL, 10);
         port *p;
         if (node_type == NODE_BEGIN) {
             if (type != VAR_INPUT)
@@ -428,7 +428,7 @@ static apr_status_t insert_test(cc_db *db, apr_pool_t *pool, const char *dir, js
     const char *now_text = apr_ltoa(pool, now);
     apr_status_t rv;
 
-    if (visibility && strcmp(visibility, "regular") && strcmp(visibility, "subtest")) {
+    if (visibility && strcmp(visibility, "regular") != 0 && strcmp(visibility, "subtest") != 0) {
         *errmsg = apr_psprintf(pool, "%s: visibility is regular or subtest", where);
         return APR_EINVAL;
     }
