@@ -72,8 +72,34 @@ load_test <- function(testId, includeSubObjects) {
                                    stringsAsFactors = FALSE)
     if (!any(test$nodes$type == 1L))
       stop("flow test \"", test$name, "\" has no begin node", call. = FALSE)
+    test$graph <- flow_graph(test)
   }
   test
+}
+
+records <- function(frame) {
+  lapply(seq_len(nrow(frame)), function(i) lapply(frame, `[[`, i))
+}
+
+# The flow's nodes, ports and connections as records indexed the way the
+# engine walks them (data.frame rows are slow to take one by one).
+flow_graph <- function(test) {
+  ports <- records(test$ports)
+  conns <- records(test$connections)
+  nodes <- records(test$nodes)
+  key <- function(v) as.character(v)
+  graph <- list(nodes = list(), ports = list(), data_in = list())
+  for (p in ports) graph$ports[[key(p$id)]] <- p
+  for (n in nodes) {
+    n$ports <- Filter(function(p) p$node_id == n$id, ports)
+    n$exits <- Filter(function(cn) cn$source_node_id == n$id && is.na(cn$destination_port_id), conns)
+    graph$nodes[[key(n$id)]] <- n
+  }
+  for (cn in conns) if (!is.na(cn$destination_port_id) && !is.na(cn$source_port_id)) {
+    k <- key(cn$destination_port_id)
+    graph$data_in[[k]] <- c(graph$data_in[[k]], list(cn))
+  }
+  graph
 }
 
 # A test by id or name (or slug), with its variables and, for flows, its

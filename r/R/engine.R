@@ -150,17 +150,15 @@ eval_port <- function(test, depth, port, dynamic) {
     v <- frame$globals[[port$pointer_variable]]
     if (!is.null(v)) return(v)
   }
-  conns <- test$connections[!is.na(test$connections$destination_port_id) &
-                              test$connections$destination_port_id == port$id &
-                              !is.na(test$connections$source_port_id), , drop = FALSE]
-  if (nrow(conns)) {
-    stamps <- vapply(conns$source_node_id, function(n) {
-      s <- frame$nodeExec[[port_key(n)]]
+  conns <- test$graph$data_in[[port_key(port$id)]]
+  if (length(conns)) {
+    stamps <- vapply(conns, function(cn) {
+      s <- frame$nodeExec[[port_key(cn$source_node_id)]]
       if (is.null(s)) -1 else s
     }, numeric(1))
     if (max(stamps) >= 0) {
-      conn <- conns[which.max(stamps), ]
-      source <- test$ports[test$ports$id == conn$source_port_id, ]
+      conn <- conns[[which.max(stamps)]]
+      source <- test$graph$ports[[port_key(conn$source_port_id)]]
       body <- conn$return_function
       if (is.na(body) || !nzchar(trimws(body))) body <- paste0("`", source$name, "`")
       fun <- eval(parse(text = paste0("function(`", source$name, "`) {\n", body, "\n}"),
@@ -188,25 +186,25 @@ insert_keep_missing <- function(text, values) {
   paste(pieces, collapse = "")
 }
 
+ports_of <- function(ports, type) Filter(function(p) p$type == type, ports)
+
 # Runs one node; returns the id of the next node, or NULL at the end.
 run_node <- function(test, depth, node_id) {
-  node <- test$nodes[test$nodes$id == node_id, , drop = FALSE]
-  if (!nrow(node)) stop("flow test \"", test$name, "\" has no node ", node_id, call. = FALSE)
+  node <- test$graph$nodes[[port_key(node_id)]]
+  if (is.null(node)) stop("flow test \"", test$name, "\" has no node ", node_id, call. = FALSE)
   index <- flow_frame(depth)$execIndex + 1L
   .run$st$flow[[depth]]$execIndex <- index
   .run$st$flow[[depth]]$nodeExec[[port_key(node_id)]] <- index
-  ports <- test$ports[test$ports$node_id == node_id, , drop = FALSE]
-  inputs <- ports[ports$type == VAR_INPUT, , drop = FALSE]
+  inputs <- ports_of(node$ports, VAR_INPUT)
   dynamic <- list()
-  for (k in which(inputs$dynamic))
-    dynamic[inputs$name[k]] <- list(eval_port(test, depth, inputs[k, ], list()))
+  for (p in inputs) if (isTRUE(p$dynamic)) dynamic[p$name] <- list(eval_port(test, depth, p, list()))
   params <- dynamic
-  for (k in which(!inputs$dynamic)) {
-    v <- eval_port(test, depth, inputs[k, ], dynamic)
-    if (!is.null(v)) params[inputs$name[k]] <- list(v)
+  for (p in inputs) if (!isTRUE(p$dynamic)) {
+    v <- eval_port(test, depth, p, dynamic)
+    if (!is.null(v)) params[p$name] <- list(v)
   }
-  returns <- ports[ports$type == VAR_RETURN, , drop = FALSE]
-  branches <- ports[ports$type == VAR_BRANCH, , drop = FALSE]
+  returns <- ports_of(node$ports, VAR_RETURN)
+  branches <- ports_of(node$ports, VAR_BRANCH)
   if (node$type == NODE_FINISH) {
     .run$st$flow[[depth]]$result <- params[!startsWith(names(params), ".")]
     .run$st$flow[[depth]]$finishRan <- TRUE
@@ -215,30 +213,30 @@ run_node <- function(test, depth, node_id) {
   branch <- NULL
   if (node$type == NODE_BEGIN) {
     flow_params <- flow_frame(depth)$params
-    for (k in seq_len(nrow(returns))) set_port_value(depth, returns[k, ], flow_params[[returns$name[k]]])
+    for (p in returns) set_port_value(depth, p, flow_params[[p$name]])
   } else {
+    names_of <- function(ports) vapply(ports, function(p) p$name, "")
+    dynamic_returns <- names_of(Filter(function(p) isTRUE(p$dynamic), returns))
     params$.dynamicInputs <- names(dynamic)
-    params$.dynamicReturns <- returns$name[returns$dynamic]
-    params$.dynamicBranches <- branches$name[branches$dynamic]
-    res <- concerto.test.run(node$source_test_id, params,
-                             extraReturns = returns$name[returns$dynamic])
-    for (k in seq_len(nrow(returns))) set_port_value(depth, returns[k, ], res[[returns$name[k]]])
+    params$.dynamicReturns <- dynamic_returns
+    params$.dynamicBranches <- names_of(Filter(function(p) isTRUE(p$dynamic), branches))
+    res <- concerto.test.run(node$source_test_id, params, extraReturns = dynamic_returns)
+    for (p in returns) set_port_value(depth, p, res[[p$name]])
     branch <- res[[".branch"]]
   }
-  next_node(test, node_id, branches, branch)
+  next_node(node, branches, branch)
 }
 
-next_node <- function(test, node_id, branches, branch) {
-  conns <- test$connections[test$connections$source_node_id == node_id &
-                              is.na(test$connections$destination_port_id), , drop = FALSE]
-  if (nrow(branches)) {
-    pick <- if (!is.null(branch) && length(branch) == 1 && !is.na(branch))
-      branches[branches$name == as.character(branch), , drop = FALSE] else branches[1, , drop = FALSE]
-    if (!nrow(pick)) return(NULL)
-    via <- conns[!is.na(conns$source_port_id) & conns$source_port_id == pick$id[1], , drop = FALSE]
-    if (nrow(via)) return(via$destination_node_id[1])
-    if (!is.null(branch) && !is.na(branch[1])) return(NULL)
+next_node <- function(node, branches, branch) {
+  exits <- node$exits
+  if (length(branches)) {
+    chosen <- !is.null(branch) && length(branch) == 1 && !is.na(branch)
+    pick <- if (chosen) Filter(function(p) p$name == as.character(branch), branches) else branches[1]
+    if (!length(pick)) return(NULL)
+    via <- Filter(function(cn) !is.na(cn$source_port_id) && cn$source_port_id == pick[[1]]$id, exits)
+    if (length(via)) return(via[[1]]$destination_node_id)
+    if (chosen) return(NULL)
   }
-  bare <- conns[is.na(conns$source_port_id), , drop = FALSE]
-  if (nrow(bare)) bare$destination_node_id[1] else NULL
+  bare <- Filter(function(cn) is.na(cn$source_port_id), exits)
+  if (length(bare)) bare[[1]]$destination_node_id else NULL
 }
