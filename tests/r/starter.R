@@ -59,8 +59,11 @@ set.seed(7)
 bank <- dbGetQuery(conn, "SELECT * FROM demo_cat_items")
 params <- as.matrix(bank[, c("p1", "p2", "p3", "p4")])
 a <- step(101, test_id("r-cat"))
+check(identical(a$status, "page") && grepl("Start the test", a$page$html, fixed = TRUE),
+      "r-cat: the first page gives the instructions")
+a <- step(101, test_id("r-cat"), a$state, list(buttonPressed = "next", submitId = "start"))
 check(identical(a$status, "page") && length(radio_ids(a$page$html)) == 1,
-      "r-cat: the first page shows one item")
+      "r-cat: the next page shows one item")
 again <- step(101, test_id("r-cat"), a$state, list(buttonPressed = "next", submitId = "s0"))
 check(identical(radio_ids(again$page$html), radio_ids(a$page$html)) &&
         grepl("Please choose an answer", again$page$html, fixed = TRUE),
