@@ -344,7 +344,8 @@ static apr_status_t insert_connection(cc_db *db, apr_pool_t *pool, const char *w
     const char *source_port = NULL, *destination_port = NULL;
     apr_status_t rv;
 
-    where = apr_psprintf(pool, "%s connection %d", where, index + 1);
+    where = apr_psprintf(pool, "%s connection %d (%s -> %s)", where, index + 1, from ? from : "?",
+                         to ? to : "?");
     if (from_id == NULL || to_id == NULL) {
         *errmsg = apr_psprintf(pool, "%s: from and to must be keys of nodes listed above", where);
         return APR_EINVAL;
