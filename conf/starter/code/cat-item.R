@@ -13,9 +13,12 @@ params <- as.matrix(bank[, c("p1", "p2", "p3", "p4")])
 asked <- match(itemIds, bank$id)
 
 # Content balancing: each trait in the proportion it has in the bank.
+# randomesque = 3: one of the 3 most informative items, so that not everyone
+# gets the same first items (the engine replays R's random numbers exactly
+# when the page is answered, so the same item is drawn again then).
 traits <- table(bank$trait)
 pick <- nextItem(params, theta = theta, out = asked, x = scores, criterion = "MFI",
-                 method = "EAP", D = D,
+                 method = "EAP", D = D, randomesque = 3,
                  cbControl = list(names = names(traits), props = as.numeric(traits) / nrow(bank)),
                  cbGroup = bank$trait)
 id <- bank$id[pick$item]
