@@ -72,6 +72,13 @@ Ii <- function(th, it, model = NULL, D = 1) {
   r
 }
 
+Ji <- function(th, it, model = NULL, D = 1) {
+  it <- item_matrix(it)
+  r <- .Call(C_ji, number(th, "th"), it, model_name(model), number(D, "D"))
+  names(r) <- c("Ji", "dJi")
+  r
+}
+
 OIi <- function(th, it, x, model = NULL, D = 1) {
   it <- item_matrix(it)
   .Call(C_oii, number(th, "th"), it, responses(x, nrow(it)), model_name(model), number(D, "D"))

@@ -8,11 +8,13 @@
 #include "estimate.h"
 #include "model.h"
 #include "select.h"
+#include "simulate.h"
 
 #include <R.h>
 #include <R_ext/Rdynload.h>
 #include <Rinternals.h>
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 /* The bank of an R matrix (column-major, NA allowed) and a model name
@@ -151,6 +153,26 @@ static SEXP c_ii(SEXP th, SEXP par, SEXP model, SEXP D)
     for (i = 0; i < bank.n_items; i++)
         REAL(I)
     [i] = cc_item_info(&bank, i, Rf_asReal(th), Rf_asReal(D), REAL(dI) + i, REAL(d2I) + i);
+    cc_bank_free(&bank);
+    UNPROTECT(1);
+    return out;
+}
+
+/* Ji: list(Ji, dJi), Warm's correction term and its derivative. */
+static SEXP c_ji(SEXP th, SEXP par, SEXP model, SEXP D)
+{
+    cc_bank bank;
+    SEXP out, J, dJ;
+    int i;
+
+    bank_from_r(par, model, &bank);
+    out = PROTECT(Rf_allocVector(VECSXP, 2));
+    J = Rf_allocVector(REALSXP, bank.n_items);
+    SET_VECTOR_ELT(out, 0, J);
+    dJ = Rf_allocVector(REALSXP, bank.n_items);
+    SET_VECTOR_ELT(out, 1, dJ);
+    for (i = 0; i < bank.n_items; i++)
+        REAL(J)[i] = cc_item_ji(&bank, i, Rf_asReal(th), Rf_asReal(D), REAL(dJ) + i);
     cc_bank_free(&bank);
     UNPROTECT(1);
     return out;
@@ -328,12 +350,190 @@ static SEXP c_next_item(SEXP par, SEXP model, SEXP theta, SEXP out, SEXP x, SEXP
     return ans;
 }
 
+/* ---- randomCAT ---------------------------------------------------------- */
+
+/* A 64-bit seed from R's generator (inside GetRNGstate/PutRNGstate), so
+ * that set.seed() before randomCAT replays every choice no seed was given
+ * for. */
+static uint64_t r_seed(void)
+{
+    uint64_t hi = (uint64_t)(unif_rand() * 4294967296.0);
+    uint64_t lo = (uint64_t)(unif_rand() * 4294967296.0);
+
+    return (hi << 32) ^ lo;
+}
+
+/* A seed given from R (a whole number, possibly negative), or one drawn
+ * from R's generator when it is NA. */
+static uint64_t seed_or_draw(double v)
+{
+    return ISNAN(v) ? r_seed() : (uint64_t)(int64_t)v;
+}
+
+static const double *opts_of(SEXP list, int index, int len, const char *what)
+{
+    SEXP v = VECTOR_ELT(list, index);
+
+    if (!Rf_isReal(v) || Rf_length(v) != len)
+        Rf_error("internal error: randomCAT %s options of length %d", what, Rf_length(v));
+    return REAL(v);
+}
+
+/* The design from R/random_cat.R's lists (their order is documented
+ * there). Raises an R error before any allocation of the engine. */
+static void design_from_r(SEXP start, SEXP test, SEXP stop, SEXP final, cc_cat_design *d)
+{
+    SEXP fix = VECTOR_ELT(start, 0), theta = VECTOR_ELT(start, 1);
+    SEXP rules = VECTOR_ELT(stop, 0), thr = VECTOR_ELT(stop, 1);
+    const double *so = opts_of(start, 2, 7, "start");
+    const double *to = opts_of(test, 1, 10, "test");
+    const double *po = opts_of(stop, 2, 2, "stop");
+    const double *fo = opts_of(final, 1, 3, "final");
+    int i;
+
+    cc_cat_design_default(d);
+    if (Rf_length(fix) > CC_MAX_START || Rf_length(theta) > CC_MAX_START)
+        Rf_error("randomCAT: start may give at most %d items or abilities", CC_MAX_START);
+    if (Rf_length(rules) > CC_MAX_STOP_RULES || Rf_length(rules) != Rf_length(thr))
+        Rf_error("randomCAT: stop needs one thr per rule (at most %d rules)", CC_MAX_STOP_RULES);
+    d->start.n_fix = Rf_length(fix);
+    for (i = 0; i < d->start.n_fix; i++)
+        d->start.fix_items[i] = INTEGER(fix)[i];
+    d->start.n_theta = Rf_length(theta);
+    for (i = 0; i < d->start.n_theta; i++)
+        d->start.theta[i] = REAL(theta)[i];
+    d->start.random = so[0] != 0;
+    d->start.seed = d->start.random ? seed_or_draw(so[1]) : 0;
+    d->start.nr_items = (int)so[2];
+    d->start.D = so[3];
+    d->start.randomesque = (int)so[4];
+    d->start.has_random_seed = !ISNAN(so[5]);
+    d->start.random_seed = d->start.has_random_seed ? (uint64_t)(int64_t)so[5] : 0;
+    d->start.select = (cc_start_select)(int)so[6];
+
+    est_from_r(VECTOR_ELT(test, 0), &d->test.est);
+    d->test.sem_type = (cc_sem_type)(int)to[0];
+    d->test.sem_exact = to[1] != 0;
+    d->test.se_ase = (int)to[2];
+    d->test.sel.criterion = (cc_criterion)(int)to[3];
+    d->test.sel.info_type = (cc_info_type)(int)to[4];
+    d->test.sel.randomesque = (int)to[5];
+    d->test.sel.ap = to[6];
+    d->test.sel.rule = (cc_pro_rule)(int)to[7];
+    d->test.sel.thr = to[8];
+    d->test.has_random_seed = !ISNAN(to[9]);
+    d->test.random_seed = d->test.has_random_seed ? (uint64_t)(int64_t)to[9] : 0;
+
+    d->stop.n_rules = Rf_length(rules);
+    for (i = 0; i < d->stop.n_rules; i++) {
+        d->stop.rule[i] = (cc_stop_rule)INTEGER(rules)[i];
+        d->stop.thr[i] = REAL(thr)[i];
+    }
+    d->stop.alpha = po[0];
+    d->stop.min_length = (int)po[1];
+
+    est_from_r(VECTOR_ELT(final, 0), &d->final.est);
+    d->final.sem_type = (cc_sem_type)(int)fo[0];
+    d->final.sem_exact = fo[1] != 0;
+    d->final.alpha = fo[2];
+    d->seed = r_seed();
+}
+
+/* randomCAT: responses NULL (drawn at true_theta by the engine's generator
+ * seeded with gen_seed, NA = from R's generator) or one response per bank
+ * item; avail and groups as for nextItem. Returns list(testItems
+ * (1-based), pattern, thetaProv, seProv, thFinal, seFinal, ciFinal,
+ * ruleFinal (codes of the stop rules that held), endWarning, nStart). */
+static SEXP c_random_cat(SEXP par, SEXP model, SEXP true_theta, SEXP responses, SEXP gen_seed,
+                         SEXP start, SEXP test, SEXP stop, SEXP final, SEXP avail, SEXP groups)
+{
+    cc_bank bank;
+    cc_cat_design d;
+    cc_cat_result r;
+    cc_cat_error err;
+    cc_cat_status st;
+    uint64_t gseed;
+    int *resp = NULL, k;
+    SEXP ans, v;
+
+    /* Everything R-side first: Rf_error must not leave the bank behind. */
+    GetRNGstate();
+    design_from_r(start, test, stop, final, &d);
+    gseed = seed_or_draw(Rf_asReal(gen_seed));
+    PutRNGstate();
+    if (!Rf_isNull(avail)) {
+        unsigned char *av = (unsigned char *)R_alloc((size_t)Rf_length(avail), 1);
+        for (k = 0; k < Rf_length(avail); k++)
+            av[k] = INTEGER(avail)[k] != 0;
+        d.test.sel.available = av;
+    }
+    if (!Rf_isNull(groups)) {
+        d.test.sel.n_groups = Rf_length(VECTOR_ELT(groups, 0));
+        d.test.sel.group_props = REAL(VECTOR_ELT(groups, 0));
+        d.test.sel.item_group = INTEGER(VECTOR_ELT(groups, 1));
+    }
+    if (!Rf_isNull(responses))
+        resp = responses_from_r(responses);
+    bank_from_r(par, model, &bank);
+    if (resp && Rf_length(responses) != bank.n_items) {
+        int n_items = bank.n_items;
+
+        cc_bank_free(&bank);
+        Rf_error("randomCAT: responses has %d values but the bank has %d items",
+                 Rf_length(responses), n_items);
+    }
+    if (!Rf_isNull(avail) && Rf_length(avail) != bank.n_items) {
+        cc_bank_free(&bank);
+        Rf_error("randomCAT: nAvailable must have one value per item of the bank");
+    }
+    memset(&err, 0, sizeof(err));
+    st = cc_random_cat(&bank, &d, Rf_asReal(true_theta), resp, gseed, &r, &err);
+    if (st != CC_CAT_OK)
+        fail_with_bank(&bank, "randomCAT", &err);
+    cc_bank_free(&bank);
+
+    ans = PROTECT(Rf_allocVector(VECSXP, 10));
+    v = Rf_allocVector(INTSXP, r.n);
+    SET_VECTOR_ELT(ans, 0, v);
+    for (k = 0; k < r.n; k++)
+        INTEGER(v)[k] = r.test_items[k] + 1;
+    v = Rf_allocVector(REALSXP, r.n);
+    SET_VECTOR_ELT(ans, 1, v);
+    for (k = 0; k < r.n; k++)
+        REAL(v)[k] = r.pattern[k] == CC_MISSING ? NA_REAL : r.pattern[k];
+    v = Rf_allocVector(REALSXP, r.n);
+    SET_VECTOR_ELT(ans, 2, v);
+    for (k = 0; k < r.n; k++)
+        REAL(v)[k] = r.theta_prov[k];
+    v = Rf_allocVector(REALSXP, r.n);
+    SET_VECTOR_ELT(ans, 3, v);
+    for (k = 0; k < r.n; k++)
+        REAL(v)[k] = r.se_prov[k];
+    SET_VECTOR_ELT(ans, 4, Rf_ScalarReal(r.th_final));
+    SET_VECTOR_ELT(ans, 5, Rf_ScalarReal(r.se_final));
+    v = Rf_allocVector(REALSXP, 2);
+    SET_VECTOR_ELT(ans, 6, v);
+    REAL(v)[0] = r.ci_final[0];
+    REAL(v)[1] = r.ci_final[1];
+    v = Rf_allocVector(INTSXP, r.n_rules_final);
+    SET_VECTOR_ELT(ans, 7, v);
+    for (k = 0; k < r.n_rules_final; k++)
+        INTEGER(v)[k] = (int)r.rule_final[k];
+    SET_VECTOR_ELT(ans, 8, Rf_ScalarLogical(r.end_warning != 0));
+    SET_VECTOR_ELT(ans, 9, Rf_ScalarInteger(r.n_start));
+    cc_cat_result_free(&r);
+    UNPROTECT(1);
+    return ans;
+}
+
 static const R_CallMethodDef call_methods[] = {{"C_pi", (DL_FUNC)&c_pi, 4},
                                                {"C_ii", (DL_FUNC)&c_ii, 4},
                                                {"C_oii", (DL_FUNC)&c_oii, 5},
                                                {"C_theta_est", (DL_FUNC)&c_theta_est, 4},
                                                {"C_sem_theta", (DL_FUNC)&c_sem_theta, 6},
                                                {"C_next_item", (DL_FUNC)&c_next_item, 9},
+                                               {"C_ji", (DL_FUNC)&c_ji, 4},
+                                               {"C_random_cat", (DL_FUNC)&c_random_cat, 11},
                                                {NULL, NULL, 0}};
 
 void R_init_concerto(DllInfo *dll)

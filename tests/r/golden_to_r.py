@@ -7,7 +7,7 @@ Usage: python3 tests/r/golden_to_r.py GOLDEN_DIR OUT.R"""
 import json
 import sys
 
-FILES = ["banks", "pi", "info", "theta_est", "next_item"]
+FILES = ["banks", "pi", "info", "theta_est", "next_item", "random_cat"]
 SPECIAL = {"Inf": "Inf", "-Inf": "-Inf", "NaN": "NaN"}
 
 
