@@ -65,7 +65,7 @@ GLUE_OBJ  := $(GLUE_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ   := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_OBJ  := $(UNIT_SRC:%.c=$(BUILD)/obj/%.o)
 
-.PHONY: all run check check-unit check-integration check-browser check-asan install deps clean format lint bench \
+.PHONY: r-install all run check check-unit check-integration check-browser check-asan install deps clean format lint bench \
         fuzz r-package r-sources check-r
 
 all: $(BUILD)/mod_concerto.so $(BUILD)/concertoctl
@@ -115,16 +115,16 @@ $(BUILD)/cat_bench: tests/bench/cat_bench.c $(BUILD)/libconcerto.a
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 
-run: deps all
+run: deps all r-install
 	sh conf/run.sh $(PORT)
 
-check: deps all $(BUILD)/check_concerto
+check: deps all $(BUILD)/check_concerto r-install
 	sh tests/run-all.sh $(BUILD)
 
 check-unit: $(BUILD)/check_concerto
 	$(BUILD)/check_concerto
 
-check-integration: all
+check-integration: all r-install
 	python3 tests/integration/run.py --build $(BUILD)
 
 check-browser: deps all
@@ -146,6 +146,14 @@ r-package: r-sources
 	rm -rf $(BUILD)/r && mkdir -p $(BUILD)/r
 	cd $(BUILD)/r && R CMD build $(CURDIR)/r && \
 	    _R_CHECK_FORCE_SUGGESTS_=false R CMD check --no-manual concerto_*.tar.gz
+
+# The R package for Apache's children (ConcertoRLibrary $(BUILD)/r/lib in
+# make run and the integration tests).
+R_LIB := $(BUILD)/r/lib
+r-install: r-sources
+	@mkdir -p $(R_LIB)
+	@echo "  R CMD INSTALL -l $(R_LIB) r"; R CMD INSTALL -l $(R_LIB) r >$(BUILD)/r/install.log 2>&1 || \
+	    { cat $(BUILD)/r/install.log; exit 1; }
 
 # The R package's tests and the golden comparison with catR (installs the
 # package into $(BUILD)/r/lib, not into R's site library).

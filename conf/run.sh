@@ -32,6 +32,8 @@ fi
 if [ ! -f "$MODULE" ] || [ ! -x "$CTL" ]; then
     die "$MODULE or $CTL missing: run 'make all' first"
 fi
+[ -d "$ROOT/$BUILD/r/lib/concerto" ] ||
+    die "the R package is not in $BUILD/r/lib: run 'make r-install' (make run does)"
 MODDIR=$(apxs -q LIBEXECDIR 2>/dev/null) || MODDIR=/usr/lib/apache2/modules
 [ -f "$MODDIR/mod_mpm_prefork.so" ] || die "no $MODDIR/mod_mpm_prefork.so (apxs -q LIBEXECDIR)"
 
@@ -95,6 +97,7 @@ sed -e "s|@PORT@|$(esc "$PORT")|g" \
     -e "s|@DATADIR@|$(esc "$DATADIR")|g" \
     -e "s|@MODULE@|$(esc "$MODULE")|g" \
     -e "s|@MODDIR@|$(esc "$MODDIR")|g" \
+    -e "s|@RLIB@|$(esc "$ROOT/$BUILD/r/lib")|g" \
     conf/run.conf.in >"$CONF.tmp"
 mv "$CONF.tmp" "$CONF"
 

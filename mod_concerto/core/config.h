@@ -26,7 +26,9 @@
     X(int, session_idle_time, CC_UNSET_INT, 300)                                                   \
     X(int, session_max_idle, CC_UNSET_INT, 3900)                                                   \
     X(int, r_enabled, CC_UNSET_INT, 0)                                                             \
-    X(int, r_timeout, CC_UNSET_INT, 30)
+    X(int, r_timeout, CC_UNSET_INT, 30)                                                            \
+    X(const char *, r_library, NULL, NULL)                                                         \
+    X(int, r_memory_limit_mb, CC_UNSET_INT, 512)
 
 typedef struct cc_config {
 #define CC_CONFIG_MEMBER(type, name, unset, dflt) type name;

@@ -124,6 +124,31 @@ static const char *set_r_timeout(cmd_parms *cmd, void *dirconf, const char *arg)
     return err ? directive_error(cmd, err) : NULL;
 }
 
+/* A directory of R packages (R CMD INSTALL -l DIR): server-wide, like R. */
+static const char *set_r_library(cmd_parms *cmd, void *dirconf, const char *arg)
+{
+    cc_config *cfg = dirconf;
+    const char *path = ap_server_root_relative(cmd->pool, arg);
+
+    if (path == NULL)
+        return directive_error(cmd, apr_psprintf(cmd->pool, "invalid path '%s'", arg));
+    cfg->r_library = path;
+    return NULL;
+}
+
+/* Megabytes of resident memory after which a child with R exits gracefully. */
+static const char *set_r_memory_limit(cmd_parms *cmd, void *dirconf, const char *arg)
+{
+    cc_config *cfg = dirconf;
+    const char *err = cc_parse_seconds(cmd->pool, arg, 64, 1048576, &cfg->r_memory_limit_mb);
+
+    return err ? directive_error(cmd, apr_psprintf(cmd->pool,
+                                                   "'%s' is not a number of megabytes from 64 "
+                                                   "to 1048576",
+                                                   arg))
+               : NULL;
+}
+
 /* FILES: server config and <Directory>/<Location>, never .htaccess.
  * HARMLESS: also .htaccess under AllowOverride FileInfo. */
 #define FILES (RSRC_CONF | ACCESS_CONF)
@@ -150,6 +175,11 @@ const command_rec cc_directives[] = {
                   "On or Off: start an embedded R interpreter in every child process"),
     AP_INIT_TAKE1("ConcertoRTimeout", set_r_timeout, NULL, HARMLESS,
                   "Seconds one evaluation of R code may run before it is stopped (1 to 3600)"),
+    AP_INIT_TAKE1("ConcertoRLibrary", set_r_library, NULL, RSRC_CONF,
+                  "Directory searched first for the R package concerto (R CMD INSTALL -l DIR)"),
+    AP_INIT_TAKE1("ConcertoRMemoryLimit", set_r_memory_limit, NULL, RSRC_CONF,
+                  "Megabytes of resident memory after which a child with R finishes its "
+                  "request and exits (64 to 1048576)"),
     {NULL}};
 
 const char *cc_config_resolved_db_params(apr_pool_t *pool, const cc_config *cfg,

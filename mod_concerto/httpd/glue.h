@@ -53,6 +53,10 @@ const char *cc_config_resolved_db_params(apr_pool_t *pool, const cc_config *cfg,
 void cc_rhost_child_init(apr_pool_t *pchild, server_rec *main_server);
 /* After a request: ends the child gracefully once R passed its memory limit. */
 void cc_rhost_after_request(request_rec *r);
+/* In child_init: R tests' failures go to the metrics. */
+void cc_rhost_observe_errors(void);
+/* The R options (runner/service.h) of this request, attached to its pool. */
+void cc_rhost_request_options(cc_request *req);
 
 /* response.c */
 int cc_send_text(request_rec *r, int status, const char *content_type, const char *body);
@@ -97,6 +101,8 @@ int cc_runner_session_expired(cc_request *req, cc_db *db, const char *token, lon
 int cc_handle_test_upload(cc_request *req);
 
 /* handler_page.c: the participant's HTML pages and the runner's assets. */
+/* The platform's URL prefix as the browser sees it (no trailing slash). */
+const char *cc_request_base_url(cc_request *req);
 int cc_handle_test_page(cc_request *req);
 int cc_handle_session_page(cc_request *req);
 int cc_handle_asset(cc_request *req);

@@ -14,7 +14,7 @@
 
 /* The platform's URL prefix as the browser sees it: ConcertoBaseURL, else
  * the part of the URI before the routed path. */
-static const char *base_url(cc_request *req)
+const char *cc_request_base_url(cc_request *req)
 {
     const char *uri = req->r->uri;
     apr_size_t ulen = strlen(uri), plen = strlen(req->path);
@@ -43,7 +43,7 @@ static int send_shell(cc_request *req, const char *title, json_object *boot)
                              "the page could not be prepared (no random source)");
     }
     json_object_object_add(boot, "nonce", json_object_new_string(nonce));
-    page.base = base_url(req);
+    page.base = cc_request_base_url(req);
     page.title = title;
     page.nonce = nonce;
     json_object_object_add(boot, "base", json_object_new_string(page.base));
@@ -61,7 +61,7 @@ static int send_not_found(cc_request *req, const char *slug)
     request_rec *r = req->r;
     const char *css = cc_page_escape_html(
         r->pool,
-        apr_pstrcat(r->pool, base_url(req), "/assets/runner.css?v=",
+        apr_pstrcat(r->pool, cc_request_base_url(req), "/assets/runner.css?v=",
                     cc_asset_find("runner.css") ? cc_asset_find("runner.css")->hash : "0", NULL));
 
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "GET %s: 404 no test with the slug '%s'", r->uri,
@@ -106,6 +106,7 @@ int cc_handle_test_page(cc_request *req)
 
     if (rc != OK)
         return rc;
+    cc_rhost_request_options(req);
     if (cc_run_intro(db, r->pool, slug, &res) != APR_SUCCESS) {
         req->db_broken = 1;
         return cc_send_error(req, HTTP_SERVICE_UNAVAILABLE,

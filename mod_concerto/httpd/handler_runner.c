@@ -63,6 +63,7 @@ int cc_handle_runner_start(cc_request *req)
     rc = cc_request_db(req, &db);
     if (rc != OK)
         return rc;
+    cc_rhost_request_options(req);
     if (cc_run_start(db, r->pool, req->route.params[0], r->useragent_ip,
                      apr_table_get(r->headers_in, "User-Agent"), (long)apr_time_sec(apr_time_now()),
                      &res) != APR_SUCCESS) {
@@ -95,7 +96,7 @@ static apr_table_t *collect_values(apr_pool_t *pool, apr_table_t *fields, const 
     for (k = 0; k < entries->nelts; k++) {
         apr_size_t len = strlen(e[k].key);
         if (len > 8 && !strncmp(e[k].key, "values[", 7) && e[k].key[len - 1] == ']')
-            apr_table_set(values, apr_pstrmemdup(pool, e[k].key + 7, len - 8), e[k].val);
+            apr_table_add(values, apr_pstrmemdup(pool, e[k].key + 7, len - 8), e[k].val);
     }
     return values;
 }
@@ -144,6 +145,7 @@ int cc_handle_runner_submit(cc_request *req)
         return rc;
     if (cc_runner_session_expired(req, db, token, (long)apr_time_sec(apr_time_now())))
         return DONE;
+    cc_rhost_request_options(req);
     if (cc_run_submit(db, r->pool, req->route.params[0], token, values,
                       apr_table_get(fields, "submitId") ? apr_table_get(fields, "submitId")
                                                         : apr_table_get(values, "submitId"),
@@ -173,6 +175,7 @@ int cc_handle_test_session(cc_request *req)
     if ((req->route.endpoint == CC_EP_TEST_RESUME || req->route.endpoint == CC_EP_TEST_KEEPALIVE) &&
         cc_runner_session_expired(req, db, token, now))
         return DONE;
+    cc_rhost_request_options(req);
     switch (req->route.endpoint) {
     case CC_EP_TEST_RESUME:
         rv = cc_run_resume(db, r->pool, hash, token, now, &res);

@@ -114,6 +114,7 @@ static void concerto_child_init(apr_pool_t *pchild, server_rec *s)
 
     cc_log_set_sink(log_to_error_log, s, CC_LOG_DEBUG);
     cc_db_set_error_observer(count_db_error);
+    cc_rhost_observe_errors();
     if (ap_mpm_query(AP_MPMQ_MAX_THREADS, &threads) != APR_SUCCESS || threads < 1)
         threads = 1;
     if (cc_dbpool_registry_create(pchild, threads, &cc_proc.dbpools) != APR_SUCCESS) {

@@ -3,16 +3,18 @@
  * graceful end of a child whose R grew past the memory ceiling. */
 #include "glue.h"
 
+#include "http_core.h"
 #include "mpm_common.h"
+#include "core/body.h"
 #include "rhost/rhost.h"
+#include "runner/service.h"
 
 #include <apr_strings.h>
 #include <signal.h>
 #include <unistd.h>
 
-/* Resident size after an R call above which the child finishes its request
- * and exits; R alone is about 50 MB per child (README, Embedded R). */
-#define CC_R_MEMORY_LIMIT ((apr_size_t)512 * 1024 * 1024)
+/* ConcertoRMemoryLimit of the server that started R, in MB. */
+static int memory_limit_mb;
 
 static const cc_config *first_r_server(server_rec *main_server, server_rec **found)
 {
@@ -40,12 +42,23 @@ void cc_rhost_child_init(apr_pool_t *pchild, server_rec *main_server)
         return;
     temp_base = apr_pstrcat(pchild, cc_config_data_dir(cfg), "/tmp/r", NULL);
     cc_rhost_clean_stale(pchild, temp_base);
-    rv = cc_rhost_init(pchild, temp_base, CC_R_MEMORY_LIMIT, &errmsg);
+    memory_limit_mb = cc_config_r_memory_limit_mb(cfg);
+    rv = cc_rhost_init(pchild, temp_base, (apr_size_t)memory_limit_mb * 1024 * 1024, &errmsg);
     if (rv != APR_SUCCESS) {
         ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s,
                      "ConcertoR On, but R did not start in process %ld: %s", (long)getpid(),
                      errmsg ? errmsg : "unknown reason");
         return;
+    }
+    /* The tests' R package; without it R tests answer 503 and say why. */
+    if (cc_rhost_load_package(pchild, cc_config_r_library(cfg), "concerto", &errmsg) !=
+        APR_SUCCESS) {
+        static int logged;
+        if (!logged++)
+            ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s,
+                         "ConcertoR On, but the R package concerto did not load (R tests will "
+                         "answer 503): %s; install it (R CMD INSTALL) or set ConcertoRLibrary",
+                         errmsg);
     }
     ap_log_error(APLOG_MARK, APLOG_DEBUG, 0, s,
                  "R ready in process %ld after %" APR_TIME_T_FMT " ms (temp dir under %s)",
@@ -62,8 +75,41 @@ void cc_rhost_after_request(request_rec *r)
     ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
                   "R in process %ld is above %lu MB: the process exits after its current "
                   "requests",
-                  (long)getpid(), (unsigned long)(CC_R_MEMORY_LIMIT / ((apr_size_t)1024 * 1024)));
+                  (long)getpid(), (unsigned long)memory_limit_mb);
     /* The MPM's graceful signal: the child stops accepting, finishes its
      * connections and exits; the parent starts a fresh one. */
     kill(getpid(), AP_SIG_GRACEFUL);
+}
+
+static void count_r_error(int timed_out)
+{
+    cc_metrics_record_r_error(cc_proc.metrics,
+                              timed_out ? CC_METRICS_R_TIMEOUT : CC_METRICS_R_ERROR);
+}
+
+void cc_rhost_observe_errors(void)
+{
+    cc_run_set_r_error_observer(count_r_error);
+}
+
+void cc_rhost_request_options(cc_request *req)
+{
+    request_rec *r = req->r;
+    const char *base = cc_request_base_url(req);
+    cc_run_r_options opts;
+    const char *errmsg = NULL;
+
+    memset(&opts, 0, sizeof(opts));
+    opts.enabled = cc_config_r_enabled(req->cfg);
+    opts.timeout_seconds = cc_config_r_timeout(req->cfg);
+    opts.app_url = ap_construct_url(r->pool, base, r);
+    opts.files_dir = apr_pstrcat(r->pool, cc_config_data_dir(req->cfg), "/files", NULL);
+    opts.files_url = apr_pstrcat(r->pool, base, "/files", NULL);
+    /* The URL's query: the test's parameters at the start (Concerto's
+     * start_session merges query parameters into params). */
+    if (r->args && *r->args &&
+        cc_body_parse(r->pool, "application/x-www-form-urlencoded", r->args, strlen(r->args),
+                      &opts.parameters, &errmsg) != APR_SUCCESS)
+        opts.parameters = NULL;
+    cc_run_set_r_options(r->pool, &opts);
 }

@@ -80,6 +80,12 @@ void cc_metrics_record_db_error(cc_metrics *metrics)
         add(&metrics->db_errors, 1);
 }
 
+void cc_metrics_record_r_error(cc_metrics *metrics, cc_metrics_r_error kind)
+{
+    if (metrics && kind >= 0 && kind < CC_METRICS_R_ERROR_KINDS)
+        add(&metrics->r_errors[kind], 1);
+}
+
 /* Lines are collected in an array of strings and joined once at the end. */
 static void emit(apr_array_header_t *out, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -187,6 +193,12 @@ const char *cc_metrics_render(apr_pool_t *pool, const cc_metrics *metrics,
                 "Failed database operations (connections, statements, transactions).");
     emit(out, "concerto_db_errors_total %" APR_UINT64_T_FMT "\n",
          (apr_uint64_t)load(&metrics->db_errors));
+    emit_header(out, "concerto_r_errors_total", "counter",
+                "R tests' steps that ended a session in error: an R error or the time limit.");
+    emit(out, "concerto_r_errors_total{kind=\"error\"} %" APR_UINT64_T_FMT "\n",
+         (apr_uint64_t)load(&metrics->r_errors[CC_METRICS_R_ERROR]));
+    emit(out, "concerto_r_errors_total{kind=\"timeout\"} %" APR_UINT64_T_FMT "\n",
+         (apr_uint64_t)load(&metrics->r_errors[CC_METRICS_R_TIMEOUT]));
     render_requests(out, metrics);
     render_durations(out, metrics);
     return apr_array_pstrcat(pool, out, '\0');

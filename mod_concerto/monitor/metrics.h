@@ -25,6 +25,13 @@
 // clang-format on
 #define CC_METRICS_BUCKET_COUNT 13
 
+/* Why an R test's step failed. */
+typedef enum {
+    CC_METRICS_R_ERROR = 0,
+    CC_METRICS_R_TIMEOUT,
+    CC_METRICS_R_ERROR_KINDS
+} cc_metrics_r_error;
+
 typedef struct cc_metrics {
     uint64_t requests[CC_EP__COUNT][CC_METRICS_CODE_COUNT];
     uint64_t server_errors[CC_EP__COUNT]; /* every 5xx, tracked code or not */
@@ -32,6 +39,7 @@ typedef struct cc_metrics {
     uint64_t duration_count[CC_EP__COUNT];
     uint64_t duration_sum_us[CC_EP__COUNT];
     uint64_t db_errors;
+    uint64_t r_errors[CC_METRICS_R_ERROR_KINDS];
     uint64_t start_time; /* Unix seconds of the first start */
 } cc_metrics;
 
@@ -48,6 +56,7 @@ void cc_metrics_init(cc_metrics *metrics, uint64_t now_seconds);
 void cc_metrics_record_request(cc_metrics *metrics, cc_endpoint endpoint, int status,
                                uint64_t duration_us);
 void cc_metrics_record_db_error(cc_metrics *metrics);
+void cc_metrics_record_r_error(cc_metrics *metrics, cc_metrics_r_error kind);
 
 /* The Prometheus text format (version 0.0.4) of metrics and gauges. */
 const char *cc_metrics_render(apr_pool_t *pool, const cc_metrics *metrics,

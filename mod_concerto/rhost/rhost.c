@@ -2,6 +2,7 @@
 
 #include "core/files.h"
 #include "core/log.h"
+#include "rhost/dbbridge.h"
 
 #include <apr_file_info.h>
 #include <apr_file_io.h>
@@ -24,6 +25,7 @@
 #define R_INTERFACE_PTRS
 #include <Rembedded.h>
 #include <Rinterface.h>
+#include <R_ext/Parse.h>
 #include <Rinternals.h>
 
 #ifndef CONCERTO_R_HOME
@@ -48,6 +50,9 @@ static atomic_int timer_armed;
 static atomic_int timed_out;
 static int quit_attempted;
 static const char *process_temp_dir;
+/* Why the package for tests is not there (NULL once it loaded). */
+static const char *package_problem = "no R package was loaded";
+static char *package_problem_text;
 
 /* The buffer of the call in progress (only touched under r_mutex). */
 static struct {
@@ -230,6 +235,7 @@ apr_status_t cc_rhost_init(apr_pool_t *pool, const char *temp_base, apr_size_t m
     ptr_R_CleanUp = refuse_quit;
     initialised_pid = getpid();
     apr_pool_cleanup_register(pool, NULL, rhost_cleanup, apr_pool_cleanup_null);
+    cc_dbbridge_register();
     if (!R_ToplevelExec(start_r, NULL))
         cc_log(CC_LOG_MARK, CC_LOG_WARNING, APR_SUCCESS, "R: options(warn = 1) failed");
     cc_log(CC_LOG_MARK, CC_LOG_DEBUG, APR_SUCCESS, "R initialised in process %ld, temp dir %s",
@@ -264,22 +270,35 @@ const char *cc_r_status_name(cc_r_status status)
     return "unknown";
 }
 
-/* What one call hands to and gets back from the R top level. */
+/* What one call gets back from the R top level. */
 typedef struct {
-    const char *code;
     cc_r_status status;
     char *message; /* malloc'd */
+} job_outcome;
+
+/* cc_rhost_eval's job: code to parse and evaluate. */
+typedef struct {
+    job_outcome outcome;
+    const char *code;
 } eval_job;
 
-static void fail_job(eval_job *job, cc_r_status status)
+/* cc_rhost_call's job: function(arg), its character(1) value. */
+typedef struct {
+    job_outcome outcome;
+    const char *function;
+    const char *arg;
+    char *value; /* malloc'd */
+} call_job;
+
+static void fail_job(job_outcome *outcome, cc_r_status status)
 {
     const char *text = R_curErrorBuf();
     size_t len = strlen(text);
 
-    job->status = status;
+    outcome->status = status;
     while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == ' '))
         len--;
-    job->message = strndup(text, len);
+    outcome->message = strndup(text, len);
 }
 
 /* Runs under R_ToplevelExec: any R longjmp ends here, never in the caller. */
@@ -299,7 +318,7 @@ static void eval_toplevel(void *data)
     SET_TAG(CDDR(parse_call), Rf_install("keep.source"));
     exprs = R_tryEvalSilent(parse_call, R_BaseEnv, &err);
     if (err) {
-        fail_job(job, CC_R_PARSE_ERROR);
+        fail_job(&job->outcome, CC_R_PARSE_ERROR);
         UNPROTECT(3);
         return;
     }
@@ -323,7 +342,46 @@ static void eval_toplevel(void *data)
             break;
     }
     if (err)
-        fail_job(job, CC_R_ERROR);
+        fail_job(&job->outcome, CC_R_ERROR);
+    UNPROTECT(5);
+}
+
+/* Runs under R_ToplevelExec: the function is found by evaluating its name
+ * (so "pkg:::name" works), then called with arg as a character(1). */
+static void call_toplevel(void *data)
+{
+    call_job *job = data;
+    SEXP name, exprs, fn, arg, call, value;
+    ParseStatus parsed;
+    int err = 0;
+
+    PROTECT(name = Rf_mkString(job->function));
+    PROTECT(exprs = R_ParseVector(name, 1, &parsed, R_NilValue));
+    if (parsed != PARSE_OK || XLENGTH(exprs) != 1) {
+        job->outcome.status = CC_R_ERROR;
+        job->outcome.message = strdup("the function to call is not a name");
+        UNPROTECT(2);
+        return;
+    }
+    fn = R_tryEvalSilent(VECTOR_ELT(exprs, 0), R_GlobalEnv, &err);
+    if (err) {
+        fail_job(&job->outcome, CC_R_ERROR);
+        UNPROTECT(2);
+        return;
+    }
+    PROTECT(fn);
+    PROTECT(arg = Rf_ScalarString(Rf_mkCharCE(job->arg, CE_UTF8)));
+    PROTECT(call = Rf_lang2(fn, arg));
+    value = R_tryEvalSilent(call, R_GlobalEnv, &err);
+    if (err) {
+        fail_job(&job->outcome, CC_R_ERROR);
+    } else if (TYPEOF(value) != STRSXP || XLENGTH(value) != 1 ||
+               STRING_ELT(value, 0) == NA_STRING) {
+        job->outcome.status = CC_R_ERROR;
+        job->outcome.message = strdup("the R function did not return one character string");
+    } else {
+        job->value = strdup(Rf_translateCharUTF8(STRING_ELT(value, 0)));
+    }
     UNPROTECT(5);
 }
 
@@ -363,9 +421,12 @@ static void adopt_stack(uintptr_t *saved_start, uintptr_t *saved_limit)
     pthread_attr_destroy(&attr);
 }
 
-apr_status_t cc_rhost_eval(apr_pool_t *pool, const char *code, int timeout_ms, cc_r_result *out)
+/* Runs body(job) at R's top level under the mutex, the time limit and
+ * the calling thread's stack, with db bound for the database routines,
+ * and fills out from outcome and R's console. */
+static apr_status_t run_toplevel(apr_pool_t *pool, void (*body)(void *), void *job,
+                                 job_outcome *outcome, int timeout_ms, cc_db *db, cc_r_result *out)
 {
-    eval_job job = {code, CC_R_OK, NULL};
     uintptr_t saved_start, saved_limit;
     Rboolean completed;
     apr_status_t rv;
@@ -373,6 +434,7 @@ apr_status_t cc_rhost_eval(apr_pool_t *pool, const char *code, int timeout_ms, c
     out->status = CC_R_OK;
     out->output = "";
     out->message = NULL;
+    out->value = NULL;
     if (!cc_rhost_ready())
         return APR_EINIT;
     rv = apr_thread_mutex_lock(r_mutex);
@@ -392,17 +454,19 @@ apr_status_t cc_rhost_eval(apr_pool_t *pool, const char *code, int timeout_ms, c
     atomic_store(&timed_out, 0);
     R_interrupts_pending = 0;
     adopt_stack(&saved_start, &saved_limit);
+    cc_dbbridge_bind(db, pool);
 
     set_timer(timeout_ms);
-    completed = R_ToplevelExec(eval_toplevel, &job);
+    completed = R_ToplevelExec(body, job);
     set_timer(0);
     R_interrupts_pending = 0;
 
+    cc_dbbridge_bind(NULL, NULL);
     R_CStackStart = saved_start;
     R_CStackLimit = saved_limit;
 
     /* The flags win over R's text: an interrupt leaves a stale message. */
-    if (atomic_load(&timed_out) && (job.status != CC_R_OK || !completed)) {
+    if (atomic_load(&timed_out) && (outcome->status != CC_R_OK || !completed)) {
         out->status = CC_R_TIMEOUT;
         out->message =
             apr_psprintf(pool, "the R code ran longer than the limit of %d ms", timeout_ms);
@@ -412,11 +476,13 @@ apr_status_t cc_rhost_eval(apr_pool_t *pool, const char *code, int timeout_ms, c
     } else if (!completed) {
         out->status = CC_R_ERROR;
         out->message = "R stopped the evaluation at top level";
-    } else if (job.status != CC_R_OK) {
-        out->status = job.status;
-        out->message = apr_pstrdup(pool, job.message && *job.message ? job.message : "R error");
+    } else if (outcome->status != CC_R_OK) {
+        out->status = outcome->status;
+        out->message =
+            apr_pstrdup(pool, outcome->message && *outcome->message ? outcome->message : "R error");
     }
-    free(job.message);
+    free(outcome->message);
+    outcome->message = NULL;
     out->output = console.truncated
                       ? apr_pstrcat(pool, console.data, "\n[output truncated]\n", NULL)
                       : apr_pstrdup(pool, console.data);
@@ -431,4 +497,70 @@ apr_status_t cc_rhost_eval(apr_pool_t *pool, const char *code, int timeout_ms, c
                (long)getpid(), (unsigned long)r_memory_limit);
     apr_thread_mutex_unlock(r_mutex);
     return APR_SUCCESS;
+}
+
+apr_status_t cc_rhost_eval(apr_pool_t *pool, const char *code, int timeout_ms, cc_r_result *out)
+{
+    eval_job job = {{CC_R_OK, NULL}, code};
+
+    return run_toplevel(pool, eval_toplevel, &job, &job.outcome, timeout_ms, NULL, out);
+}
+
+apr_status_t cc_rhost_call(apr_pool_t *pool, cc_db *db, const char *function, const char *arg,
+                           int timeout_ms, cc_r_result *out)
+{
+    call_job job = {{CC_R_OK, NULL}, function, arg, NULL};
+    apr_status_t rv = run_toplevel(pool, call_toplevel, &job, &job.outcome, timeout_ms, db, out);
+
+    if (rv == APR_SUCCESS && out->status == CC_R_OK && job.value != NULL)
+        out->value = apr_pstrdup(pool, job.value);
+    free(job.value);
+    return rv;
+}
+
+/* An R string literal of text. */
+static const char *r_string(apr_pool_t *pool, const char *text)
+{
+    char *quoted = apr_palloc(pool, strlen(text) * 2 + 3), *q = quoted;
+
+    *q++ = '"';
+    for (; *text; text++) {
+        if (*text == '"' || *text == '\\')
+            *q++ = '\\';
+        *q++ = *text;
+    }
+    *q++ = '"';
+    *q = '\0';
+    return quoted;
+}
+
+apr_status_t cc_rhost_load_package(apr_pool_t *pool, const char *lib_dir, const char *package,
+                                   const char **errmsg)
+{
+    cc_r_result res;
+    const char *code = apr_pstrcat(
+        pool,
+        lib_dir ? apr_psprintf(pool, ".libPaths(c(%s, .libPaths()))\n", r_string(pool, lib_dir))
+                : "",
+        "suppressPackageStartupMessages(library(", package, "))", NULL);
+    apr_status_t rv = cc_rhost_eval(pool, code, 120000, &res);
+
+    *errmsg = NULL;
+    if (rv == APR_SUCCESS && res.status == CC_R_OK) {
+        package_problem = NULL;
+        return APR_SUCCESS;
+    }
+    *errmsg = rv != APR_SUCCESS
+                  ? "R is not running in this process"
+                  : apr_psprintf(pool, "library(%s)%s%s: %s", package, lib_dir ? " from " : "",
+                                 lib_dir ? lib_dir : "", res.message);
+    free(package_problem_text);
+    package_problem_text = strdup(*errmsg);
+    package_problem = package_problem_text ? package_problem_text : "the R package did not load";
+    return rv != APR_SUCCESS ? rv : APR_EGENERAL;
+}
+
+const char *cc_rhost_package_problem(void)
+{
+    return cc_rhost_ready() ? package_problem : "R is not running in this process";
 }

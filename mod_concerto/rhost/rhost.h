@@ -9,6 +9,8 @@
 #include <apr_errno.h>
 #include <apr_pools.h>
 
+#include "store/db.h"
+
 typedef enum {
     CC_R_OK = 0,
     CC_R_ERROR,        /* stop() or any R error; message holds R's text */
@@ -21,6 +23,7 @@ typedef struct cc_r_result {
     cc_r_status status;
     const char *output;  /* everything R printed during the call, never NULL */
     const char *message; /* the error text when status is not CC_R_OK, else NULL */
+    const char *value;   /* cc_rhost_call: the string returned (UTF-8), else NULL */
 } cc_r_result;
 
 /* Initialises R in this process. temp_base is a directory (created when
@@ -41,6 +44,25 @@ int cc_rhost_ready(void);
  * Returns APR_EINIT when R is not initialised; an R-side failure is not an
  * apr error: it is reported in out->status. */
 apr_status_t cc_rhost_eval(apr_pool_t *pool, const char *code, int timeout_ms, cc_r_result *out);
+
+/* Calls function(arg) (function is an R expression naming a function,
+ * e.g. "concerto:::cc_step"; arg becomes a character(1)) under the same
+ * mutex, time limit and stack as cc_rhost_eval. db (may be NULL) is the
+ * connection the database routines of dbbridge.h use during the call.
+ * With status CC_R_OK, out->value is the character(1) it returned; any
+ * other value is reported as CC_R_ERROR. */
+apr_status_t cc_rhost_call(apr_pool_t *pool, cc_db *db, const char *function, const char *arg,
+                           int timeout_ms, cc_r_result *out);
+
+/* Loads an R package: .libPaths(c(lib_dir, .libPaths())) when lib_dir is
+ * not NULL, then library(package). On failure *errmsg says why, and
+ * cc_rhost_package_problem() keeps saying it. */
+apr_status_t cc_rhost_load_package(apr_pool_t *pool, const char *lib_dir, const char *package,
+                                   const char **errmsg);
+
+/* NULL once cc_rhost_load_package succeeded in this process; else why the
+ * package is not there (R not running, never loaded, or the load error). */
+const char *cc_rhost_package_problem(void);
 
 /* True once a call ended with the process above the memory limit: the host
  * should let this process finish its request and exit. */

@@ -6,6 +6,7 @@
 #include "runner/assessment.h"
 #include "runner/view.h"
 #include "runner/cache.h"
+#include "runner/rtest.h"
 #include "runner/service_internal.h"
 #include "runner/testload.h"
 #include "store/datatable.h"
@@ -136,7 +137,7 @@ static int page_answer(cc_db *db, apr_pool_t *pool, const cc_loaded_test *t,
 
 /* The token signing key, from this process's cache when it has it: it is
  * read from the database once per child and database. */
-static apr_status_t token_key(cc_db *db, apr_pool_t *pool, cc_token_key *key, const char **errmsg)
+apr_status_t cc_run_token_key(cc_db *db, apr_pool_t *pool, cc_token_key *key, const char **errmsg)
 {
     cc_test_cache *cache = cc_test_cache_process();
     apr_status_t rv;
@@ -197,7 +198,7 @@ int cc_run_open_session_checked(cc_db *db, apr_pool_t *pool, const char *hash, c
     apr_status_t rv;
 
     memset(out, 0, sizeof(*out));
-    if (token_key(db, pool, key, &errmsg) != APR_SUCCESS)
+    if (cc_run_token_key(db, pool, key, &errmsg) != APR_SUCCESS)
         return cc_run_refuse(out, 503, CC_RUN_ERROR, errmsg);
     if (token == NULL || cc_token_verify(pool, key, token, hash, RUNNER_PURPOSE,
                                          apr_time_from_sec(now), check) != CC_TOKEN_VALID)
@@ -233,11 +234,14 @@ apr_status_t cc_run_start(cc_db *db, apr_pool_t *pool, const char *slug, const c
     unsigned long long seed;
 
     memset(out, 0, sizeof(*out));
-    if (!cc_load_test(db, pool, slug, 0, &t, out))
+    if (!cc_load_test(db, pool, slug, 0, &t, out)) {
+        if (out->code == CC_RUN_TEST_NOT_FOUND)
+            cc_rtest_start(db, pool, slug, client_ip, client_browser, now, out);
         return APR_SUCCESS;
+    }
     cc_give_exposure_counts(db, pool, &t, now);
     /* The key first: no session is stored that could not be given a token. */
-    if (token_key(db, pool, &key, &errmsg) != APR_SUCCESS) {
+    if (cc_run_token_key(db, pool, &key, &errmsg) != APR_SUCCESS) {
         cc_run_refuse(out, 503, CC_RUN_ERROR, errmsg);
         return APR_SUCCESS;
     }
@@ -267,8 +271,11 @@ apr_status_t cc_run_intro(cc_db *db, apr_pool_t *pool, const char *slug, cc_run_
     json_object *root, *data, *params;
 
     memset(out, 0, sizeof(*out));
-    if (!cc_load_test(db, pool, slug, 0, &t, out))
+    if (!cc_load_test(db, pool, slug, 0, &t, out)) {
+        if (out->code == CC_RUN_TEST_NOT_FOUND)
+            cc_rtest_intro(db, pool, slug, out);
         return APR_SUCCESS;
+    }
     root = cc_json_owned(pool, json_object_new_object());
     data = json_object_new_object();
     params = json_object_new_object();
@@ -379,23 +386,21 @@ static apr_status_t save_responses(cc_db *db, apr_pool_t *pool, const cc_loaded_
 /* The answer given to the session's last submit, with its page rendered
  * again from the stored state (the stored answer leaves the page out, to
  * keep the session row small). */
-static void repeat_answer(cc_db *db, apr_pool_t *pool, const cc_session *s, cc_run_result *out)
+static void repeat_answer(cc_db *db, apr_pool_t *pool, const cc_loaded_test *t, const cc_session *s,
+                          cc_run_result *out)
 {
-    cc_loaded_test t;
     cc_assess_page page;
     json_object *root = cc_json_owned(pool, json_tokener_parse(s->last_response)), *code = NULL;
     const char *errmsg = NULL;
 
-    if (!cc_load_test(db, pool, NULL, s->test_id, &t, out))
-        return;
     if (root == NULL || !json_object_object_get_ex(root, "code", &code) ||
-        cc_assess_current(t.assessment, pool, s->state, (long)s->updated, &page, &errmsg) !=
+        cc_assess_current(t->assessment, pool, s->state, (long)s->updated, &page, &errmsg) !=
             APR_SUCCESS) {
         cc_run_refuse(out, 409, CC_RUN_SESSION_LOST,
                       errmsg ? errmsg : "the stored answer cannot be read");
         return;
     }
-    if (with_view(db, pool, &t, &page, NULL, root, json_object_get_int(code), &out->json, out)) {
+    if (with_view(db, pool, t, &page, NULL, root, json_object_get_int(code), &out->json, out)) {
         out->http_status = 200;
         out->code = json_object_get_int(code);
     }
@@ -425,18 +430,21 @@ apr_status_t cc_run_submit(cc_db *db, apr_pool_t *pool, const char *hash, const 
 
     if (!open_session(db, pool, hash, token, now, &key, &s, out))
         return APR_SUCCESS;
+    if (!cc_load_test(db, pool, NULL, s->test_id, &t, out)) {
+        if (out->code == CC_RUN_TEST_NOT_FOUND)
+            cc_rtest_submit(db, pool, &key, s, values, submit_id, now, out);
+        return APR_SUCCESS;
+    }
     /* A repeated submit gets the same answer and changes nothing. */
     if (submit_id && s->last_submit_id && !strcmp(submit_id, s->last_submit_id) &&
         s->last_response) {
-        repeat_answer(db, pool, s, out);
+        repeat_answer(db, pool, &t, s, out);
         return APR_SUCCESS;
     }
     if (s->status != CC_SESSION_RUNNING) {
         cc_run_refuse(out, 409, CC_RUN_SESSION_LOST, "this session has already ended");
         return APR_SUCCESS;
     }
-    if (!cc_load_test(db, pool, NULL, s->test_id, &t, out))
-        return APR_SUCCESS;
     cc_give_exposure_counts(db, pool, &t, now);
     rv = cc_assess_submit(t.assessment, pool, s->state, values, now, &state, &responses, &page,
                           &errmsg);
@@ -487,7 +495,7 @@ apr_status_t cc_run_submit(cc_db *db, apr_pool_t *pool, const char *hash, const 
          * same submit, else ask for a retry. */
         if (cc_session_load(db, pool, hash, &s) == APR_SUCCESS && submit_id && s->last_submit_id &&
             !strcmp(submit_id, s->last_submit_id) && s->last_response) {
-            repeat_answer(db, pool, s, out);
+            repeat_answer(db, pool, &t, s, out);
             return APR_SUCCESS;
         }
         cc_run_refuse(out, 409, CC_RUN_ERROR,
@@ -526,12 +534,16 @@ apr_status_t cc_run_resume(cc_db *db, apr_pool_t *pool, const char *hash, const 
 
     if (!open_session(db, pool, hash, token, now, &key, &s, out))
         return APR_SUCCESS;
+    if (!cc_load_test(db, pool, NULL, s->test_id, &t, out)) {
+        /* An R test's stored page: no R runs. */
+        if (out->code == CC_RUN_TEST_NOT_FOUND)
+            cc_rtest_resume(pool, &key, s, now, out);
+        return APR_SUCCESS;
+    }
     if (s->status != CC_SESSION_RUNNING && s->status != CC_SESSION_FINALIZED) {
         cc_run_refuse(out, 409, CC_RUN_SESSION_LOST, "this session has already ended");
         return APR_SUCCESS;
     }
-    if (!cc_load_test(db, pool, NULL, s->test_id, &t, out))
-        return APR_SUCCESS;
     if (cc_assess_current(t.assessment, pool, s->state, now, &page, &errmsg) != APR_SUCCESS) {
         cc_run_refuse(out, 409, CC_RUN_SESSION_LOST, errmsg);
         return APR_SUCCESS;

@@ -1,5 +1,6 @@
-/* The runner's requests for native adaptive tests, independent of HTTP:
- * start a session of a test, take a submit, show the current page. Every
+/* The runner's requests, independent of HTTP: start a session of a test,
+ * take a submit, show the current page. Native adaptive tests (type 3)
+ * run in C; R tests (types 0, 1, 2) in the embedded R (runner/rtest.h). Every
  * request reads the session from the database and writes it back with a
  * compare-and-swap, so any child of any server can serve it. */
 #ifndef CC_RUNNER_SERVICE_H
@@ -30,7 +31,30 @@ typedef struct cc_run_result {
     const char *json;    /* the whole answer {code, data, hash, token, timeLimit} */
 } cc_run_result;
 
-/* Starts a session of the test with this slug. */
+/* What R tests need of the request and the server (the httpd glue gives
+ * it per request with cc_run_set_r_options; without it R tests answer
+ * 503). Native tests ignore it. */
+typedef struct cc_run_r_options {
+    int enabled;             /* ConcertoR On */
+    int timeout_seconds;     /* ConcertoRTimeout */
+    const char *app_url;     /* scheme://host[:port] and the platform's prefix */
+    const char *files_dir;   /* absolute DATADIR/files */
+    const char *files_url;   /* URL path of files_dir */
+    apr_table_t *parameters; /* start: the URL's query parameters (may be NULL) */
+} cc_run_r_options;
+
+/* Attaches opts (copied) to pool: the R options of the requests made on it. */
+void cc_run_set_r_options(apr_pool_t *pool, const cc_run_r_options *opts);
+/* The options attached to pool, else NULL. */
+const cc_run_r_options *cc_run_r_options_of(apr_pool_t *pool);
+
+/* Called once for every R test step that ends its session in error
+ * (timed_out: stopped by ConcertoRTimeout), for the metrics. */
+typedef void cc_run_r_error_observer_fn(int timed_out);
+void cc_run_set_r_error_observer(cc_run_r_error_observer_fn *observer);
+
+/* Starts a session of the test with this slug: a native assessment (type
+ * 3) in C, an R test (types 0, 1, 2) through the R package. */
 apr_status_t cc_run_start(cc_db *db, apr_pool_t *pool, const char *slug, const char *client_ip,
                           const char *client_browser, long now, cc_run_result *out);
 

@@ -23,6 +23,10 @@ int cc_run_open_session_checked(cc_db *db, apr_pool_t *pool, const char *hash, c
                                 long now, cc_token_key *key, cc_session **s, cc_run_result *out,
                                 cc_token_check *check_out);
 
+/* The token signing key, from this process's cache when it has it (read
+ * from the database once per child and database). */
+apr_status_t cc_run_token_key(cc_db *db, apr_pool_t *pool, cc_token_key *key, const char **errmsg);
+
 /* A fresh runner token for the session: 1 with *token set; else 0 and out
  * holds the refusal. */
 int cc_run_sign_token(apr_pool_t *pool, const cc_token_key *key, const char *hash, long now,

@@ -113,7 +113,7 @@ apr_status_t cc_session_save(cc_db *db, apr_pool_t *pool, cc_session *s, long no
     apr_status_t rv = cc_db_query(db, pool, &affected,
                                   "UPDATE test_session SET status = %s, time_limit = %s, "
                                   "error = %s, last_submit_id = %s, last_response = %s, "
-                                  "state = %s, updated = %s, version = %s "
+                                  "state = %s, updated = %s, version = %s, busy_until = NULL "
                                   "WHERE hash = %s AND version = %s",
                                   10, args);
 
@@ -126,6 +126,26 @@ apr_status_t cc_session_save(cc_db *db, apr_pool_t *pool, cc_session *s, long no
         s->updated = now;
     }
     return APR_SUCCESS;
+}
+
+apr_status_t cc_session_claim(cc_db *db, apr_pool_t *pool, cc_session *s, long now, long until,
+                              int *claimed)
+{
+    int affected = 0;
+    const char *args[] = {apr_itoa(pool, s->version + 1), apr_ltoa(pool, until), s->hash,
+                          apr_itoa(pool, s->version),     apr_ltoa(pool, now),   NULL};
+    apr_status_t rv = cc_db_query(db, pool, &affected,
+                                  "UPDATE test_session SET version = %s, busy_until = %s "
+                                  "WHERE hash = %s AND version = %s "
+                                  "AND (busy_until IS NULL OR busy_until < %s)",
+                                  5, args);
+
+    *claimed = 0;
+    if (rv == APR_SUCCESS && affected == 1) {
+        *claimed = 1;
+        s->version++;
+    }
+    return rv;
 }
 
 apr_status_t cc_session_touch(cc_db *db, apr_pool_t *pool, const char *hash, long now)

@@ -44,10 +44,18 @@ apr_status_t cc_session_create(cc_db *db, apr_pool_t *pool, long test_id, const 
 /* The session with this hash; APR_NOTFOUND when there is none. */
 apr_status_t cc_session_load(cc_db *db, apr_pool_t *pool, const char *hash, cc_session **out);
 /* Writes status, time_limit, error, last_submit_id, last_response, state
- * and updated = now, and bumps the version, only if the stored version is
- * still s->version. *swapped is 0 when another writer saved first: reload
- * and decide again. On success s->version is the new version. */
+ * and updated = now, releases any claim (busy_until), and bumps the version, only if the stored
+ * version is still s->version. *swapped is 0 when another writer saved first: reload and decide
+ * again. On success s->version is the new version. */
 apr_status_t cc_session_save(cc_db *db, apr_pool_t *pool, cc_session *s, long now, int *swapped);
+/* Claims the session for a step that runs outside any transaction (an R
+ * test's code): bumps the version and sets busy_until = until, only if the
+ * stored version is still s->version and no other claim holds (busy_until
+ * empty or before now). *claimed is 0 otherwise. On success s->version is
+ * the claimed version; the save that follows (cc_session_save, a CAS on
+ * it) releases the claim. */
+apr_status_t cc_session_claim(cc_db *db, apr_pool_t *pool, cc_session *s, long now, long until,
+                              int *claimed);
 /* Keep-alive: updated = now, without touching the version. APR_NOTFOUND
  * for an unknown hash. */
 apr_status_t cc_session_touch(cc_db *db, apr_pool_t *pool, const char *hash, long now);

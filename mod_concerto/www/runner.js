@@ -5,7 +5,7 @@
 (function () {
   'use strict';
 
-  var CODE = { VIEW: 0, FINISHED: 1, STOPPED: 4, KEEPALIVE: 10, SESSION_LOST: 14, RESUME: 16 };
+  var CODE = { ERROR: -1, VIEW: 0, FINISHED: 1, STOPPED: 4, KEEPALIVE: 10, SESSION_LOST: 14, RESUME: 16 };
   var BUSY_INDICATOR_MS = 300; // show "Loading" only when it takes a while
   var REQUEST_TIMEOUT_MS = 20000;
   var RETRY_DELAYS_MS = [1000, 2000, 4000]; // automatic retries, then a button
@@ -403,6 +403,16 @@
         showTemplate(body.data);
         say('');
         break;
+      case CODE.ERROR: // the test's own code failed; the session has ended
+        stopTimers();
+        forgetToken();
+        session.token = null;
+        showMessagePage('The test stopped because of an error',
+          'The test could not go on because of a problem in the test itself, not in anything you did. ' +
+          'The problem has been recorded for the test\'s author.' +
+          (body.data && body.data.message ? ' Details: ' + capitalise(body.data.message) + '.' : ''),
+          boot.slug ? [startAgainLink()] : []);
+        break;
       case CODE.STOPPED:
         stopTimers();
         forgetToken();
@@ -456,7 +466,8 @@
     clearAlert();
     if (!session.hash) { // the start page: begin a session
       setBusy(true);
-      send('/test/' + encodeURIComponent(boot.slug) + '/start_session', {}, handle);
+      // The page's query parameters are the test's parameters (R tests).
+      send('/test/' + encodeURIComponent(boot.slug) + '/start_session' + (location.search || ''), {}, handle);
       return;
     }
     values = collectValues();
@@ -535,7 +546,13 @@
     showMessagePage('Nothing to show', 'This address does not lead to a test.');
   }
 
+  /* An R test has no start page of its own: its session starts at once. */
   function handleIntro(intro) {
+    if (intro.data && intro.data.autostart) {
+      if (intro.data.templateParams && intro.data.templateParams.title) document.title = String(intro.data.templateParams.title);
+      submit();
+      return;
+    }
     showTemplate(intro.data);
   }
 }());

@@ -365,6 +365,7 @@ BAD_DIRECTIVES = [
     ("ConcertoBaseURL", "relative/path"),
     ("ConcertoR", "maybe"),
     ("ConcertoRTimeout", "0"),
+    ("ConcertoRMemoryLimit", "10"),
 ]
 
 
@@ -1540,8 +1541,10 @@ def _make_rhost_test(mpm, enabled):
         harness.chown_www(os.path.join(datadir, "tmp"))
         # R is per process, so its temp dir follows the server-level data
         # dir; the database goes with it (children check it at start).
-        body = "ConcertoR %s\n%s\n<Location />\n    SetHandler concerto\n    ConcertoRTimeout 5\n</Location>\n" % (
-            "On" if enabled else "Off", ctx.db_conf(datadir, "main").replace("\n    ", "\n"))
+        body = ("ConcertoR %s\nConcertoRLibrary %s\n%s\n<Location />\n    SetHandler concerto\n"
+                "    ConcertoRTimeout 5\n</Location>\n" % (
+                    "On" if enabled else "Off", rtests.r_library(),
+                    ctx.db_conf(datadir, "main").replace("\n    ", "\n")))
         a = ctx.new_apache("r-%s-%s" % (mpm, "on" if enabled else "off"), body, mpm=mpm)
         with a:
             deadline = time.monotonic() + 10
@@ -1578,6 +1581,10 @@ def _make_rhost_test(mpm, enabled):
 for _mpm in ("prefork", "event"):
     test("rhost_on_%s" % _mpm)(_make_rhost_test(_mpm, True))
 test("rhost_off_prefork")(_make_rhost_test("prefork", False))
+
+
+# R tests through the runner (tests/integration/rtests.py).
+import rtests  # noqa: E402
 
 
 @test("no_child_died")

@@ -52,6 +52,8 @@ TCase *tcase_store_templates(void);
 TCase *tcase_runner_exposure(void);
 TCase *tcase_runner_cache(void);
 TCase *tcase_rhost_rhost(void);
+TCase *tcase_rhost_dbbridge(void);
+TCase *tcase_runner_rtest(void);
 
 /* The pool of the running test: created before and destroyed after each
  * test by the checked fixture every TCase installs. */
@@ -75,6 +77,9 @@ cc_db *cc_test_db_migrated(apr_pool_t *pool);
 /* The same, set up (admin, secret) and with the starter content loaded
  * (conf/starter) at time now. */
 cc_db *cc_test_db_starter(apr_pool_t *pool, long now);
+
+/* R started in this process (once; in fork mode in each test's child). */
+void cc_test_need_r(void);
 
 /* The first value of a query without parameters (NULL for none or NULL);
  * fails the test when the statement fails. */

@@ -1,6 +1,8 @@
 /* The one runner of the unit tests, and the helpers they share. */
 #include "check_concerto.h"
 
+#include "rhost/rhost.h"
+
 #include "core/files.h"
 #include "store/migrate.h"
 #include "store/setup.h"
@@ -73,6 +75,24 @@ cc_db *cc_test_db(apr_pool_t *pool)
     ck_assert_msg(rv == APR_SUCCESS, "cannot open %s: %s", path, errmsg ? errmsg : "?");
     ck_assert_ptr_nonnull(db);
     return db;
+}
+
+/* Lives until apr_terminate at exit, which removes R's temp dir. */
+static apr_pool_t *r_pool;
+static const char *r_temp_base;
+
+void cc_test_need_r(void)
+{
+    const char *errmsg = NULL;
+    apr_status_t rv;
+
+    if (r_pool == NULL) {
+        ck_assert_int_eq(apr_pool_create(&r_pool, NULL), APR_SUCCESS);
+        r_temp_base = apr_pstrcat(r_pool, cc_test_tmpdir(r_pool), "/r", NULL);
+    }
+    rv = cc_rhost_init(r_pool, r_temp_base, 0, &errmsg);
+    ck_assert_msg(rv == APR_SUCCESS, "R init: %s", errmsg ? errmsg : "?");
+    ck_assert(cc_rhost_ready());
 }
 
 cc_db *cc_test_db_migrated(apr_pool_t *pool)
@@ -181,6 +201,8 @@ int main(void)
     suite_add_tcase(suite, tcase_runner_exposure());
     suite_add_tcase(suite, tcase_runner_cache());
     suite_add_tcase(suite, tcase_rhost_rhost());
+    suite_add_tcase(suite, tcase_rhost_dbbridge());
+    suite_add_tcase(suite, tcase_runner_rtest());
 
     runner = srunner_create(suite);
     srunner_run_all(runner, CK_NORMAL);

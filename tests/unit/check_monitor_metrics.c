@@ -86,6 +86,7 @@ START_TEST(render_gauges)
     ck_assert_line(text, "concerto_schema_version 1");
     ck_assert_line(text, "concerto_schema_expected_version 2");
     ck_assert_line(text, "concerto_db_errors_total 0");
+    ck_assert_line(text, "concerto_r_errors_total{kind=\"timeout\"} 0");
     ck_assert_ptr_nonnull(strstr(text, "# TYPE concerto_http_requests_total counter\n"));
     ck_assert_ptr_nonnull(strstr(text, "# TYPE concerto_http_server_errors_total counter\n"));
     ck_assert_ptr_nonnull(
@@ -120,6 +121,10 @@ START_TEST(requests_accumulate)
     cc_metrics_record_request(m, CC_EP_NOT_FOUND, 404, 1000);
     cc_metrics_record_db_error(m);
     cc_metrics_record_db_error(m);
+    cc_metrics_record_r_error(m, CC_METRICS_R_TIMEOUT);
+    cc_metrics_record_r_error(m, CC_METRICS_R_ERROR);
+    cc_metrics_record_r_error(m, CC_METRICS_R_TIMEOUT);
+    cc_metrics_record_r_error(m, CC_METRICS_R_ERROR_KINDS); /* not a kind: ignored */
     text = render(m);
 
     ck_assert_line(text, "concerto_http_requests_total{endpoint=\"check_health\",code=\"200\"} 3");
@@ -129,6 +134,8 @@ START_TEST(requests_accumulate)
     ck_assert_line(text, "concerto_http_server_errors_total{endpoint=\"check_health\"} 2");
     ck_assert_line(text, "concerto_http_server_errors_total{endpoint=\"admin_login\"} 0");
     ck_assert_line(text, "concerto_db_errors_total 2");
+    ck_assert_line(text, "concerto_r_errors_total{kind=\"error\"} 1");
+    ck_assert_line(text, "concerto_r_errors_total{kind=\"timeout\"} 2");
     /* Codes never seen have no sample. */
     ck_assert_ptr_null(strstr(text, "endpoint=\"admin_login\",code=\"200\""));
 }

@@ -5,6 +5,7 @@
 
 #include "rhost/rhost.h"
 
+#include <apr_file_io.h>
 #include <apr_strings.h>
 #include <apr_thread_proc.h>
 #include <apr_time.h>
@@ -12,22 +13,9 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-/* Lives until apr_terminate at exit, which removes R's temp dir. */
-static apr_pool_t *r_pool;
-static const char *r_temp_base;
-
 static void need_r(void)
 {
-    const char *errmsg = NULL;
-    apr_status_t rv;
-
-    if (r_pool == NULL) {
-        ck_assert_int_eq(apr_pool_create(&r_pool, NULL), APR_SUCCESS);
-        r_temp_base = apr_pstrcat(r_pool, cc_test_tmpdir(r_pool), "/r", NULL);
-    }
-    rv = cc_rhost_init(r_pool, r_temp_base, 0, &errmsg);
-    ck_assert_msg(rv == APR_SUCCESS, "R init: %s", errmsg ? errmsg : "?");
-    ck_assert(cc_rhost_ready());
+    cc_test_need_r();
 }
 
 static cc_r_result eval_ok(const char *code)
@@ -254,6 +242,71 @@ START_TEST(test_clean_stale)
 }
 END_TEST
 
+START_TEST(test_call_returns_a_string)
+{
+    cc_r_result res;
+
+    need_r();
+    eval_ok("shout <<- function(x) { cat('got', x, '\\n'); toupper(x) }");
+    ck_assert_int_eq(cc_rhost_call(cc_test_pool, NULL, "shout", "h\xc3\xa9llo", 5000, &res),
+                     APR_SUCCESS);
+    ck_assert_int_eq(res.status, CC_R_OK);
+    ck_assert_str_eq(res.value, "H\xc3\x89LLO");
+    ck_assert_str_eq(res.output, "got h\xc3\xa9llo \n");
+    /* pkg::name finds a namespace's function. */
+    ck_assert_int_eq(cc_rhost_call(cc_test_pool, NULL, "base::tolower", "ABC", 5000, &res),
+                     APR_SUCCESS);
+    ck_assert_str_eq(res.value, "abc");
+}
+END_TEST
+
+START_TEST(test_call_failures)
+{
+    cc_r_result res;
+
+    need_r();
+    ck_assert_int_eq(cc_rhost_call(cc_test_pool, NULL, "nchar", "abc", 5000, &res), APR_SUCCESS);
+    ck_assert_int_eq(res.status, CC_R_ERROR);
+    ck_assert_ptr_null(res.value);
+    ck_assert_str_eq(res.message, "the R function did not return one character string");
+    ck_assert_int_eq(cc_rhost_call(cc_test_pool, NULL, "no_such_function", "x", 5000, &res),
+                     APR_SUCCESS);
+    ck_assert_int_eq(res.status, CC_R_ERROR);
+    ck_assert_ptr_nonnull(strstr(res.message, "no_such_function"));
+    ck_assert_int_eq(cc_rhost_call(cc_test_pool, NULL, "stop", "from the callee", 5000, &res),
+                     APR_SUCCESS);
+    ck_assert_int_eq(res.status, CC_R_ERROR);
+    ck_assert_ptr_nonnull(strstr(res.message, "from the callee"));
+    ck_assert_int_eq(cc_rhost_call(cc_test_pool, NULL, "(", "x", 5000, &res), APR_SUCCESS);
+    ck_assert_int_eq(res.status, CC_R_ERROR);
+    /* The time limit stops a call like an evaluation, and R goes on. */
+    eval_ok("spin <<- function(x) repeat {}");
+    ck_assert_int_eq(cc_rhost_call(cc_test_pool, NULL, "spin", "", 300, &res), APR_SUCCESS);
+    ck_assert_int_eq(res.status, CC_R_TIMEOUT);
+    ck_assert_int_eq(cc_rhost_call(cc_test_pool, NULL, "toupper", "ok", 5000, &res), APR_SUCCESS);
+    ck_assert_str_eq(res.value, "OK");
+}
+END_TEST
+
+START_TEST(test_load_package)
+{
+    const char *errmsg = NULL;
+    const char *lib = apr_pstrcat(cc_test_pool, cc_test_tmpdir(cc_test_pool), "/lib\"quoted", NULL);
+
+    need_r();
+    ck_assert_int_eq(apr_dir_make(lib, APR_OS_DEFAULT, cc_test_pool), APR_SUCCESS);
+    ck_assert_int_ne(cc_rhost_load_package(cc_test_pool, lib, "nosuchpackage", &errmsg),
+                     APR_SUCCESS);
+    ck_assert_ptr_nonnull(strstr(errmsg, "nosuchpackage"));
+    ck_assert_ptr_nonnull(strstr(cc_rhost_package_problem(), "nosuchpackage"));
+    /* A package of R's own library, with a library dir in front. */
+    ck_assert_int_eq(cc_rhost_load_package(cc_test_pool, lib, "tools", &errmsg), APR_SUCCESS);
+    ck_assert_ptr_null(cc_rhost_package_problem());
+    /* The quote in the dir's name survived the R string. */
+    ck_assert_str_eq(eval_ok("cat(basename(.libPaths()[1]))").output, "lib\"quoted");
+}
+END_TEST
+
 TCase *tcase_rhost_rhost(void)
 {
     TCase *tc = cc_test_tcase("rhost/rhost");
@@ -269,5 +322,8 @@ TCase *tcase_rhost_rhost(void)
     tcase_add_test(tc, test_quit_refused);
     tcase_add_test(tc, test_deep_recursion_refused);
     tcase_add_test(tc, test_two_threads);
+    tcase_add_test(tc, test_call_returns_a_string);
+    tcase_add_test(tc, test_call_failures);
+    tcase_add_test(tc, test_load_package);
     return tc;
 }

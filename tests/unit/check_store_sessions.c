@@ -187,6 +187,44 @@ START_TEST(log_entries)
 }
 END_TEST
 
+START_TEST(claim_then_save)
+{
+    cc_db *db = sessions_db();
+    cc_session *s = NULL, *other = NULL;
+    int claimed = -1, swapped = -1;
+
+    ck_assert_int_eq(cc_session_create(db, cc_test_pool, 1, NULL, NULL, NULL, NULL, NOW, &s),
+                     APR_SUCCESS);
+    ck_assert_int_eq(cc_session_load(db, cc_test_pool, s->hash, &other), APR_SUCCESS);
+    ck_assert_int_eq(cc_session_claim(db, cc_test_pool, s, NOW, NOW + 40, &claimed), APR_SUCCESS);
+    ck_assert_int_eq(claimed, 1);
+    ck_assert_int_eq(s->version, 1);
+    ck_assert_str_eq(cc_test_value(db, cc_test_pool, "SELECT busy_until FROM test_session"),
+                     "1800000040");
+    /* A second claim, on the old version or on the new one while the
+     * first holds, fails. */
+    ck_assert_int_eq(cc_session_claim(db, cc_test_pool, other, NOW, NOW + 40, &claimed),
+                     APR_SUCCESS);
+    ck_assert_int_eq(claimed, 0);
+    ck_assert_int_eq(cc_session_load(db, cc_test_pool, s->hash, &other), APR_SUCCESS);
+    ck_assert_int_eq(cc_session_claim(db, cc_test_pool, other, NOW + 39, NOW + 80, &claimed),
+                     APR_SUCCESS);
+    ck_assert_int_eq(claimed, 0);
+    /* The save on the claimed version releases it. */
+    ck_assert_int_eq(cc_session_save(db, cc_test_pool, s, NOW + 1, &swapped), APR_SUCCESS);
+    ck_assert_int_eq(swapped, 1);
+    ck_assert_ptr_null(cc_test_value(db, cc_test_pool, "SELECT busy_until FROM test_session"));
+    ck_assert_int_eq(cc_session_claim(db, cc_test_pool, s, NOW + 2, NOW + 42, &claimed),
+                     APR_SUCCESS);
+    ck_assert_int_eq(claimed, 1);
+    /* A claim left by a process that died expires. */
+    ck_assert_int_eq(cc_session_load(db, cc_test_pool, s->hash, &other), APR_SUCCESS);
+    ck_assert_int_eq(cc_session_claim(db, cc_test_pool, other, NOW + 43, NOW + 83, &claimed),
+                     APR_SUCCESS);
+    ck_assert_int_eq(claimed, 1);
+}
+END_TEST
+
 TCase *tcase_store_sessions(void)
 {
     TCase *tc = cc_test_tcase("store/sessions");
@@ -198,5 +236,6 @@ TCase *tcase_store_sessions(void)
     tcase_add_test(tc, save_is_compare_and_swap);
     tcase_add_test(tc, touch_and_expire);
     tcase_add_test(tc, log_entries);
+    tcase_add_test(tc, claim_then_save);
     return tc;
 }
