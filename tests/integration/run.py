@@ -1585,6 +1585,7 @@ test("rhost_off_prefork")(_make_rhost_test("prefork", False))
 
 # R tests through the runner (tests/integration/rtests.py).
 import rtests  # noqa: E402
+import rstarter  # noqa: E402,F401  (the R starter content)
 
 
 @test("no_child_died")
