@@ -76,7 +76,8 @@ fi
 
 # Schema, roles, the admin user (the password is printed once, by concertoctl,
 # on the first run unless CONCERTO_PASSWORD is set), and the starter content
-# (demo-cat and its templates; kept as they are when already there).
+# (the demo tests, their tables and templates; kept as they are when already
+# there).
 say "$CTL -d var setup $OWNER --starter conf/starter"
 # shellcheck disable=SC2086 # OWNER is two words or nothing
 "$CTL" -d "$DATADIR" setup $OWNER --starter "$ROOT/conf/starter" ||
@@ -183,9 +184,12 @@ cat <<EOF
 
 mod_concerto is running (Apache pid $pid, data in var/, logs in var/logs/).
 
-Take the demo adaptive test in a browser:
+Take the demo tests in a browser:
 
-  $URL/test/demo-cat
+  $URL/test/demo-cat          adaptive test (native C engine)
+  $URL/test/number-attitude   questionnaire (native)
+  $URL/test/r-cat             the adaptive test as an R flow (Concerto's way)
+  $URL/test/r-questionnaire   the questionnaire as one R code test
 
   $URL/api/check/health
   $URL/api/check/session_count

@@ -28,6 +28,8 @@ import json
 import math
 import os
 import re
+import shutil
+import subprocess
 import sys
 from html.parser import HTMLParser
 
@@ -313,8 +315,8 @@ def check_tests(banks, template_names):
             err(w, "name does not match [a-zA-Z][a-zA-Z0-9_]{0,63}")
         if t.get("name") in tables:
             err(w, "defined twice")
-        if t.get("kind") not in ("assessmentItems", "assessmentResponses"):
-            err(w, "kind must be assessmentItems or assessmentResponses")
+        if t.get("kind") not in ("assessmentItems", "assessmentResponses", "data"):
+            err(w, "kind must be assessmentItems, assessmentResponses or data")
         cols = [c.get("name") for c in t.get("columns", [])]
         if not cols or cols[0] != "id" or len(set(cols)) != len(cols):
             err(w, "columns must start with id and not repeat")
@@ -334,6 +336,7 @@ def check_tests(banks, template_names):
         err(where, 'templates must be "templates/templates.json"')
     slugs = set()
     tests = {}
+    rtests = {}
     for t in spec.get("tests", []):
         w = "%s test %s" % (where, t.get("slug"))
         slug = str(t.get("slug"))
@@ -343,8 +346,12 @@ def check_tests(banks, template_names):
         for k in ("name", "description"):
             if not isinstance(t.get(k), str) or not t[k].strip():
                 err(w, "%s missing" % k)
+        if t.get("type") in ("code", "flow"):
+            rtests[t.get("name")] = t
+            check_rtest(w, t, rtests, tables, template_names)
+            continue
         if t.get("type") != "assessment":
-            err(w, 'type must be "assessment"')
+            err(w, 'type must be "assessment", "code" or "flow"')
         s = t.get("settings", {})
         for k, typ in REQUIRED.items():
             if k not in s:
@@ -417,6 +424,7 @@ def check_tests(banks, template_names):
             err(w, "this GRM bank (5 categories) needs p1..p5")
         if s["order"] == "cat" and s["itemNumLimit"] > len(bank["rows"]):
             err(w, "itemNumLimit is larger than the bank")
+    check_r_starter(rtests)
     # What the issue asks of the two starter tests.
     cat = tests.get("demo-cat")
     if not cat:
@@ -441,6 +449,162 @@ def check_tests(banks, template_names):
             if q.get(k) != v:
                 err(where + " questionnaire", "%s is %r, expected %r" % (k, q.get(k), v))
     return spec
+
+
+# ------------------------------------------------------ R tests (issue 5)
+
+VARIABLE_NAME = re.compile(r"\.?[a-zA-Z][a-zA-Z0-9_]*(?<!_)")
+VAR_TYPES = ("input", "return", "branch")
+
+
+def variables(t):
+    """[(name, type)] of a test's variables, with the branch out every test gets."""
+    out = [(v.get("name"), v.get("type")) for v in t.get("variables", [])]
+    if ("out", "branch") not in out:
+        out.append(("out", "branch"))
+    return out
+
+
+def check_code(w, t, tables, template_names):
+    """The R file: it parses (when Rscript is here), and the templates and
+    tables it names by a literal exist."""
+    name = t.get("code")
+    if not isinstance(name, str) or not re.fullmatch(r"code/[a-z0-9-]+\.R", name):
+        err(w, 'code must name an R file code/NAME.R')
+        return
+    path = os.path.join(HERE, name)
+    if not os.path.exists(path):
+        err(w, "%s does not exist" % name)
+        return
+    code = read_text(name)
+    if "\r" in code or not code.endswith("\n"):
+        err(name, "LF line ends, ending with one")
+    for tpl in re.findall(r'concerto\.template\.(?:show|get)\(\s*"([^"]+)"', code):
+        if tpl not in template_names:
+            err(name, "template %r is not in templates/templates.json" % tpl)
+    for table in re.findall(r"(?i)\b(?:INSERT\s+INTO|UPDATE|FROM)\s+([a-z_][a-z0-9_]*)", code):
+        if table not in tables:
+            err(name, "table %r is not in tests.json" % table)
+    if not re.search(r"concerto\.template\.show\(", code) and t.get("type") == "code" \
+            and t.get("visibility") != "subtest":
+        err(name, "a runnable code test should show a page")
+    rscript = shutil.which("Rscript")
+    if rscript:
+        r = subprocess.run([rscript, "--vanilla", "-e", "invisible(parse(file = '%s'))" % path],
+                           capture_output=True, text=True)
+        if r.returncode != 0:
+            lines = [x.strip() for x in r.stderr.splitlines() if x.strip()]
+            err(name, "R cannot parse it: %s" % " ".join(lines[:2]))
+
+
+def check_rtest(w, t, rtests, tables, template_names):
+    if t.get("visibility", "regular") not in ("regular", "subtest"):
+        err(w, "visibility must be regular or subtest")
+    seen = set()
+    for v in t.get("variables", []):
+        key = (v.get("name"), v.get("type"))
+        if not VARIABLE_NAME.fullmatch(str(v.get("name"))) or v.get("type") not in VAR_TYPES:
+            err(w, "variable %r: bad name or type" % (v.get("name"),))
+        if key in seen:
+            err(w, "variable %s (%s) twice" % key)
+        seen.add(key)
+        if v.get("value") is not None and not isinstance(v["value"], str):
+            err(w, "variable %s: a value is text" % v.get("name"))
+    own = variables(t)
+    if t["type"] == "code":
+        check_code(w, t, tables, template_names)
+        branches = [n for n, ty in own if ty == "branch"]
+        if len(branches) > 1 and (".branch", "return") not in own:
+            err(w, "a code test with branches other than out returns .branch")
+        return
+    if "code" in t:
+        err(w, "a flow test has no code")
+    nodes = {}
+    for n in t.get("nodes", []):
+        key, ty = n.get("key"), n.get("type")
+        nw = "%s node %s" % (w, key)
+        if not isinstance(key, str) or key in nodes:
+            err(nw, "a node needs a key of its own")
+            continue
+        if ty == "regular":
+            src = rtests.get(n.get("test"))
+            if not src or src is t:
+                err(nw, "test %r is not a code or flow test listed before" % n.get("test"))
+                continue
+            ports = set(variables(src))
+        elif ty == "begin":
+            ports = {(name, "return") for name, vt in own if vt == "input"}
+        elif ty == "finish":
+            ports = {(name, "input") for name, vt in own if vt == "return"}
+        else:
+            err(nw, "type must be regular, begin or finish")
+            continue
+        for p in n.get("ports", []):
+            pk = (p.get("name"), p.get("type"))
+            if pk not in ports and not p.get("dynamic"):
+                err(nw, "port %s (%s) matches no variable and is not dynamic" % pk)
+            ports.add(pk)
+            if p.get("pointer") and not VARIABLE_NAME.fullmatch(
+                    str(p.get("pointerVariable", p.get("name")))):
+                err(nw, "port %s: bad pointerVariable" % p.get("name"))
+        nodes[key] = (ty, ports)
+    kinds = [ty for ty, _ in nodes.values()]
+    if kinds.count("begin") != 1 or kinds.count("finish") != 1:
+        err(w, "a flow needs one begin node and one finish node")
+        return
+    edges = {}
+    for k, c in enumerate(t.get("connections", []), start=1):
+        cw = "%s connection %d" % (w, k)
+        src, dst = nodes.get(c.get("from")), nodes.get(c.get("to"))
+        fp, tp = c.get("fromPort"), c.get("toPort")
+        if not src or not dst:
+            err(cw, "from and to must be node keys")
+            continue
+        if tp is None:
+            ok = (fp is None and src[0] == "begin") or (fp, "branch") in src[1]
+            edges.setdefault(c["from"], set()).add(c["to"])
+        else:
+            ok = fp is not None and (fp, "return") in src[1] and (tp, "input") in dst[1]
+        if not ok:
+            err(cw, "execution edges go from a branch port (or no port of the begin node) to "
+                    "no port, data edges from a return port to an input port")
+        if "returnFunction" in c and (tp is None or not isinstance(c["returnFunction"], str)):
+            err(cw, "only a data edge has a returnFunction (R code, text)")
+    # Every node is reached from the begin node, and the finish node too.
+    begin = next(k for k, (ty, _) in nodes.items() if ty == "begin")
+    reached, todo = {begin}, [begin]
+    while todo:
+        for nxt in edges.get(todo.pop(), ()):
+            if nxt not in reached:
+                reached.add(nxt)
+                todo.append(nxt)
+    for k in nodes:
+        if k not in reached:
+            err(w, "node %s cannot be reached from the begin node" % k)
+
+
+def check_r_starter(rtests):
+    """What issue 5 asks: the adaptive test as a flow of R code nodes, a
+    questionnaire in one code test."""
+    cat = rtests.get("r-cat")
+    if not cat or cat.get("type") != "flow":
+        err("tests.json", "no flow test r-cat")
+    else:
+        code = "".join(read_text(rtests[n["test"]]["code"]) for n in cat.get("nodes", [])
+                       if n.get("type") == "regular" and n.get("test") in rtests
+                       and rtests[n["test"]].get("type") == "code"
+                       and os.path.exists(os.path.join(HERE, rtests[n["test"]]["code"])))
+        for fn in ("nextItem(", "thetaEst(", "semTheta(", "concerto.table.query(",
+                   "finalize = TRUE", ".branch <-"):
+            if fn not in code:
+                err("tests.json test r-cat", "its nodes' code never uses %s" % fn)
+    q = rtests.get("r-questionnaire")
+    if not q or q.get("type") != "code":
+        err("tests.json", "no code test r-questionnaire")
+    elif os.path.exists(os.path.join(HERE, str(q.get("code")))):
+        code = read_text(q["code"])
+        if code.count("concerto.template.show(") < 3 or "finalize = TRUE" not in code:
+            err(q["code"], "expected several pages and a final one (finalize = TRUE)")
 
 
 # ------------------------------------------------------------- templates

@@ -3,7 +3,7 @@
 
     python3 conf/starter/preview.py [OUTDIR]     (default build/starter-preview)
 
-writes start.html, item.html, questionnaire.html and results.html: whole
+writes start.html, item.html, questionnaire.html, results.html and feedback.html: whole
 pages with the CSS inlined, to open in a browser (no network needed). The
 renderer here is a reference for the inserts only: `{{name}}` is replaced by
 the HTML-escaped value, `{{{name}}}` by the raw value; anything else is left
@@ -206,6 +206,15 @@ def pages(missing=None):
                              {"rows": rows}, missing),
         "footer": cat["footer"],
     }, missing)
+
+    # r-questionnaire's last page (conf/starter/code/r-questionnaire.R).
+    out["feedback.html"] = render(tpl["cc-feedback"]["html_text"], {
+        "resultsTitle": "Your answers", "title": "Working with numbers (R)",
+        "totalScore": 25, "maxScore": 36,
+        "feedback": "<p>You are fairly comfortable with numbers, though some tasks may "
+                    "still put you off.</p>",
+        "footer": "",
+    }, missing)
     return {name: page(name, tpl, body) for name, body in out.items()}
 
 
@@ -218,7 +227,7 @@ def main():
             f.write(text)
     if missing:
         sys.exit("inserts left unfilled: %s" % ", ".join(sorted(missing)))
-    print("wrote %s/{start,item,questionnaire,results}.html" % outdir)
+    print("wrote %s/{start,item,questionnaire,results,feedback}.html" % outdir)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 #include "core/json_pool.h"
 #include "datatable.h"
+#include "starter_rtest.h"
 
 #include <apr_file_io.h>
 #include <apr_strings.h>
@@ -19,7 +20,7 @@ static json_object *load_json(apr_pool_t *pool, const char *path, const char **e
     return cc_json_owned(pool, root);
 }
 
-static const char *member_string(json_object *obj, const char *key)
+const char *cc_starter_member_string(json_object *obj, const char *key)
 {
     json_object *v = NULL;
 
@@ -29,9 +30,8 @@ static const char *member_string(json_object *obj, const char *key)
     return json_object_get_string(v);
 }
 
-/* A file of the starter directory as text; NULL name gives NULL. */
-static apr_status_t read_text(apr_pool_t *pool, const char *dir, const char *name, const char **out,
-                              const char **errmsg)
+apr_status_t cc_starter_read_text(apr_pool_t *pool, const char *dir, const char *name,
+                                  const char **out, const char **errmsg)
 {
     const char *path;
     apr_file_t *file = NULL;
@@ -70,7 +70,8 @@ static apr_status_t read_text(apr_pool_t *pool, const char *dir, const char *nam
 static apr_status_t load_table(cc_db *db, apr_pool_t *pool, const char *dir, json_object *table,
                                cc_starter_report *report, const char **errmsg)
 {
-    const char *name = member_string(table, "name"), *csv = member_string(table, "csv");
+    const char *name = cc_starter_member_string(table, "name"),
+               *csv = cc_starter_member_string(table, "csv");
     json_object *columns = NULL;
     cc_datatable *existing = NULL;
     cc_dt_column *cols;
@@ -90,7 +91,8 @@ static apr_status_t load_table(cc_db *db, apr_pool_t *pool, const char *dir, jso
     cols = apr_pcalloc(pool, sizeof(cc_dt_column) * (size_t)(n + 1));
     for (k = 0; k < n; k++) {
         json_object *col = json_object_array_get_idx(columns, (size_t)k), *nullable = NULL;
-        const char *col_name = member_string(col, "name"), *type = member_string(col, "type");
+        const char *col_name = cc_starter_member_string(col, "name"),
+                   *type = cc_starter_member_string(col, "type");
         if (col_name == NULL || type == NULL) {
             *errmsg = apr_psprintf(pool, "tests.json: table %s: column %d needs a name and a type",
                                    name, k + 1);
@@ -106,8 +108,8 @@ static apr_status_t load_table(cc_db *db, apr_pool_t *pool, const char *dir, jso
                                json_object_get_boolean(nullable);
         ncols++;
     }
-    rv = cc_datatable_create(db, pool, name, member_string(table, "description"), cols, ncols,
-                             "starter", errmsg);
+    rv = cc_datatable_create(db, pool, name, cc_starter_member_string(table, "description"), cols,
+                             ncols, "starter", errmsg);
     if (rv != APR_SUCCESS)
         return rv;
     report->tables_created++;
@@ -161,7 +163,7 @@ static apr_status_t load_templates(cc_db *db, apr_pool_t *pool, const char *dir,
     }
     for (k = 0; k < (int)json_object_array_length(list); k++) {
         json_object *t = json_object_array_get_idx(list, (size_t)k);
-        const char *name = member_string(t, "name"), *html, *css, *js, *head;
+        const char *name = cc_starter_member_string(t, "name"), *html, *css, *js, *head;
         const char *now_text = apr_ltoa(pool, now);
         int found = 0;
         apr_status_t rv;
@@ -179,15 +181,21 @@ static apr_status_t load_templates(cc_db *db, apr_pool_t *pool, const char *dir,
             report->templates_kept++;
             continue;
         }
-        if ((rv = read_text(pool, tdir, member_string(t, "html"), &html, errmsg)) ||
-            (rv = read_text(pool, tdir, member_string(t, "css"), &css, errmsg)) ||
-            (rv = read_text(pool, tdir, member_string(t, "js"), &js, errmsg)) ||
-            (rv = read_text(pool, tdir, member_string(t, "head"), &head, errmsg)))
+        if ((rv = cc_starter_read_text(pool, tdir, cc_starter_member_string(t, "html"), &html,
+                                       errmsg)) ||
+            (rv = cc_starter_read_text(pool, tdir, cc_starter_member_string(t, "css"), &css,
+                                       errmsg)) ||
+            (rv = cc_starter_read_text(pool, tdir, cc_starter_member_string(t, "js"), &js,
+                                       errmsg)) ||
+            (rv = cc_starter_read_text(pool, tdir, cc_starter_member_string(t, "head"), &head,
+                                       errmsg)))
             return rv;
         {
-            const char *args[] = {
-                name, member_string(t, "description"), head, html, css, js, now_text, now_text,
-                NULL};
+            const char *args[] = {name,     cc_starter_member_string(t, "description"),
+                                  head,     html,
+                                  css,      js,
+                                  now_text, now_text,
+                                  NULL};
             rv = cc_db_query(db, pool, NULL,
                              "INSERT INTO view_template (name, description, head, html, css, js, "
                              "accessibility, starter_content, created, updated, updated_by) "
@@ -206,7 +214,8 @@ static apr_status_t load_templates(cc_db *db, apr_pool_t *pool, const char *dir,
 static apr_status_t load_test(cc_db *db, apr_pool_t *pool, json_object *test, long now,
                               cc_starter_report *report, const char **errmsg)
 {
-    const char *slug = member_string(test, "slug"), *name = member_string(test, "name");
+    const char *slug = cc_starter_member_string(test, "slug"),
+               *name = cc_starter_member_string(test, "name");
     const char *now_text = apr_ltoa(pool, now);
     json_object *settings = NULL;
     int found = 0;
@@ -225,7 +234,7 @@ static apr_status_t load_test(cc_db *db, apr_pool_t *pool, json_object *test, lo
     if (rv == APR_SUCCESS) {
         const char *args[] = {name,
                               slug,
-                              member_string(test, "description"),
+                              cc_starter_member_string(test, "description"),
                               apr_itoa(pool, CC_TEST_TYPE_ASSESSMENT),
                               json_object_to_json_string_ext(settings, JSON_C_TO_STRING_PLAIN),
                               now_text,
@@ -257,7 +266,7 @@ apr_status_t cc_starter_load(cc_db *db, apr_pool_t *pool, const char *dir, long 
     root = load_json(pool, apr_pstrcat(pool, dir, "/tests.json", NULL), errmsg);
     if (root == NULL)
         return APR_EINVAL;
-    format = member_string(root, "format");
+    format = cc_starter_member_string(root, "format");
     if (format == NULL || strcmp(format, "mod_concerto-starter/1") != 0) {
         *errmsg =
             apr_psprintf(pool, "%s/tests.json: format is not \"mod_concerto-starter/1\"", dir);
@@ -275,7 +284,23 @@ apr_status_t cc_starter_load(cc_db *db, apr_pool_t *pool, const char *dir, long 
     list = NULL;
     json_object_object_get_ex(root, "tests", &list);
     for (k = 0; list && k < (int)json_object_array_length(list); k++) {
-        rv = load_test(db, pool, json_object_array_get_idx(list, (size_t)k), now, report, errmsg);
+        json_object *test = json_object_array_get_idx(list, (size_t)k);
+        const char *type = cc_starter_member_string(test, "type");
+        int created = 0;
+        if (type == NULL || !strcmp(type, "assessment")) {
+            rv = load_test(db, pool, test, now, report, errmsg);
+        } else if (!strcmp(type, "code") || !strcmp(type, "flow")) {
+            /* Listed after the tests their nodes run. */
+            rv = cc_starter_rtest_load(db, pool, dir, test, now, &created, errmsg);
+            if (rv == APR_SUCCESS && created)
+                report->tests_created++;
+            else if (rv == APR_SUCCESS)
+                report->tests_kept++;
+        } else {
+            *errmsg = apr_psprintf(
+                pool, "tests.json: test %d: type %s is not assessment, code or flow", k + 1, type);
+            rv = APR_EINVAL;
+        }
         if (rv != APR_SUCCESS)
             return rv;
     }

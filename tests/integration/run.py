@@ -712,14 +712,24 @@ def t_setup_starter(ctx):
     starter = os.path.join(REPO, "conf", "starter")
     code, out, err = concertoctl(args + ["setup", "--starter", starter],
                                  env={"CONCERTO_PASSWORD": PASSWORD})
-    check(code == 0 and "4 tables (178 rows), 8 templates, 2 tests added" in out,
+    check(code == 0 and "6 tables (178 rows), 9 templates, 7 tests added" in out,
           "setup --starter exited %d: %s%s" % (code, out, err))
     n = ctx.sql(datadir, "starter", "SELECT COUNT(*) FROM demo_cat_items").strip()
     check(n == "169", "demo_cat_items has %s rows, expected 169" % n)
     got = ctx.sql(datadir, "starter", "SELECT type FROM test WHERE slug = 'demo-cat'").strip()
     check(got == "3", "demo-cat has type %r, expected 3 (native assessment)" % got)
+    # The R flow r-cat with its nodes, ports and connections (same rows on every database).
+    got = ctx.sql(datadir, "starter",
+                  "SELECT COUNT(*) FROM test_node_port p JOIN test_node n ON n.id = p.node_id "
+                  "JOIN test f ON f.id = n.flow_test_id WHERE f.slug = 'r-cat' AND f.type = 2 "
+                  "AND p.pointer = 1").strip()
+    check(got == "22", "r-cat has %r pointer ports, expected 22" % got)
+    got = ctx.sql(datadir, "starter",
+                  "SELECT DISTINCT return_function FROM test_node_connection "
+                  "WHERE default_return_function = 0").strip()
+    check(got == "length(itemIds)", "r-cat's data connections: %r" % got)
     code, out, err = concertoctl(args + ["setup", "--starter", starter])
-    check(code == 0 and "0 tables (0 rows), 0 templates, 0 tests added; 14 already there" in out,
+    check(code == 0 and "0 tables (0 rows), 0 templates, 0 tests added; 22 already there" in out,
           "second setup --starter exited %d: %s%s" % (code, out, err))
     code, out, err = concertoctl(args + ["setup", "--starter", os.path.join(ctx.tmp, "nowhere")])
     check(code == 1 and "tests.json" in err, "a missing starter directory: %d %s" % (code, err))
@@ -1575,6 +1585,7 @@ test("rhost_off_prefork")(_make_rhost_test("prefork", False))
 
 # R tests through the runner (tests/integration/rtests.py).
 import rtests  # noqa: E402
+import rstarter  # noqa: E402,F401  (the R starter content)
 
 
 @test("no_child_died")

@@ -1,7 +1,8 @@
 #!/bin/sh
 # The R package's stage of make check: R CMD build and R CMD check of r/
 # (no ERROR or WARNING), the package's own tests (r/tests/*.R), the engine's
-# tests on SQLite (tests/r/engine.R) and the
+# tests on SQLite (tests/r/engine.R), the R starter content (tests/r/starter.R,
+# needs BUILD/concertoctl) and the
 # comparison with catR's golden numbers (tests/r/golden.R). The package is
 # installed into BUILD/r/lib, not into R's site library.
 # Last line: "N passed, M failed" (golden.R's checks + one per other step).
@@ -38,6 +39,8 @@ for t in r/tests/*.R; do
 done
 # The engine (code and flow tests, replay) on SQLite with the module's schema.
 step "tests/r/engine.R" env R_LIBS="$OUT/lib" Rscript tests/r/engine.R
+# The R starter content (conf/starter: r-cat, r-questionnaire) as make run loads it.
+step "tests/r/starter.R" env R_LIBS="$OUT/lib" Rscript tests/r/starter.R "$BUILD/concertoctl"
 
 if python3 tests/r/golden_to_r.py ../shared/golden/catr "$OUT/golden_data.R"; then
     R_LIBS="$OUT/lib" Rscript tests/r/golden.R "$OUT/golden_data.R" | tee "$OUT/golden.log"

@@ -42,6 +42,7 @@ TCase *tcase_cat_simulate(void);
 TCase *tcase_catapi_request(void);
 TCase *tcase_runner_assessment(void);
 TCase *tcase_store_starter(void);
+TCase *tcase_store_starter_rtest(void);
 TCase *tcase_runner_service(void);
 TCase *tcase_runner_testload(void);
 TCase *tcase_runner_upload(void);

@@ -191,6 +191,7 @@ int main(void)
     suite_add_tcase(suite, tcase_catapi_request());
     suite_add_tcase(suite, tcase_runner_assessment());
     suite_add_tcase(suite, tcase_store_starter());
+    suite_add_tcase(suite, tcase_store_starter_rtest());
     suite_add_tcase(suite, tcase_runner_service());
     suite_add_tcase(suite, tcase_runner_testload());
     suite_add_tcase(suite, tcase_runner_upload());

@@ -31,10 +31,10 @@ START_TEST(loads_conf_starter_once)
     ck_assert_msg(cc_starter_load(db, cc_test_pool, "conf/starter", NOW, &r, &errmsg) ==
                       APR_SUCCESS,
                   "%s", errmsg);
-    ck_assert_int_eq(r.tables_created, 4);
+    ck_assert_int_eq(r.tables_created, 6);
     ck_assert_int_eq((int)r.rows_imported, 178);
-    ck_assert_int_eq(r.templates_created, 8);
-    ck_assert_int_eq(r.tests_created, 2);
+    ck_assert_int_eq(r.templates_created, 9);
+    ck_assert_int_eq(r.tests_created, 7);
     ck_assert_int_eq(cc_test_count(db, cc_test_pool, "demo_cat_items", NULL), 169);
     ck_assert_int_eq(cc_test_count(db, cc_test_pool, "test",
                                    "slug = 'demo-cat' AND type = 3 AND settings LIKE '%%cat%%'"),
@@ -42,14 +42,42 @@ START_TEST(loads_conf_starter_once)
     ck_assert_int_eq(cc_test_count(db, cc_test_pool, "view_template",
                                    "name = 'cc-item-page' AND css LIKE '%%.cc%%'"),
                      1);
+    /* The R tests: code read from conf/starter/code, the flow wired. */
+    ck_assert_int_eq(cc_test_count(db, cc_test_pool, "test",
+                                   "slug = 'cat-item' AND type = 0 AND visibility = 2 AND "
+                                   "code LIKE '%%nextItem(%%' AND code LIKE '%%.branch <-%%'"),
+                     1);
+    ck_assert_int_eq(cc_test_count(db, cc_test_pool, "test",
+                                   "slug = 'r-questionnaire' AND type = 0 AND visibility = 0 AND "
+                                   "code LIKE '%%finalize = TRUE%%'"),
+                     1);
+    ck_assert_int_eq(cc_test_count(db, cc_test_pool, "r_cat_responses", NULL), 0);
+    ck_assert_int_eq(cc_test_count(db, cc_test_pool,
+                                   "test_node n JOIN test f ON f.id = n.flow_test_id",
+                                   "f.slug = 'r-cat' AND f.type = 2"),
+                     5);
+    ck_assert_int_eq(cc_test_count(db, cc_test_pool,
+                                   "test_node_connection c JOIN test f ON f.id = c.flow_test_id",
+                                   "f.slug = 'r-cat'"),
+                     8);
+    /* The loop: cat-item's branch continue leads back to its own node. */
+    ck_assert_int_eq(
+        cc_test_count(db, cc_test_pool,
+                      "test_node_connection c JOIN test_node_port p ON p.id = c.source_port_id "
+                      "JOIN test_node n ON n.id = c.source_node_id JOIN test s ON s.id = "
+                      "n.source_test_id",
+                      "s.name = 'cat-item' AND p.name = 'continue' AND p.type = 2 AND "
+                      "c.destination_node_id = n.id AND c.destination_port_id IS NULL"),
+        1);
     /* An author's edit survives a second load. */
     cc_test_exec(db, "UPDATE view_template SET html = 'edited' WHERE name = 'cc-start'");
     ck_assert_int_eq(cc_starter_load(db, cc_test_pool, "conf/starter", NOW, &r, &errmsg),
                      APR_SUCCESS);
     ck_assert_int_eq(r.tables_created + r.templates_created + r.tests_created, 0);
-    ck_assert_int_eq(r.tables_kept + r.templates_kept + r.tests_kept, 14);
+    ck_assert_int_eq(r.tables_kept + r.templates_kept + r.tests_kept, 22);
     ck_assert_int_eq(cc_test_count(db, cc_test_pool, "view_template", "html = 'edited'"), 1);
     ck_assert_int_eq(cc_test_count(db, cc_test_pool, "demo_cat_items", NULL), 169);
+    ck_assert_int_eq(cc_test_count(db, cc_test_pool, "test_node", NULL), 5);
 }
 END_TEST
 
