@@ -127,7 +127,7 @@ check-unit: $(BUILD)/check_concerto
 check-integration: all r-install
 	python3 tests/integration/run.py --build $(BUILD)
 
-check-browser: deps all
+check-browser: deps all r-install
 	python3 tests/browser/run.py --build $(BUILD)
 
 # LeakSanitizer: R keeps its heap until the process ends (tests/unit/lsan.supp).

@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
-"""Browser test: demo-cat taken in headless Chromium through the runner page.
+"""Browser test: the starter tests taken in headless Chromium through the
+runner page: demo-cat (native), r-cat (a flow of R nodes) and
+r-questionnaire (an R code test with several pages).
 
-    python3 tests/browser/run.py --build build
+    python3 tests/browser/run.py --build build     (after make all r-install)
 
-Starts a private Apache on SQLite with the starter content (the integration
-harness), runs take_test.js (playwright-core driving /usr/bin/chromium),
-then checks through the database that the response table has one row per
-item the browser answered, each with theta and SEM. Screenshots go to
-BUILD/test-output/browser/. Last line: "N passed, M failed".
+Starts a private Apache on SQLite with the starter content and ConcertoR On
+(the integration harness), runs take_test.js and take_r_tests.js
+(playwright-core driving /usr/bin/chromium), then checks through the
+database that the response tables have one row per item the browser
+answered. Screenshots go to BUILD/test-output/browser/. Last line:
+"N passed, M failed".
 """
 
 import argparse
@@ -64,15 +67,23 @@ def main():
     if code != 0:
         runner.fail("browser_setup", "setup --starter exited %d: %s%s" % (code, out, err))
         return runner.summary()
-    body = ("<Location />\n    SetHandler concerto\n    ConcertoDataDir %s\n"
-            "    ConcertoDatabase sqlite3\n</Location>\n" % datadir)
+    r_lib = os.path.join(Paths.build, "r", "lib")
+    if not os.path.isdir(os.path.join(r_lib, "concerto")):
+        runner.fail("browser_setup", "the R package is not in %s (make r-install)" % r_lib)
+        return runner.summary()
+    # R is per process: its directives, the data dir and the database at server level.
+    body = ("ConcertoR On\nConcertoRLibrary %s\nConcertoDataDir %s\nConcertoDatabase sqlite3\n"
+            "<Location />\n    SetHandler concerto\n</Location>\n" % (r_lib, datadir))
     apache = Apache("browser", body, loglevel="warn")
     harness.register_cleanup("apache destroy browser", apache.destroy)
     apache.start()
     try:
-        result = run_browser(apache, out_dir, runner)
+        result = run_browser(apache, out_dir, runner, "take_test.js")
         if result is not None:
             runner.run("responses_in_database", check_database, datadir, result)
+        result = run_browser(apache, out_dir, runner, "take_r_tests.js")
+        if result is not None:
+            runner.run("r_responses_in_database", check_r_database, datadir, result)
         runner.run("screenshots_kept", check_screenshots, out_dir)
         runner.run("error_log_clean", apache.audit)
     finally:
@@ -81,14 +92,14 @@ def main():
     return runner.summary()
 
 
-def run_browser(apache, out_dir, runner):
-    """Runs take_test.js, counts its PASS/FAIL lines; returns its RESULT."""
-    cmd = ["node", os.path.join(HERE, "take_test.js"), apache.url, out_dir]
+def run_browser(apache, out_dir, runner, script):
+    """Runs script (take_test.js, ...), counts its PASS/FAIL lines; returns its RESULT."""
+    cmd = ["node", os.path.join(HERE, script), apache.url, out_dir]
     try:
         p = subprocess.run(cmd, capture_output=True, text=True, timeout=NODE_TIMEOUT,
                            stdin=subprocess.DEVNULL, env=harness.base_env())
     except subprocess.TimeoutExpired:
-        runner.fail("browser_run", "take_test.js did not finish within %ds" % NODE_TIMEOUT)
+        runner.fail("browser_run", "%s did not finish within %ds" % (script, NODE_TIMEOUT))
         return None
     result = None
     for line in p.stdout.splitlines():
@@ -101,7 +112,7 @@ def run_browser(apache, out_dir, runner):
         elif line.startswith("RESULT "):
             result = json.loads(line[7:])
     if p.returncode != 0 or result is None:
-        runner.fail("browser_run", "take_test.js exited %d\n%s" % (p.returncode, p.stderr[-3000:]))
+        runner.fail("browser_run", "%s exited %d\n%s" % (script, p.returncode, p.stderr[-3000:]))
         return None
     return result
 
@@ -124,8 +135,36 @@ def check_database(datadir, result):
     check(not bad, "rows without a theta or a SEM: %s" % bad)
 
 
+def check_r_database(datadir, result):
+    """r-cat: one row per item answered, with theta and SEM; r-questionnaire:
+    one row per statement, with the value chosen last (after a Back)."""
+    db = os.path.join(datadir, "concerto.db")
+    cat, quest = result["cat"], result["questionnaire"]
+
+    def session_id(hash_):
+        return harness.sqlite(db, "SELECT id FROM test_session WHERE hash = '%s'" % hash_).strip()
+
+    check(cat and cat["hash"] and cat["answered"] >= 8, "r-cat: answered %r" % cat)
+    rows = harness.sqlite(db, "SELECT theta, sem FROM r_cat_responses WHERE session_id = %s"
+                          % session_id(cat["hash"])).strip().splitlines()
+    check(len(rows) == cat["answered"], "r-cat: %d response rows for %d items answered"
+          % (len(rows), cat["answered"]))
+    check(all(r.split("|")[0] != "" and 0 < float(r.split("|")[1]) < 10 for r in rows),
+          "r-cat: rows without theta or SEM: %s" % rows)
+    status = harness.sqlite(db, "SELECT status FROM test_session WHERE hash = '%s'" % cat["hash"]).strip()
+    check(status == "2", "r-cat: the session is FINALIZED (2), not %r" % status)
+    check(quest and quest["hash"], "r-questionnaire: no session %r" % quest)
+    rows = harness.sqlite(db, "SELECT item_id, response FROM r_questionnaire_responses WHERE "
+                          "session_id = %s ORDER BY item_id" % session_id(quest["hash"])).strip().splitlines()
+    stored = {"r" + r.split("|")[0]: r.split("|")[1] for r in rows}
+    check(stored == quest["answers"], "r-questionnaire: stored %r, the browser chose %r"
+          % (stored, quest["answers"]))
+
+
 def check_screenshots(out_dir):
-    for name in ("start.png", "item.png", "item-zoom200.png", "results.png"):
+    for name in ("start.png", "item.png", "item-zoom200.png", "results.png", "r-cat-start.png",
+                 "r-cat-item.png", "r-cat-results.png", "r-questionnaire-page2.png",
+                 "r-questionnaire-feedback.png"):
         f = os.path.join(out_dir, name)
         check(os.path.exists(f) and os.path.getsize(f) > 1000, "no screenshot %s" % f)
 
