@@ -301,11 +301,18 @@ static int run_step(cc_db *db, apr_pool_t *pool, const cc_run_r_options *opts, c
     json_object *answer, *page = NULL;
     const char *status;
     apr_status_t rv;
+    apr_time_t started;
+    const char *request;
 
     memset(o, 0, sizeof(*o));
-    rv = cc_rhost_call(pool, db, R_STEP_FUNCTION,
-                       step_request(pool, action, s, values, submit_id, opts),
-                       opts->timeout_seconds * 1000, &res);
+    request = step_request(pool, action, s, values, submit_id, opts);
+    started = apr_time_now();
+    rv = cc_rhost_call(pool, db, R_STEP_FUNCTION, request, opts->timeout_seconds * 1000, &res);
+    cc_log(CC_LOG_MARK, CC_LOG_DEBUG, rv,
+           "R test session %s: %s step in R took %" APR_TIME_T_FMT
+           " us (request %lu bytes, answer %lu bytes)",
+           s->hash, action, apr_time_now() - started, (unsigned long)strlen(request),
+           (unsigned long)(rv == APR_SUCCESS && res.value ? strlen(res.value) : 0));
     if (rv != APR_SUCCESS)
         return cc_run_refuse(out, 503, CC_RUN_ERROR, "R is not running in this server process");
     log_output(db, pool, s, res.output, now);

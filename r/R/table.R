@@ -10,6 +10,17 @@
 #     or column, letters, digits, _ and .), NULL when missing, and refused
 #     otherwise, with a message saying to quote it.
 
+# text split at the matches of pattern: plain, match, plain, ..., plain
+# (regmatches(invert = NA) does the same, more slowly).
+split_tokens <- function(text, pattern, perl = FALSE) {
+  m <- gregexpr(pattern, text, perl = perl)[[1]]
+  if (m[1L] == -1L) return(text)
+  len <- attr(m, "match.length")
+  plain <- substring(text, c(1L, m + len), c(m - 1L, nchar(text)))
+  tokens <- substring(text, m, m + len - 1L)
+  c(rbind(plain[-length(plain)], tokens), plain[length(plain)])
+}
+
 insert_value_text <- function(v) {
   if (is.null(v) || length(v) == 0) return("")
   if (is.list(v)) v <- unlist(v)
@@ -32,75 +43,59 @@ fill_inserts <- function(text, params) {
   paste(out, collapse = "")
 }
 
+# The pieces of author SQL that matter here: string literals, quoted
+# inserts, bare inserts and percent signs (everything else is copied).
+SQL_TOKENS <- paste0("'(?:[^']|'')*'", "|\"\\{\\{[^{}]*\\}\\}\"", "|`\\{\\{[^{}]*\\}\\}`",
+                     "|\\{\\{[^{}]*\\}\\}", "|%")
+
+bare_insert <- function(name, v) {
+  if (is.list(v)) v <- unlist(v)
+  if (is.null(v) || length(v) == 0 || all(is.na(v))) return(list(sql = "NULL", values = character(0)))
+  if (is.numeric(v) || is.logical(v) || all(is_number_text(as.character(v)))) {
+    if (is.logical(v)) v <- as.integer(v)
+    return(list(sql = paste(rep("%s", length(v)), collapse = ", "),
+                values = gsub("^\\s+|\\s+$", "", as.character(v))))
+  }
+  if (length(v) == 1 && grepl("^[A-Za-z_][A-Za-z0-9_.]*$", v)) return(list(sql = v, values = character(0)))
+  stop("{{", name, "}}: the value \"", insert_value_text(v), "\" is neither a number ",
+       "nor a name; to use it as text, put the insert in quotes: '{{", name, "}}'", call. = FALSE)
+}
+
 # Turns author SQL into list(sql = with %s markers, values = character).
 sql_bind <- function(sql, params = list()) {
-  chars <- strsplit(sql, "", fixed = TRUE)[[1]]
-  n <- length(chars)
-  out <- character(0)
+  pieces <- split_tokens(sql, SQL_TOKENS, perl = TRUE)
   values <- character(0)
-  i <- 1L
-  emit <- function(s) out[length(out) + 1L] <<- s
-  while (i <= n) {
-    ch <- chars[i]
-    if (ch == "'") {
-      # A string literal, '' being a quote inside it.
-      j <- i + 1L
-      repeat {
-        if (j > n) stop("the SQL has an unterminated string literal", call. = FALSE)
-        if (chars[j] == "'") {
-          if (j < n && chars[j + 1L] == "'") j <- j + 2L else break
-        } else j <- j + 1L
-      }
-      literal <- paste(chars[i:j], collapse = "")
-      inner <- gsub("''", "'", substr(literal, 2, nchar(literal) - 1), fixed = TRUE)
+  for (k in seq_along(pieces)) {
+    p <- pieces[k]
+    if (k %% 2 == 1) {
+      if (grepl("'", p, fixed = TRUE)) stop("the SQL has an unterminated string literal", call. = FALSE)
+      next
+    }
+    first <- substr(p, 1L, 1L)
+    if (p == "%") {
+      pieces[k] <- "%%"
+    } else if (first == "'") {
+      inner <- gsub("''", "'", substr(p, 2L, nchar(p) - 1L), fixed = TRUE)
       if (grepl("{{", inner, fixed = TRUE)) {
-        emit("%s")
+        pieces[k] <- "%s"
         values[length(values) + 1L] <- fill_inserts(inner, params)
       } else {
-        emit(gsub("%", "%%", literal, fixed = TRUE))
+        pieces[k] <- gsub("%", "%%", p, fixed = TRUE)
       }
-      i <- j + 1L
-    } else if ((ch == "\"" || ch == "`") && i + 1L < n && chars[i + 1L] == "{" &&
-               chars[i + 2L] == "{") {
-      close <- regexpr(paste0("^", ch, "\\{\\{[^{}]*\\}\\}", ch),
-                       paste(chars[i:n], collapse = ""))
-      if (close < 0) { emit(ch); i <- i + 1L; next }
-      len <- attr(close, "match.length")
-      token <- paste(chars[i:(i + len - 1L)], collapse = "")
-      name <- trimws(substr(token, 4, len - 3))
+    } else if (first == "\"" || first == "`") {
+      name <- gsub("^\\s+|\\s+$", "", substr(p, 4L, nchar(p) - 3L))
       v <- insert_value_text(params[[name]])
       if (grepl("[\"`'\\\\]", v) || v == "")
         stop("{{", name, "}} must be a name (no quotes) to be used as one", call. = FALSE)
-      emit(paste0(ch, gsub("%", "%%", v, fixed = TRUE), ch))
-      i <- i + len
-    } else if (ch == "{" && i < n && chars[i + 1L] == "{") {
-      rest <- paste(chars[i:min(n, i + 200L)], collapse = "")
-      m <- regexpr("^\\{\\{[^{}]*\\}\\}", rest)
-      if (m < 0) { emit("{"); i <- i + 1L; next }
-      len <- attr(m, "match.length")
-      name <- trimws(substr(rest, 3, len - 2))
-      v <- params[[name]]
-      if (is.list(v)) v <- unlist(v)
-      if (is.null(v) || length(v) == 0 || all(is.na(v))) {
-        emit("NULL")
-      } else if (is.numeric(v) || is.logical(v) || all(is_number_text(as.character(v)))) {
-        if (is.logical(v)) v <- as.integer(v)
-        emit(paste(rep("%s", length(v)), collapse = ", "))
-        values <- c(values, trimws(as.character(v)))
-      } else if (length(v) == 1 && grepl("^[A-Za-z_][A-Za-z0-9_.]*$", v)) {
-        emit(v)
-      } else {
-        stop("{{", name, "}}: the value \"", insert_value_text(v), "\" is neither a number ",
-             "nor a name; to use it as text, put the insert in quotes: '{{", name, "}}'",
-             call. = FALSE)
-      }
-      i <- i + len
+      pieces[k] <- paste0(first, gsub("%", "%%", v, fixed = TRUE), first)
     } else {
-      emit(if (ch == "%") "%%" else ch)
-      i <- i + 1L
+      name <- gsub("^\\s+|\\s+$", "", substr(p, 3L, nchar(p) - 2L))
+      bound <- bare_insert(name, params[[name]])
+      pieces[k] <- bound$sql
+      values <- c(values, bound$values)
     }
   }
-  list(sql = paste(out, collapse = ""), values = values)
+  list(sql = paste(pieces, collapse = ""), values = values)
 }
 
 is_select <- function(sql) {

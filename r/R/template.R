@@ -11,6 +11,7 @@ html_escape <- function(s) {
 }
 
 param_text <- function(v) {
+  if (is.character(v) && length(v) == 1L) return(v)
   if (is.list(v) || is.data.frame(v)) return(toJSON(v))
   insert_value_text(v)
 }
@@ -29,30 +30,41 @@ embedded_template <- function(spec, params, removeMissing, depth) {
   insert_params(text, params, removeMissing, depth + 1L)
 }
 
+INSERT_PATTERN <- "\\{\\{\\{[^{}]*\\}\\}\\}|\\{\\{[^{}]*\\}\\}"
+
+# One pass over the inserts (vectorised where it can be: pages are built
+# from many small templates, so this runs often).
 insert_params <- function(html, params, removeMissing, depth = 0L) {
   if (is.null(html) || is.na(html) || !grepl("{{", html, fixed = TRUE)) return(html)
   if (depth > 10L) stop("templates embed each other more than 10 deep", call. = FALSE)
-  pieces <- regmatches(html, gregexpr("\\{\\{\\{[^{}]*\\}\\}\\}|\\{\\{[^{}]*\\}\\}", html),
-                       invert = NA)[[1]]
-  for (k in seq_along(pieces)) if (k %% 2 == 0) {
-    token <- pieces[k]
-    raw <- startsWith(token, "{{{")
-    inner <- trimws(if (raw) substr(token, 4, nchar(token) - 3) else substr(token, 3, nchar(token) - 2))
-    if (startsWith(inner, "template:")) {
-      pieces[k] <- embedded_template(substring(inner, 10), params, removeMissing, depth)
-    } else if (startsWith(inner, "trans:")) {
-      text <- concerto.trans(trimws(substring(inner, 7)))
-      pieces[k] <- if (raw) text else html_escape(text)
+  pieces <- split_tokens(html, INSERT_PATTERN)
+  if (length(pieces) < 3L) return(html)
+  at <- seq(2L, length(pieces), by = 2L)
+  tokens <- pieces[at]
+  raw <- startsWith(tokens, "{{{")
+  inner <- substr(tokens, 3L + raw, nchar(tokens) - 2L - raw)
+  inner <- gsub("^\\s+|\\s+$", "", inner)
+  out <- tokens
+  escape <- logical(length(tokens))
+  for (k in seq_along(tokens)) {
+    name <- inner[k]
+    if (startsWith(name, "template:")) {
+      out[k] <- embedded_template(substring(name, 10L), params, removeMissing, depth)
+    } else if (startsWith(name, "trans:")) {
+      out[k] <- concerto.trans(gsub("^\\s+|\\s+$", "", substring(name, 7L)))
+      escape[k] <- !raw[k]
     } else {
-      v <- params[[inner]]
+      v <- params[[name]]
       if (!is.null(v) && length(v) && !all(is.na(v))) {
-        text <- param_text(v)
-        pieces[k] <- if (raw) text else html_escape(text)
+        out[k] <- param_text(v)
+        escape[k] <- !raw[k]
       } else if (removeMissing) {
-        pieces[k] <- ""
+        out[k] <- ""
       }
     }
   }
+  if (any(escape)) out[escape] <- html_escape(out[escape])
+  pieces[at] <- out
   paste(pieces, collapse = "")
 }
 
