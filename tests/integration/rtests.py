@@ -398,6 +398,48 @@ def t_rtest_race(ctx):
     two.audit()
 
 
+@test("rtest_event_mpm")
+def t_rtest_event(ctx):
+    """Under the event MPM one R serves all threads of a process, behind a
+    mutex: eight sessions of a code test taken at once all finish with
+    their own answers, and health requests to the same Apache do not wait
+    for R while a slow R step holds it."""
+    datadir, body = r_site(ctx, "revent")
+    a = ctx.new_apache("revent", body, mpm="event", loglevel="warn")
+    with a:
+        slow = start(a, "r-slow")
+
+        def take(k):
+            r = start(a, "r-hello", "?name=P%d" % k)
+            st, p = submit(a, r, {"answer": "a%d" % k, "buttonPressed": "next"}, "e%d-1" % k)
+            check(st == 200 and "You said a%d," % k in p["data"]["templateHtml"], "page 2 of %d: %r" % (k, p))
+            r["token"] = p["token"]
+            st, p = submit(a, r, {"buttonPressed": "next"}, "e%d-2" % k)
+            check(st == 200 and p["code"] == 1 and "Stored: a%d (1 row)" % k in p["data"]["templateHtml"],
+                  "last page of %d: %r" % (k, p))
+            return k
+
+        health_times = []
+
+        def health_while_busy():
+            time.sleep(0.3)
+            for _ in range(5):
+                t0 = time.monotonic()
+                check_status(a.get("/api/check/health"), 200)
+                health_times.append(time.monotonic() - t0)
+
+        with concurrent.futures.ThreadPoolExecutor(10) as pool:
+            slow_step = pool.submit(submit, a, slow, {"v": "x", "buttonPressed": "next"}, "slow-1")
+            watcher = pool.submit(health_while_busy)
+            done = list(pool.map(take, range(8)))
+            watcher.result()
+            st, p = slow_step.result()
+        check(done == list(range(8)), "sessions finished: %r" % done)
+        check(st == 200 and "after x" in p["data"]["templateHtml"], "the slow step: %d %r" % (st, p))
+        check(max(health_times) < 1.0, "health took %r while R was busy" % health_times)
+    a.audit()
+
+
 @test("rtest_r_off")
 def t_rtest_r_off(ctx):
     """ConcertoR Off: an R test answers 503 with the reason; a native
