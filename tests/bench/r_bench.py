@@ -27,16 +27,9 @@ the error logs are clean, 1 otherwise.
 """
 
 import argparse
-import json
-import multiprocessing
 import os
-import random
-import re
-import signal
 import statistics
 import sys
-import time
-import http.client
 
 sys.dont_write_bytecode = True
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -46,123 +39,13 @@ import runner_bench as rb  # noqa: E402
 from runner_bench import harness, Postgres, concertoctl, log, make_data_dir, make_tmpdir  # noqa: E402
 
 TESTS = ("demo-cat", "r-cat")
-START = "/api/runner/test/%s/session/start"
-SUBMIT = "/api/runner/test/session/%s/submit"
-RADIO = re.compile(r'name="r(\d+)" value="([^"]*)"')
-
-
-def page_values(r, rng, bank, theta):
-    """The answers to the page in r: native pages list their items in
-    templateParams; R pages have them only in their HTML."""
-    data = r.get("data") or {}
-    values = {"buttonPressed": "next"}
-    items = (data.get("templateParams") or {}).get("items")
-    if isinstance(items, list):
-        for item in items:
-            values["r%s" % item["id"]] = rb.choose_answer(rng, item, bank, theta, "model")
-        return values
-    options = {}
-    for item_id, value in RADIO.findall(data.get("templateHtml") or ""):
-        options.setdefault(int(item_id), []).append(value)
-    for item_id, vals in options.items():
-        item = {"id": item_id, "responseOptions": {"options": [{"value": v} for v in vals]}}
-        values["r%d" % item_id] = rb.choose_answer(rng, item, bank, theta, "model")
-    return values
-
-
-def _worker(slug, wid, port, t0, t1, bank, seed, out):
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    rng = random.Random(seed)
-    res = {"lat": [], "status": {}, "errors": 0, "finished": 0, "submits": 0, "samples": []}
-    conn = rb.Conn(port)
-
-    def note(st, body):
-        res["status"][st] = res["status"].get(st, 0) + 1
-        if st != 200 and len(res["samples"]) < 3:
-            res["samples"].append("%d %s" % (st, body[:300].decode("utf-8", "replace")))
-
-    while time.monotonic() < t0:
-        time.sleep(0.005)
-    try:
-        n_sess = 0
-        while time.monotonic() < t1:
-            theta = rng.gauss(0.0, 1.0)
-            try:
-                st, body = conn.request("POST", START % slug, b"{}")
-            except (OSError, http.client.HTTPException) as e:
-                res["errors"] += 1
-                res["samples"].append(str(e))
-                conn.close()
-                continue
-            note(st, body)
-            if st != 200:
-                continue
-            r = json.loads(body)
-            hash_, token, n = r["hash"], r["token"], 0
-            n_sess += 1
-            while r.get("code") == 0 and n < rb.MAX_SUBMITS:
-                req = json.dumps({"values": page_values(r, rng, bank, theta), "token": token,
-                                  "submitId": "w%d-%d-%d" % (wid, n_sess, n)}).encode()
-                a = time.perf_counter()
-                try:
-                    st, body = conn.request("POST", SUBMIT % hash_, req)
-                except (OSError, http.client.HTTPException) as e:
-                    res["errors"] += 1
-                    res["samples"].append(str(e))
-                    conn.close()
-                    break
-                b = time.perf_counter()
-                if time.monotonic() > t1:
-                    break
-                note(st, body)
-                if st != 200:
-                    break
-                res["submits"] += 1
-                res["lat"].append(b - a)
-                r = json.loads(body)
-                token = r.get("token", token)
-                n += 1
-            if r.get("code") == 1 and time.monotonic() <= t1:
-                res["finished"] += 1
-    finally:
-        conn.close()
-        out.put((wid, res))
 
 
 def run_phase(slug, port, workers, seconds, bank, seed):
-    ctx = multiprocessing.get_context("fork")
-    q = ctx.Queue()
-    t0 = time.monotonic() + 0.5
-    t1 = t0 + seconds
-    procs = [ctx.Process(target=_worker, args=(slug, i, port, t0, t1, bank, seed * 1000 + i, q),
-                         daemon=True) for i in range(workers)]
-    for p in procs:
-        p.start()
-    merged = {"lat": [], "status": {}, "errors": 0, "finished": 0, "submits": 0, "samples": []}
-    got = 0
-    deadline = t1 + rb.T_JOIN
-    while got < workers and time.monotonic() < deadline:
-        try:
-            _wid, res = q.get(timeout=1.0)
-        except Exception:  # noqa: BLE001 - queue.Empty
-            if not any(p.is_alive() for p in procs) and q.empty():
-                break
-            continue
-        got += 1
-        merged["lat"] += res["lat"]
-        merged["samples"] += res["samples"]
-        for k in ("errors", "finished", "submits"):
-            merged[k] += res[k]
-        for s, n in res["status"].items():
-            merged["status"][s] = merged["status"].get(s, 0) + n
-    for p in procs:
-        p.join(timeout=5)
-        if p.is_alive():
-            p.kill()
-    merged["wall"] = seconds
-    merged["workers_lost"] = workers - got
-    return merged
+    """runner_bench's participants (answers from the 3PL model) taking slug."""
+    res, wall = rb.run_phase(slug, port, workers, seconds, "model", bank, seed)
+    res["wall"] = wall
+    return res
 
 
 def pss_kib(pid):
@@ -268,7 +151,7 @@ def report(results, args):
             bad = {s: n for s, n in ph["status"].items() if s != 200}
             if bad or ph["errors"] or ph["workers_lost"]:
                 problems += 1
-                print("[%s] %s %s: non-200 %r, errors %d, workers lost %d, e.g. %s"
+                print("[%s] %s %s: non-200 %r, errors %r, workers lost %d, e.g. %s"
                       % (r["db"], slug, mode, bad, ph["errors"], ph["workers_lost"], ph["samples"][:2]))
         if r["log_bad"] or r["log_deaths"]:
             problems += 1

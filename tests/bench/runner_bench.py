@@ -37,6 +37,7 @@ import math
 import multiprocessing
 import os
 import random
+import re
 import signal
 import statistics
 import sys
@@ -53,8 +54,9 @@ from harness import Apache, Paths, Postgres, concertoctl, log, make_data_dir, ma
 
 SLUG = "demo-cat"
 HEALTH = "/api/check/health"
-START = "/api/runner/test/%s/session/start" % SLUG
+START = "/api/runner/test/%s/session/start"
 SUBMIT = "/api/runner/test/session/%s/submit"
+RADIO = re.compile(r'name="r(\d+)" value="([^"]*)"')
 STARTER = os.path.join(REPO, "conf", "starter")
 ITEMS_CSV = os.path.join(STARTER, "demo-cat-items.csv")
 D = 1.702  # demo-cat's scaling constant (conf/starter/tests.json)
@@ -92,6 +94,25 @@ def choose_answer(rng, item, bank, theta, mode):
         return right
     wrong = [v for v in values if v != right]
     return rng.choice(wrong) if wrong else right
+
+
+def page_values(r, rng, bank, theta, mode):
+    """The answers to the page in answer r: a native page lists its items
+    in templateParams; a page of an R test has them only in its HTML."""
+    data = r.get("data") or {}
+    values = {"buttonPressed": "next"}
+    items = (data.get("templateParams") or {}).get("items")
+    if isinstance(items, list):
+        for item in items:
+            values["r%s" % item["id"]] = choose_answer(rng, item, bank, theta, mode)
+        return values
+    options = {}
+    for item_id, value in RADIO.findall(data.get("templateHtml") or ""):
+        options.setdefault(int(item_id), []).append(value)
+    for item_id, vals in options.items():
+        item = {"id": item_id, "responseOptions": {"options": [{"value": v} for v in vals]}}
+        values["r%d" % item_id] = choose_answer(rng, item, bank, theta, mode)
+    return values
 
 
 # ---------------------------------------------------------------------------
@@ -133,6 +154,7 @@ class Conn:
 
 
 def _worker(kind, wid, port, t0, t1, answers, bank, seed, out):
+    """kind: "health", or the slug of the test participants take."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops us
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGHUP, signal.SIG_DFL)
@@ -178,7 +200,7 @@ def _worker(kind, wid, port, t0, t1, answers, bank, seed, out):
             theta = rng.gauss(0.0, 1.0)
             a = time.perf_counter()
             try:
-                st, body = conn.request("POST", START, b"{}")
+                st, body = conn.request("POST", START % kind, b"{}")
             except (OSError, http.client.HTTPException) as e:
                 note_error(e)
                 continue
@@ -197,9 +219,7 @@ def _worker(kind, wid, port, t0, t1, answers, bank, seed, out):
                 if n >= MAX_SUBMITS:
                     res["abandoned"] += 1
                     break
-                values = {"buttonPressed": "next"}
-                for item in r["data"]["templateParams"]["items"]:
-                    values["r%s" % item["id"]] = choose_answer(rng, item, bank, theta, answers)
+                values = page_values(r, rng, bank, theta, answers)
                 req = json.dumps({"values": values, "token": token,
                                   "submitId": "w%d-s%d-%d" % (wid, n_sess, n)}).encode()
                 a = time.perf_counter()
@@ -462,7 +482,7 @@ def bench_db(db, args, bank, tmp):
         size0 = db_size(ctx)
         log("[%s] runner: %d participants for %ss (answers: %s)" % (db, args.workers, args.seconds, args.answers))
         c0 = meter.sample()
-        out["runner"], out["runner_wall"] = run_phase("runner", apache.port, args.workers,
+        out["runner"], out["runner_wall"] = run_phase(SLUG, apache.port, args.workers,
                                                       args.seconds, args.answers, bank, args.seed)
         out["runner_cpu"] = CpuMeter.share(c0, meter.sample())
         time.sleep(0.3)

@@ -12,6 +12,7 @@
 
 const path = require('path');
 const { chromium } = require('playwright-core');
+const { makeChecks } = require('./checks');
 
 const [baseUrl, outDir] = process.argv.slice(2);
 if (!baseUrl || !outDir) {
@@ -23,27 +24,7 @@ const STEP_MS = 20000;
 const MAX_PAGES = 40;
 const results = { passed: 0, failed: 0, cat: null, questionnaire: null };
 
-function pass(name) {
-  results.passed++;
-  console.log('PASS ' + name);
-}
-function fail(name, reason) {
-  results.failed++;
-  console.log('FAIL ' + name + ': ' + reason);
-}
-async function check(name, fn) {
-  try {
-    await fn();
-    pass(name);
-    return true;
-  } catch (e) {
-    fail(name, String(e && e.message ? e.message : e).split('\n')[0]);
-    return false;
-  }
-}
-function expect(cond, message) {
-  if (!cond) throw new Error(message);
-}
+const { check, expect } = makeChecks(results);
 
 /* A fingerprint of the page shown, once the runner is idle. */
 async function settled(page) {

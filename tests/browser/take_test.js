@@ -9,6 +9,7 @@
 
 const path = require('path');
 const { chromium } = require('playwright-core');
+const { makeChecks } = require('./checks');
 
 const [baseUrl, outDir] = process.argv.slice(2);
 if (!baseUrl || !outDir) {
@@ -20,27 +21,7 @@ const STEP_MS = 15000; // any single wait
 const MAX_ITEMS = 25; // demo-cat's itemNumLimit
 const results = { passed: 0, failed: 0, hash: null, answered: [], submitRequests: 0 };
 
-function pass(name) {
-  results.passed++;
-  console.log('PASS ' + name);
-}
-function fail(name, reason) {
-  results.failed++;
-  console.log('FAIL ' + name + ': ' + reason);
-}
-async function check(name, fn) {
-  try {
-    await fn();
-    pass(name);
-    return true;
-  } catch (e) {
-    fail(name, String(e && e.message ? e.message : e).split('\n')[0]);
-    return false;
-  }
-}
-function expect(cond, message) {
-  if (!cond) throw new Error(message);
-}
+const { fail, check, expect } = makeChecks(results);
 
 /* The item id on the page shown (from its radio names r{id}), or null. */
 async function currentItem(page) {

@@ -9,15 +9,7 @@ suppressPackageStartupMessages({
   library(DBI)
 })
 
-checks <- 0L
-failures <- 0L
-check <- function(ok, what) {
-  checks <<- checks + 1L
-  if (!isTRUE(ok)) {
-    failures <<- failures + 1L
-    cat("FAIL:", what, "\n")
-  }
-}
+source("tests/r/check.R")
 
 db_file <- tempfile(fileext = ".db")
 conn <- dbConnect(RSQLite::SQLite(), db_file)
@@ -237,5 +229,4 @@ concerto.var.set("dictionary", data.frame(entryKey = "hi", trans = "hello"), glo
 check(identical(concerto.trans("hi"), "hello") && identical(concerto.trans("other"), "other"), "trans")
 
 dbDisconnect(conn)
-cat(checks - failures, "passed,", failures, "failed\n")
-if (failures > 0) quit(status = 1)
+report("tests/r/engine.R")

@@ -11,15 +11,7 @@ suppressPackageStartupMessages({
   library(DBI)
 })
 
-checks <- 0L
-failures <- 0L
-check <- function(ok, what) {
-  checks <<- checks + 1L
-  if (!isTRUE(ok)) {
-    failures <<- failures + 1L
-    cat("FAIL:", what, "\n")
-  }
-}
+source("tests/r/check.R")
 
 ctl <- commandArgs(TRUE)[1]
 if (is.na(ctl) || !file.exists(ctl)) stop("usage: starter.R BUILD/concertoctl (run make all first)")
@@ -156,5 +148,4 @@ check(nrow(saved) == 9 && identical(saved$response, chosen) && sum(saved$score) 
 
 dbDisconnect(conn)
 unlink(data_dir, recursive = TRUE)
-cat(sprintf("tests/r/starter.R: %d checks, %d failed\n", checks, failures))
-quit(status = if (failures == 0) 0 else 1)
+report("tests/r/starter.R")
