@@ -2,8 +2,10 @@
 
 #include "../core/log.h"
 
+#include <apr_lib.h>
 #include <apr_strings.h>
 #include <apr_tables.h>
+#include <strings.h>
 
 const char *const cc_db_driver_names[] = {"sqlite3", "pgsql", "mysql", "odbc", "oracle", NULL};
 
@@ -66,6 +68,45 @@ static apr_status_t db_prepare_sqlite(cc_db *db)
             ;
     }
     return APR_SUCCESS;
+}
+
+/* MariaDB/MySQL, per connection: UTF-8 in full (utf8mb4), double quotes
+ * around identifiers as in standard SQL (ANSI_QUOTES; the schema and the
+ * data tables quote camelCase names that way), || as concatenation, and
+ * errors rather than silent truncation. */
+static apr_status_t db_prepare_mysql(cc_db *db)
+{
+    static const char *const settings[] = {
+        "SET NAMES utf8mb4",
+        "SET SESSION sql_mode = 'ANSI_QUOTES,PIPES_AS_CONCAT,STRICT_ALL_TABLES,"
+        "NO_ENGINE_SUBSTITUTION,ERROR_FOR_DIVISION_BY_ZERO'",
+        NULL};
+    int i, nrows = 0;
+
+    for (i = 0; settings[i]; i++) {
+        int rv = apr_dbd_query(db->driver, db->handle, &nrows, settings[i]);
+        if (rv != 0)
+            return db_fail(db, rv, settings[i]);
+    }
+    return APR_SUCCESS;
+}
+
+/* apr_dbd_mysql's own keys, added after the site's (the driver keeps the
+ * last value of a key): reconnect=0, since a silent reconnect would lose
+ * the session settings above, an open transaction and the prepared
+ * statements; flags=2 (CLIENT_FOUND_ROWS) unless the site set flags, so
+ * that an UPDATE counts the rows it matched, as on the other databases,
+ * not only the rows whose values changed. */
+static const char *mysql_params(apr_pool_t *pool, const char *params)
+{
+    const char *p;
+    int has_flags = 0;
+
+    for (p = params; *p; p++)
+        if (!strncasecmp(p, "flags", 5) && (p == params || !apr_isalpha(p[-1])))
+            has_flags = 1;
+    return apr_pstrcat(pool, params, *params ? "," : "", has_flags ? "" : "flags=2,",
+                       "reconnect=0", NULL);
 }
 
 void cc_db_set_write_lock(cc_db *db, const cc_db_write_lock *lock)
@@ -159,7 +200,11 @@ apr_status_t cc_db_open(apr_pool_t *parent, const char *driver, const char *para
         apr_pool_destroy(pool);
         return rv;
     }
-    rv = apr_dbd_open_ex(db->driver, pool, params ? params : "", &db->handle, &open_error);
+    if (!params)
+        params = "";
+    if (dialect == CC_DIALECT_MYSQL)
+        params = mysql_params(pool, params);
+    rv = apr_dbd_open_ex(db->driver, pool, params, &db->handle, &open_error);
     if (rv != APR_SUCCESS || db->handle == NULL) {
         *errmsg = apr_psprintf(parent, "cannot connect to the %s database: %s", driver,
                                open_error && *open_error ? open_error : "no detail from apr_dbd");
@@ -169,6 +214,11 @@ apr_status_t cc_db_open(apr_pool_t *parent, const char *driver, const char *para
     }
     apr_pool_cleanup_register(pool, db, db_close_cleanup, apr_pool_cleanup_null);
     if (dialect == CC_DIALECT_SQLITE && db_prepare_sqlite(db) != APR_SUCCESS) {
+        *errmsg = apr_pstrdup(parent, db->last_error);
+        apr_pool_destroy(pool);
+        return APR_EGENERAL;
+    }
+    if (dialect == CC_DIALECT_MYSQL && db_prepare_mysql(db) != APR_SUCCESS) {
         *errmsg = apr_pstrdup(parent, db->last_error);
         apr_pool_destroy(pool);
         return APR_EGENERAL;
@@ -350,7 +400,10 @@ apr_status_t cc_db_select(cc_db *db, apr_pool_t *pool, cc_rows **out, const char
         result->names[i] = apr_pstrdup(pool, name ? name : "");
     }
     rows = apr_array_make(pool, 8, sizeof(const char **));
-    while ((rv = apr_dbd_get_row(db->driver, pool, res, &row, -1)) == 0) {
+    /* In random access the mysql driver reads row N (from 1) and answers
+     * "no more rows" to -1, which the other drivers take as "the next". */
+    while ((rv = apr_dbd_get_row(db->driver, pool, res, &row,
+                                 db->dialect == CC_DIALECT_MYSQL ? rows->nelts + 1 : -1)) == 0) {
         const char **values = apr_pcalloc(pool, sizeof(char *) * (result->ncols + 1));
         for (i = 0; i < result->ncols; i++)
             values[i] = db_entry(db, pool, row, i);

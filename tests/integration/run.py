@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
-"""Integration tests of mod_concerto against a private Apache, on SQLite
-and on a private PostgreSQL cluster.
+"""Integration tests of mod_concerto against a private Apache, on SQLite,
+on a private PostgreSQL cluster and on a private MariaDB server.
 
-    python3 tests/integration/run.py --build build [--db sqlite|pgsql|all]
+    python3 tests/integration/run.py --build build [--db sqlite|pgsql|mysql|all]
+
+--db all is sqlite, pgsql and mysql, or the databases named (space-separated)
+in CONCERTO_TEST_DBS, e.g. CONCERTO_TEST_DBS="sqlite pgsql" for a quick run.
 
 Prints PASS/FAIL per test and, as the last line, "N passed, N failed".
 Exit 1 when anything failed. Set CONCERTO_KEEP_TMP=1 to keep the temp dirs.
@@ -30,6 +33,7 @@ import harness  # noqa: E402
 from harness import (  # noqa: E402
     Apache,
     Paths,
+    MariaDB,
     Postgres,
     check,
     check_status,
@@ -83,7 +87,7 @@ class Ctx:
     def __init__(self, db):
         self.db = db
         self._fixtures = {}
-        self.pgc = None
+        self.server = None  # the Postgres or MariaDB instance, when not sqlite
         self.tmp = None
         self.apaches = []
         self.main_health_200 = 0  # health requests to the main instance that got 200
@@ -94,28 +98,38 @@ class Ctx:
     def pgsql(self):
         return self.db == "pgsql"
 
+    @property
+    def served(self):
+        """A database server (PostgreSQL, MariaDB) rather than an SQLite file."""
+        return self.db != "sqlite"
+
+    @property
+    def driver(self):
+        return "sqlite3" if self.db == "sqlite" else self.db
+
     def db_name(self, role):
         return "concerto" if role == "main" else "concerto_" + role
 
     def db_args(self, datadir, role):
         """concertoctl options for a data dir (and, on pgsql, a database)."""
         args = ["-d", datadir]
-        if self.pgsql:
-            args += ["--db", "pgsql", "--db-params", self.pgc.conninfo(self.db_name(role))]
+        if self.served:
+            args += ["--db", self.driver, "--db-params", self.server.conninfo(self.db_name(role))]
         return args
 
     def db_conf(self, datadir, role):
         """Apache directives pointing at the same database."""
         lines = ["ConcertoDataDir %s" % datadir]
-        if self.pgsql:
-            lines.append('ConcertoDatabase pgsql "%s"' % self.pgc.conninfo(self.db_name(role)))
+        if self.served:
+            lines.append('ConcertoDatabase %s "%s"' % (self.driver,
+                                                       self.server.conninfo(self.db_name(role))))
         else:
             lines.append("ConcertoDatabase sqlite3")
         return "\n    ".join(lines)
 
     def sql(self, datadir, role, statement):
-        if self.pgsql:
-            return self.pgc.psql(statement, db=self.db_name(role))
+        if self.served:
+            return self.server.sql(statement, db=self.db_name(role))
         return harness.sqlite(os.path.join(datadir, "concerto.db"), statement)
 
     # -- fixtures
@@ -130,17 +144,17 @@ class Ctx:
         self.empty_dir = make_data_dir(self.tmp, "empty")
         self.fresh_dir = make_data_dir(self.tmp, "fresh")
         self.status_dir = make_data_dir(self.tmp, "status")
-        if not self.pgsql:
+        if not self.served:
             # An existing but empty SQLite file: schema version 0.
             self.emptyfile_dir = make_data_dir(self.tmp, "emptyfile")
             open(os.path.join(self.emptyfile_dir, "concerto.db"), "w").close()
             harness.chown_www(self.emptyfile_dir)
-        if self.pgsql:
-            self.pgc = Postgres()
-            harness.register_cleanup("postgres destroy", self.pgc.destroy)
-            self.pgc.start()
+        if self.served:
+            self.server = Postgres() if self.pgsql else MariaDB()
+            harness.register_cleanup("%s destroy" % self.db, self.server.destroy)
+            self.server.start()
             for role in ("empty", "fresh", "status"):
-                self.pgc.create_database(self.db_name(role))
+                self.server.create_database(self.db_name(role))
         return True
 
     @fixture
@@ -168,7 +182,7 @@ class Ctx:
 </Location>
 """.format(main=self.db_conf(self.datadir, "main"), empty=self.db_conf(self.empty_dir, "empty"),
            fresh=self.db_conf(self.fresh_dir, "fresh"))
-        if not self.pgsql:
+        if not self.served:
             body += """
 <Location /emptyfile>
     SetHandler concerto
@@ -176,20 +190,20 @@ class Ctx:
     ConcertoDatabase sqlite3
 </Location>
 """.format(d=self.emptyfile_dir)
-        if self.pgsql:
+        if self.served:
             body += """
 <Location /envdb>
     SetHandler concerto
     ConcertoDataDir {datadir}
-    ConcertoDatabase pgsql
+    ConcertoDatabase {driver}
 </Location>
-""".format(datadir=self.datadir)
+""".format(datadir=self.datadir, driver=self.driver)
         return body
 
     @fixture
     def main_apache(self):
         self.setup()
-        env = self.pgc.env() if self.pgsql else {}
+        env = self.server.env() if self.served else {}
         a = Apache("%s-main" % self.db, self.main_body(), env=env)
         self.apaches.append(a)
         harness.register_cleanup("apache destroy " + a.name, a.destroy)
@@ -344,7 +358,7 @@ def t_setup(ctx):
             import pwd
             owner = pwd.getpwuid(os.stat(p).st_uid).pw_name
             check(owner == "www-data", "%s is owned by %s, expected www-data (--owner)" % (p, owner))
-    if not ctx.pgsql:
+    if not ctx.served:
         check(os.path.exists(os.path.join(ctx.datadir, "concerto.db")), "no concerto.db in the data dir")
 
 
@@ -612,7 +626,7 @@ def t_schema_behind(ctx):
         status, headers, body = check_status(a.get("/empty" + HEALTH), 500, "health on an empty database")
         line = a.wait_for_log(r"concertoctl setup", start=start)
         check(line, "the error log does not say to run concertoctl setup:\n" + a.log_tail(start))
-        if not ctx.pgsql:
+        if not ctx.served:
             # An empty concerto.db file, as opposed to none at all.
             msg = json_error(a.get("/emptyfile" + COUNT), 503)
             check("concertoctl" in msg and "setup" in msg,
@@ -668,6 +682,9 @@ def t_status(ctx):
     if ctx.pgsql:
         bad = ["-d", ctx.status_dir, "--db", "pgsql", "--db-params",
                "host=127.0.0.1 port=%d dbname=x user=x password=x connect_timeout=5" % harness.free_port()]
+    elif ctx.served:
+        bad = ["-d", ctx.status_dir, "--db", ctx.driver, "--db-params",
+               "host=127.0.0.1,port=%d,dbname=x,user=x,pass=x" % harness.free_port()]
     else:
         bad = ["-d", "/nonexistent/concerto/data"]
     code, out, err = concertoctl(bad + ["status"])
@@ -706,8 +723,8 @@ def t_setup_starter(ctx):
     again adds nothing and keeps what is there."""
     ctx.prepare()
     datadir = make_data_dir(ctx.tmp, "starter")
-    if ctx.pgsql:
-        ctx.pgc.create_database(ctx.db_name("starter"))
+    if ctx.served:
+        ctx.server.create_database(ctx.db_name("starter"))
     args = ctx.db_args(datadir, "starter")
     starter = os.path.join(REPO, "conf", "starter")
     code, out, err = concertoctl(args + ["setup", "--starter", starter],
@@ -742,8 +759,8 @@ def t_table_csv(ctx):
     itself and changes nothing; camelCase columns survive on PostgreSQL."""
     ctx.prepare()
     datadir = make_data_dir(ctx.tmp, "tables")
-    if ctx.pgsql:
-        ctx.pgc.create_database(ctx.db_name("tables"))
+    if ctx.served:
+        ctx.server.create_database(ctx.db_name("tables"))
     args = ctx.db_args(datadir, "tables")
     code, out, err = concertoctl(args + ["setup"], env={"CONCERTO_PASSWORD": PASSWORD})
     check(code == 0, "setup for the table test exited %d: %s%s" % (code, out, err))
@@ -791,11 +808,12 @@ def t_table_csv(ctx):
     check(code == 2, "table import without a file exited %d, expected 2" % code)
 
 
-@test("pgsql_params_from_environment", only={"pgsql"})
+@test("server_params_from_environment", only={"pgsql", "mysql"})
 def t_env_params(ctx):
     a = ctx.main()
     status, headers, body = check_status(a.get("/envdb" + HEALTH), 200,
-                                         "ConcertoDatabase pgsql without params, DB_* in the environment")
+                                         "ConcertoDatabase %s without params, DB_* in the environment"
+                                         % ctx.driver)
     check_status(a.get("/envdb" + COUNT), 200)
 
 
@@ -865,8 +883,8 @@ def starter_site(ctx, role):
     run does) and the Apache directives of a site serving it at /."""
     ctx.prepare()
     datadir = make_data_dir(ctx.tmp, role)
-    if ctx.pgsql:
-        ctx.pgc.create_database(ctx.db_name(role))
+    if ctx.served:
+        ctx.server.create_database(ctx.db_name(role))
     args = ctx.db_args(datadir, role)
     code, out, err = concertoctl(args + ["setup", "--owner", "www-data", "--starter",
                                          os.path.join(REPO, "conf", "starter")],
@@ -1619,7 +1637,7 @@ def run_suite(db, runner):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--build", default="build", help="build directory (default: build)")
-    ap.add_argument("--db", default="all", choices=["sqlite", "pgsql", "all"])
+    ap.add_argument("--db", default="all", choices=["sqlite", "pgsql", "mysql", "all"])
     ap.add_argument("-k", dest="pattern", help="run only tests whose name matches this regex "
                     "(plus the fixtures they use)")
     args = ap.parse_args()
@@ -1629,7 +1647,12 @@ def main():
         rx = re.compile(args.pattern)
         harness._registry[:] = [t for t in harness._registry if rx.search(t[0])]
     runner = harness.Runner()
-    dbs = ["sqlite", "pgsql"] if args.db == "all" else [args.db]
+    dbs = [args.db]
+    if args.db == "all":
+        dbs = os.environ.get("CONCERTO_TEST_DBS", "sqlite pgsql mysql").split()
+        unknown = [d for d in dbs if d not in ("sqlite", "pgsql", "mysql")]
+        if unknown or not dbs:
+            ap.error("CONCERTO_TEST_DBS names %r; known: sqlite pgsql mysql" % (unknown or dbs))
     code = 1
     try:
         for db in dbs:
