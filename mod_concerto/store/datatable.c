@@ -1528,8 +1528,8 @@ apr_status_t cc_datatable_update(cc_db *db, apr_pool_t *pool, const cc_datatable
                                 dt_quote(pool, db->dialect, "id"), " = %s", NULL),
                     n + 1, bound) != APR_SUCCESS)
         return db_failed(db, pool, errmsg, "the database refused the change");
-    /* MySQL counts changed rows, not matched ones: 0 proves nothing there. */
-    if (affected == 0 && db->dialect != CC_DIALECT_MYSQL) {
+    /* MySQL connections count matched rows too (CLIENT_FOUND_ROWS, db.c). */
+    if (affected == 0) {
         *errmsg = apr_psprintf(pool, "\"%s\" has no row %" APR_INT64_T_FMT, dt->name, id);
         return APR_NOTFOUND;
     }

@@ -94,7 +94,8 @@ static apr_status_t db_prepare_mysql(cc_db *db)
 /* apr_dbd_mysql's own keys, added after the site's (the driver keeps the
  * last value of a key): reconnect=0, since a silent reconnect would lose
  * the session settings above, an open transaction and the prepared
- * statements; flags=2 (CLIENT_FOUND_ROWS) unless the site set flags, so
+ * statements; flags=CLIENT_FOUND_ROWS (the one flag the driver knows)
+ * unless the site set flags, so
  * that an UPDATE counts the rows it matched, as on the other databases,
  * not only the rows whose values changed. */
 static const char *mysql_params(apr_pool_t *pool, const char *params)
@@ -105,8 +106,8 @@ static const char *mysql_params(apr_pool_t *pool, const char *params)
     for (p = params; *p; p++)
         if (!strncasecmp(p, "flags", 5) && (p == params || !apr_isalpha(p[-1])))
             has_flags = 1;
-    return apr_pstrcat(pool, params, *params ? "," : "", has_flags ? "" : "flags=2,",
-                       "reconnect=0", NULL);
+    return apr_pstrcat(pool, params, *params ? "," : "",
+                       has_flags ? "" : "flags=CLIENT_FOUND_ROWS,", "reconnect=0", NULL);
 }
 
 void cc_db_set_write_lock(cc_db *db, const cc_db_write_lock *lock)
