@@ -2,8 +2,11 @@
 
 #include "../core/log.h"
 
+#include <apr_lib.h>
 #include <apr_strings.h>
+#include <apr_tables.h>
 #include <stdlib.h>
+#include <strings.h>
 #include <time.h>
 
 int cc_schema_latest(void)
@@ -113,8 +116,101 @@ apr_status_t cc_schema_current(cc_db *db, apr_pool_t *pool, int *version)
     return rv;
 }
 
-/* Run each statement of one migration; statements end with ';' + newline. */
-static apr_status_t migration_run_statements(cc_db *db, apr_pool_t *pool, const char *sql)
+/* DDL that commits implicitly cannot be rolled back. */
+static int transactional_ddl(cc_dialect dialect)
+{
+    return dialect != CC_DIALECT_MYSQL && dialect != CC_DIALECT_ORACLE;
+}
+
+/* The identifier at *p (bare or in double quotes), *p moved past it and
+ * the blanks after it; NULL when there is none. */
+static const char *next_word(apr_pool_t *pool, const char **p)
+{
+    const char *s = *p, *start;
+
+    while (apr_isspace(*s))
+        s++;
+    start = s;
+    if (*s == '"') {
+        s = strchr(s + 1, '"');
+        if (s == NULL)
+            return NULL;
+        s++;
+    } else {
+        while (apr_isalnum(*s) || *s == '_')
+            s++;
+    }
+    if (s == start)
+        return NULL;
+    *p = s;
+    while (apr_isspace(**p))
+        (*p)++;
+    return apr_pstrmemdup(pool, start, (apr_size_t)(s - start));
+}
+
+/* Whether the next words at *p are the keywords in words (space-separated,
+ * upper case); moves *p past them if so. */
+static int keywords(apr_pool_t *pool, const char **p, const char *words)
+{
+    const char *at = *p;
+    char *list = apr_pstrdup(pool, words), *last = NULL, *kw;
+
+    for (kw = apr_strtok(list, " ", &last); kw; kw = apr_strtok(NULL, " ", &last)) {
+        const char *w = next_word(pool, &at);
+        if (w == NULL || strcasecmp(w, kw) != 0)
+            return 0;
+    }
+    *p = at;
+    return 1;
+}
+
+const char *cc_schema_undo_sql(apr_pool_t *pool, cc_dialect dialect, const char *statement)
+{
+    const char *p = statement, *name, *table, *column;
+
+    if (keywords(pool, &p, "CREATE TABLE") && (name = next_word(pool, &p)) != NULL)
+        return apr_pstrcat(pool, "DROP TABLE ", name, NULL);
+    p = statement;
+    if (keywords(pool, &p, "CREATE INDEX") && (name = next_word(pool, &p)) != NULL &&
+        keywords(pool, &p, "ON") && (table = next_word(pool, &p)) != NULL)
+        return dialect == CC_DIALECT_MYSQL
+                   ? apr_pstrcat(pool, "DROP INDEX ", name, " ON ", table, NULL)
+                   : apr_pstrcat(pool, "DROP INDEX ", name, NULL);
+    p = statement;
+    if (keywords(pool, &p, "ALTER TABLE") && (table = next_word(pool, &p)) != NULL &&
+        keywords(pool, &p, "ADD")) {
+        const char *before_column = p;
+        if (!keywords(pool, &p, "COLUMN"))
+            p = before_column;
+        column = next_word(pool, &p);
+        if (column)
+            return apr_pstrcat(pool, "ALTER TABLE ", table, " DROP COLUMN ", column, NULL);
+    }
+    return NULL;
+}
+
+/* Where DDL committed by itself, drop what the failed migration created,
+ * newest first, so that the next attempt starts from the last good
+ * version. What cannot be undone is logged. */
+static void migration_undo(cc_db *db, apr_pool_t *pool, const apr_array_header_t *done)
+{
+    int i;
+
+    for (i = done->nelts - 1; i >= 0; i--) {
+        const char *statement = APR_ARRAY_IDX(done, i, const char *);
+        const char *undo = cc_schema_undo_sql(pool, db->dialect, statement);
+        if (undo == NULL || cc_db_exec(db, undo) != APR_SUCCESS)
+            cc_log(CC_LOG_MARK, CC_LOG_ERR, APR_EGENERAL,
+                   "a failed migration left this statement applied; undo it by hand before "
+                   "running setup again: %.200s",
+                   statement);
+    }
+}
+
+/* Run each statement of one migration; statements end with ';' + newline.
+ * done gets the statements that succeeded. */
+static apr_status_t migration_run_statements(cc_db *db, apr_pool_t *pool, const char *sql,
+                                             apr_array_header_t *done)
 {
     char *text = apr_pstrdup(pool, sql);
     char *start = text;
@@ -130,6 +226,7 @@ static apr_status_t migration_run_statements(cc_db *db, apr_pool_t *pool, const 
             apr_status_t rv = cc_db_exec(db, start);
             if (rv != APR_SUCCESS)
                 return rv;
+            APR_ARRAY_PUSH(done, const char *) = start;
         }
         start = end ? end + 2 : NULL;
     }
@@ -141,11 +238,12 @@ static apr_status_t migration_apply(cc_db *db, apr_pool_t *pool, const cc_migrat
     apr_dbd_transaction_t *txn = NULL;
     const char *args[] = {apr_itoa(pool, m->version), m->name,
                           apr_psprintf(pool, "%" APR_TIME_T_FMT, (apr_time_t)time(NULL)), NULL};
+    apr_array_header_t *done = apr_array_make(pool, 16, sizeof(const char *));
     apr_status_t rv = cc_db_begin(db, pool, &txn);
 
     if (rv != APR_SUCCESS)
         return rv;
-    rv = migration_run_statements(db, pool, cc_schema_expand(pool, db->dialect, m->sql));
+    rv = migration_run_statements(db, pool, cc_schema_expand(pool, db->dialect, m->sql), done);
     if (rv == APR_SUCCESS)
         rv = cc_db_query(db, pool, NULL,
                          "INSERT INTO concerto_schema (version, name, applied) "
@@ -154,6 +252,8 @@ static apr_status_t migration_apply(cc_db *db, apr_pool_t *pool, const cc_migrat
     if (rv != APR_SUCCESS) {
         const char *why = db->last_error;
         cc_db_end(db, pool, txn, 1);
+        if (!transactional_ddl(db->dialect))
+            migration_undo(db, pool, done);
         db->last_error = apr_psprintf(db->pool, "migration %04d_%s: %s", m->version, m->name,
                                       why ? why : "failed");
         return rv;

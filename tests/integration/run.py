@@ -655,6 +655,33 @@ def t_setup_twice(ctx):
     check_status(login(a, "", ADMIN, PASSWORD), 200, "login with the first password after a second setup")
 
 
+@test("concertoctl_setup_after_failed_migration")
+def t_setup_failed_migration(ctx):
+    """A migration that fails half-way leaves nothing of itself behind, also
+    where DDL commits by itself (MariaDB: the runner drops what it made),
+    so setup succeeds once the obstacle is gone."""
+    ctx.prepare()
+    datadir = make_data_dir(ctx.tmp, "halfway")
+    if ctx.served:
+        ctx.server.create_database(ctx.db_name("halfway"))
+    # A table in the way of 0001's second CREATE TABLE (role).
+    ctx.sql(datadir, "halfway", "CREATE TABLE role (x INTEGER)")
+    args = ctx.db_args(datadir, "halfway") + ["setup", "--owner", "www-data"]
+    code, out, err = concertoctl(args, env={"CONCERTO_PASSWORD": PASSWORD})
+    check(code != 0 and "0001_initial" in err, "setup with a table in the way exited %d: %s%s"
+          % (code, out, err))
+    left = ctx.sql(datadir, "halfway", "SELECT COUNT(*) FROM concerto_schema").strip()
+    check(left == "0", "concerto_schema has %s rows after the failed migration" % left)
+    try:
+        ctx.sql(datadir, "halfway", "SELECT COUNT(*) FROM concerto_user")
+        check(False, "concerto_user (made before the failure) is still there")
+    except AssertionError as e:
+        check("still there" not in str(e), str(e))
+    ctx.sql(datadir, "halfway", "DROP TABLE role")
+    code, out, err = concertoctl(args, env={"CONCERTO_PASSWORD": PASSWORD})
+    check(code == 0, "setup once the table is gone exited %d: %s%s" % (code, out, err))
+
+
 @test("concertoctl_setup_generates_password")
 def t_setup_generated(ctx):
     a = ctx.main()
