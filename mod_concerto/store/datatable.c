@@ -519,7 +519,8 @@ static apr_status_t dt_create(cc_db *db, apr_pool_t *pool, const char *name,
             pool, dt_quote(pool, db->dialect, cols[i].name), " ",
             dt_sql_type(pool, db->dialect, &cols[i]), cols[i].nullable ? "" : " NOT NULL", NULL);
     rv = cc_db_exec(db, apr_pstrcat(pool, "CREATE TABLE ", dt_quote(pool, db->dialect, name), " (",
-                                    apr_array_pstrcat(pool, parts, ','), ")", NULL));
+                                    apr_array_pstrcat(pool, parts, ','), ")",
+                                    cc_schema_table_options(db->dialect), NULL));
     if (rv != APR_SUCCESS)
         return db_failed(db, pool, errmsg, apr_psprintf(pool, "cannot create table \"%s\"", name));
     rv = cc_db_query(db, pool, NULL,

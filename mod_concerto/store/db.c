@@ -70,16 +70,17 @@ static apr_status_t db_prepare_sqlite(cc_db *db)
     return APR_SUCCESS;
 }
 
-/* MariaDB/MySQL, per connection: UTF-8 in full (utf8mb4), double quotes
- * around identifiers as in standard SQL (ANSI_QUOTES; the schema and the
- * data tables quote camelCase names that way), || as concatenation, and
+/* MariaDB/MySQL, per connection: UTF-8 in full (utf8mb4), and standard
+ * SQL's quoting: double quotes around identifiers (ANSI_QUOTES; the schema
+ * and the data tables quote camelCase names that way), a backslash in a
+ * string literal is itself (NO_BACKSLASH_ESCAPES), || concatenates; and
  * errors rather than silent truncation. */
 static apr_status_t db_prepare_mysql(cc_db *db)
 {
     static const char *const settings[] = {
         "SET NAMES utf8mb4",
-        "SET SESSION sql_mode = 'ANSI_QUOTES,PIPES_AS_CONCAT,STRICT_ALL_TABLES,"
-        "NO_ENGINE_SUBSTITUTION,ERROR_FOR_DIVISION_BY_ZERO'",
+        "SET SESSION sql_mode = 'ANSI_QUOTES,NO_BACKSLASH_ESCAPES,PIPES_AS_CONCAT,"
+        "STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION,ERROR_FOR_DIVISION_BY_ZERO'",
         NULL};
     int i, nrows = 0;
 

@@ -36,6 +36,11 @@ static const char *dialect_type(cc_dialect dialect, int text)
     return "";
 }
 
+const char *cc_schema_table_options(cc_dialect dialect)
+{
+    return dialect == CC_DIALECT_MYSQL ? " DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin" : "";
+}
+
 const char *cc_schema_expand(apr_pool_t *pool, cc_dialect dialect, const char *sql)
 {
     static const struct {
@@ -97,8 +102,10 @@ static apr_status_t schema_table_ensure(cc_db *db, apr_pool_t *pool)
 
     if (rv != APR_SUCCESS || exists)
         return rv;
-    return cc_db_exec(db, "CREATE TABLE concerto_schema (version INTEGER PRIMARY KEY, "
-                          "name VARCHAR(200) NOT NULL, applied BIGINT NOT NULL)");
+    return cc_db_exec(db, apr_pstrcat(pool,
+                                      "CREATE TABLE concerto_schema (version INTEGER PRIMARY KEY, "
+                                      "name VARCHAR(200) NOT NULL, applied BIGINT NOT NULL)",
+                                      cc_schema_table_options(db->dialect), NULL));
 }
 
 apr_status_t cc_schema_current(cc_db *db, apr_pool_t *pool, int *version)
@@ -223,7 +230,11 @@ static apr_status_t migration_run_statements(cc_db *db, apr_pool_t *pool, const 
         while (*start == '\n' || *start == ' ')
             start++;
         if (*start) {
-            apr_status_t rv = cc_db_exec(db, start);
+            const char *statement = start;
+            apr_status_t rv;
+            if (!strncasecmp(start, "CREATE TABLE", 12))
+                statement = apr_pstrcat(pool, start, cc_schema_table_options(db->dialect), NULL);
+            rv = cc_db_exec(db, statement);
             if (rv != APR_SUCCESS)
                 return rv;
             APR_ARRAY_PUSH(done, const char *) = start;

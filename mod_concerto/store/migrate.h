@@ -21,6 +21,11 @@ int cc_schema_latest(void);
 /* The SQL of a migration for a dialect: @ID@ and @TEXT@ replaced. */
 const char *cc_schema_expand(apr_pool_t *pool, cc_dialect dialect, const char *sql);
 
+/* What follows the column list of a CREATE TABLE: on MySQL/MariaDB the
+ * full UTF-8 character set and a binary (case-sensitive, as on the other
+ * databases) collation, whatever the database's defaults; "" elsewhere. */
+const char *cc_schema_table_options(cc_dialect dialect);
+
 /* The statement that undoes one migration statement on a database whose
  * DDL commits by itself (MySQL, Oracle): DROP TABLE for CREATE TABLE,
  * DROP INDEX for CREATE INDEX, DROP COLUMN for ALTER TABLE ... ADD COLUMN;

@@ -825,13 +825,14 @@ class MariaDB:
             remove_tree(self.root)
 
     def sql(self, sql, db=None):
-        """Runs sql as the concerto user; returns stdout like psql -A -t:
+        """Runs sql as the concerto user, with standard SQL's quoting (as
+        the module's connections have it); returns stdout like psql -A -t:
         columns joined by '|', NULL as an empty string."""
         code, out, err = run(["mariadb", "--no-defaults", "-h", "127.0.0.1", "-P", str(self.port),
                               "-u", self.ROLE, "--password=" + self.PASSWORD,
                               "--default-character-set=utf8mb4", "--batch", "--raw",
                               "--skip-column-names", "-D", db or self.DB, "-e",
-                              "SET sql_mode = CONCAT(@@sql_mode, ',ANSI_QUOTES'); " + sql],
+                              "SET sql_mode = 'ANSI_QUOTES,PIPES_AS_CONCAT,NO_BACKSLASH_ESCAPES'; " + sql],
                              env=base_env())
         if code != 0:
             raise AssertionError("mariadb failed (%d): %s\n%s" % (code, sql, err))
@@ -840,8 +841,11 @@ class MariaDB:
                          for line in lines)
 
     def create_database(self, name):
-        """A fresh, empty database the concerto user may use."""
-        self._root_sql("CREATE DATABASE `%s` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin" % name)
+        """A fresh, empty database the concerto user may use; latin1 and
+        case-insensitive by default, as on many an old site, so that the
+        module has to ask for utf8mb4 and a binary collation itself."""
+        self._root_sql("CREATE DATABASE `%s` CHARACTER SET latin1 COLLATE latin1_swedish_ci"
+                       % name)
         return name
 
     def conninfo(self, db=None):
