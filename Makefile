@@ -1,7 +1,9 @@
 # mod_concerto: build, test, run and install.
 #   make            build/mod_concerto.so and build/concertoctl
 #   make run        a private Apache on 127.0.0.1:$(PORT) with the data in var/
-#   make check      every test (unit, integration on SQLite and PostgreSQL, browser)
+#   make check      every test (unit, integration on SQLite, PostgreSQL and MariaDB,
+#                   browser, ...); CONCERTO_TEST_DBS="sqlite pgsql" runs the
+#                   integration suite on those databases only
 #   make check-asan the unit tests built with AddressSanitizer and UBSan
 #   make install    into $(DESTDIR), paths from apxs -q
 #   make deps       the Debian packages a fresh machine lacks
@@ -126,7 +128,7 @@ check-unit: $(BUILD)/check_concerto
 	$(BUILD)/check_concerto
 
 check-integration: all r-install
-	python3 tests/integration/run.py --build $(BUILD)
+	python3 tests/integration/run.py --build $(BUILD) --db all
 
 check-browser: deps all r-install
 	python3 tests/browser/run.py --build $(BUILD)
