@@ -111,6 +111,29 @@ static const char *mysql_params(apr_pool_t *pool, const char *params)
                        has_flags ? "" : "flags=CLIENT_FOUND_ROWS,", "reconnect=0", NULL);
 }
 
+/* Over ODBC the SQL is the database's: PostgreSQL answers version() with
+ * its name; anything else is taken for SQL Server, the dialect written for
+ * ODBC. A failed probe is no error of the site's, so it is not counted. */
+static void db_detect_odbc_dialect(cc_db *db)
+{
+    apr_pool_t *scratch;
+    apr_dbd_results_t *res = NULL;
+    apr_dbd_row_t *row = NULL;
+
+    apr_pool_create(&scratch, db->pool);
+    if (apr_dbd_select(db->driver, scratch, db->handle, &res, "SELECT version()", 0) == 0) {
+        int first = 1;
+        while (apr_dbd_get_row(db->driver, scratch, res, &row, -1) == 0) {
+            char *value = NULL;
+            if (first && apr_dbd_datum_get(db->driver, row, 0, APR_DBD_TYPE_STRING, &value) == 0 &&
+                value && !strncmp(value, "PostgreSQL", 10))
+                db->dialect = CC_DIALECT_PGSQL;
+            first = 0;
+        }
+    }
+    apr_pool_destroy(scratch);
+}
+
 void cc_db_set_write_lock(cc_db *db, const cc_db_write_lock *lock)
 {
     if (db->dialect == CC_DIALECT_SQLITE && !db->holds_write_lock)
@@ -219,6 +242,10 @@ apr_status_t cc_db_open(apr_pool_t *parent, const char *driver, const char *para
         *errmsg = apr_pstrdup(parent, db->last_error);
         apr_pool_destroy(pool);
         return APR_EGENERAL;
+    }
+    if (dialect == CC_DIALECT_ODBC) {
+        db->sequential = 1;
+        db_detect_odbc_dialect(db);
     }
     if (dialect == CC_DIALECT_MYSQL && db_prepare_mysql(db) != APR_SUCCESS) {
         *errmsg = apr_pstrdup(parent, db->last_error);
@@ -386,7 +413,7 @@ apr_status_t cc_db_select(cc_db *db, apr_pool_t *pool, cc_rows **out, const char
         if (st != APR_SUCCESS)
             return st;
         /* random access: the pgsql driver's sequential mode hides errors. */
-        rv = apr_dbd_pselect(db->driver, pool, db->handle, &res, stmt, 1, nargs,
+        rv = apr_dbd_pselect(db->driver, pool, db->handle, &res, stmt, !db->sequential, nargs,
                              (const char **)args);
         if (rv == 0 || !db_retry_after(db, sql, attempt))
             break;
@@ -404,8 +431,9 @@ apr_status_t cc_db_select(cc_db *db, apr_pool_t *pool, cc_rows **out, const char
     rows = apr_array_make(pool, 8, sizeof(const char **));
     /* In random access the mysql driver reads row N (from 1) and answers
      * "no more rows" to -1, which the other drivers take as "the next". */
-    while ((rv = apr_dbd_get_row(db->driver, pool, res, &row,
-                                 db->dialect == CC_DIALECT_MYSQL ? rows->nelts + 1 : -1)) == 0) {
+    while ((rv = apr_dbd_get_row(
+                db->driver, pool, res, &row,
+                db->dialect == CC_DIALECT_MYSQL && !db->sequential ? rows->nelts + 1 : -1)) == 0) {
         const char **values = apr_pcalloc(pool, sizeof(char *) * (result->ncols + 1));
         for (i = 0; i < result->ncols; i++)
             values[i] = db_entry(db, pool, row, i);

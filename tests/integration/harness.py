@@ -858,6 +858,27 @@ class MariaDB:
                 "DB_USER": self.ROLE, "DB_PASSWORD": self.PASSWORD}
 
 
+ODBC_PG_DRIVERS = ["/usr/lib/x86_64-linux-gnu/odbc/psqlodbcw.so", "/usr/lib/odbc/psqlodbcw.so"]
+
+
+class OdbcPostgres(Postgres):
+    """The private PostgreSQL cluster reached through apr_dbd's odbc driver
+    and the PostgreSQL ODBC driver (odbc-postgresql): a DSN-less connection
+    string naming the driver's file, so no odbc.ini is involved."""
+
+    def __init__(self):
+        super().__init__()
+        found = [d for d in ODBC_PG_DRIVERS if os.path.exists(d)]
+        if not found:
+            raise AssertionError("the PostgreSQL ODBC driver is missing (apt-get install "
+                                 "odbc-postgresql unixodbc libaprutil1-dbd-odbc)")
+        self.odbc_driver = found[0]
+
+    def conninfo(self, db=None):
+        return "connect='Driver=%s;Server=127.0.0.1;Port=%d;Database=%s;Uid=%s;Pwd=%s'" % (
+            self.odbc_driver, self.port, db or self.DB, self.ROLE, self.PASSWORD)
+
+
 def sqlite(db_file, sql):
     """Runs sql on an SQLite file as the Apache user (so that journal and WAL
     files stay writable by the children); returns stdout."""

@@ -161,7 +161,7 @@ def r_site(ctx, role, timeout=10):
                                  env={"CONCERTO_PASSWORD": PASSWORD})
     check(code == 0, "setup exited %d: %s%s" % (code, out, err))
     ctx.sql(datadir, role, "CREATE TABLE r_answers (id %s, session_hash VARCHAR(64), answer TEXT)"
-            % {"pgsql": "SERIAL PRIMARY KEY", "mysql": "BIGINT AUTO_INCREMENT PRIMARY KEY"}.get(
+            % {"pgsql": "SERIAL PRIMARY KEY", "odbc": "SERIAL PRIMARY KEY", "mysql": "BIGINT AUTO_INCREMENT PRIMARY KEY"}.get(
                 ctx.db, "INTEGER PRIMARY KEY AUTOINCREMENT"))
     insert_code_test(ctx, datadir, role, "r-hello", HELLO_CODE, [("name", "World")])
     insert_code_test(ctx, datadir, role, "r-failing", FAILING_CODE)

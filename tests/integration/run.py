@@ -2,10 +2,11 @@
 """Integration tests of mod_concerto against a private Apache, on SQLite,
 on a private PostgreSQL cluster and on a private MariaDB server.
 
-    python3 tests/integration/run.py --build build [--db sqlite|pgsql|mysql|all]
+    python3 tests/integration/run.py --build build [--db sqlite|pgsql|mysql|odbc|all]
 
 --db all is sqlite, pgsql and mysql, or the databases named (space-separated)
 in CONCERTO_TEST_DBS, e.g. CONCERTO_TEST_DBS="sqlite pgsql" for a quick run.
+odbc is the PostgreSQL cluster through apr_dbd's odbc driver and psqlODBC.
 
 Prints PASS/FAIL per test and, as the last line, "N passed, N failed".
 Exit 1 when anything failed. Set CONCERTO_KEEP_TMP=1 to keep the temp dirs.
@@ -34,6 +35,7 @@ from harness import (  # noqa: E402
     Apache,
     Paths,
     MariaDB,
+    OdbcPostgres,
     Postgres,
     check,
     check_status,
@@ -150,7 +152,7 @@ class Ctx:
             open(os.path.join(self.emptyfile_dir, "concerto.db"), "w").close()
             harness.chown_www(self.emptyfile_dir)
         if self.served:
-            self.server = Postgres() if self.pgsql else MariaDB()
+            self.server = {"pgsql": Postgres, "mysql": MariaDB, "odbc": OdbcPostgres}[self.db]()
             harness.register_cleanup("%s destroy" % self.db, self.server.destroy)
             self.server.start()
             for role in ("empty", "fresh", "status"):
@@ -190,7 +192,7 @@ class Ctx:
     ConcertoDatabase sqlite3
 </Location>
 """.format(d=self.emptyfile_dir)
-        if self.served:
+        if self.db in ("pgsql", "mysql"):  # DB_* give ODBC a DSN name only
             body += """
 <Location /envdb>
     SetHandler concerto
@@ -709,9 +711,13 @@ def t_status(ctx):
     if ctx.pgsql:
         bad = ["-d", ctx.status_dir, "--db", "pgsql", "--db-params",
                "host=127.0.0.1 port=%d dbname=x user=x password=x connect_timeout=5" % harness.free_port()]
-    elif ctx.served:
+    elif ctx.db == "mysql":
         bad = ["-d", ctx.status_dir, "--db", ctx.driver, "--db-params",
                "host=127.0.0.1,port=%d,dbname=x,user=x,pass=x" % harness.free_port()]
+    elif ctx.served:
+        bad = ["-d", ctx.status_dir, "--db", ctx.driver, "--db-params",
+               "connect='Driver=%s;Server=127.0.0.1;Port=%d;Database=x;Uid=x;Pwd=x'"
+               % (ctx.server.odbc_driver, harness.free_port())]
     else:
         bad = ["-d", "/nonexistent/concerto/data"]
     code, out, err = concertoctl(bad + ["status"])
@@ -1664,7 +1670,7 @@ def run_suite(db, runner):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--build", default="build", help="build directory (default: build)")
-    ap.add_argument("--db", default="all", choices=["sqlite", "pgsql", "mysql", "all"])
+    ap.add_argument("--db", default="all", choices=["sqlite", "pgsql", "mysql", "odbc", "all"])
     ap.add_argument("-k", dest="pattern", help="run only tests whose name matches this regex "
                     "(plus the fixtures they use)")
     args = ap.parse_args()
@@ -1677,9 +1683,10 @@ def main():
     dbs = [args.db]
     if args.db == "all":
         dbs = os.environ.get("CONCERTO_TEST_DBS", "sqlite pgsql mysql").split()
-        unknown = [d for d in dbs if d not in ("sqlite", "pgsql", "mysql")]
+        unknown = [d for d in dbs if d not in ("sqlite", "pgsql", "mysql", "odbc")]
         if unknown or not dbs:
-            ap.error("CONCERTO_TEST_DBS names %r; known: sqlite pgsql mysql" % (unknown or dbs))
+            ap.error("CONCERTO_TEST_DBS names %r; known: sqlite pgsql mysql odbc"
+                     % (unknown or dbs))
     code = 1
     try:
         for db in dbs:
