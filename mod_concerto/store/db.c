@@ -92,23 +92,39 @@ static apr_status_t db_prepare_mysql(cc_db *db)
     return APR_SUCCESS;
 }
 
-/* apr_dbd_mysql's own keys, added after the site's (the driver keeps the
- * last value of a key): reconnect=0, since a silent reconnect would lose
- * the session settings above, an open transaction and the prepared
- * statements; flags=CLIENT_FOUND_ROWS (the one flag the driver knows)
- * unless the site set flags, so
- * that an UPDATE counts the rows it matched, as on the other databases,
- * not only the rows whose values changed. */
-static const char *mysql_params(apr_pool_t *pool, const char *params)
+/* Whether params names key (as a word, in any case). */
+static int params_have_key(const char *params, const char *key)
 {
+    apr_size_t len = strlen(key);
     const char *p;
-    int has_flags = 0;
 
     for (p = params; *p; p++)
-        if (!strncasecmp(p, "flags", 5) && (p == params || !apr_isalpha(p[-1])))
-            has_flags = 1;
-    return apr_pstrcat(pool, params, *params ? "," : "",
-                       has_flags ? "" : "flags=CLIENT_FOUND_ROWS,", "reconnect=0", NULL);
+        if (!strncasecmp(p, key, len) && (p == params || !apr_isalpha(p[-1])) &&
+            !apr_isalpha(p[len]))
+            return 1;
+    return 0;
+}
+
+/* The driver's own keys, added after the site's (apr_dbd_mysql and
+ * apr_dbd_odbc keep the last value of a key).
+ * mysql: reconnect=0, since a silent reconnect would lose the session
+ * settings above, an open transaction and the prepared statements;
+ * flags=CLIENT_FOUND_ROWS (the one flag the driver knows) unless the site
+ * set flags, so that an UPDATE counts the rows it matched, as on the other
+ * databases, not only the rows whose values changed.
+ * odbc: bufsize=1 MB unless given, as mysql's default field size: the
+ * driver's default cuts long text (a saved R state) at about 16 kB. */
+static const char *driver_params(apr_pool_t *pool, cc_dialect dialect, const char *params)
+{
+    const char *sep = *params ? "," : "";
+
+    if (dialect == CC_DIALECT_MYSQL)
+        return apr_pstrcat(pool, params, sep,
+                           params_have_key(params, "flags") ? "" : "flags=CLIENT_FOUND_ROWS,",
+                           "reconnect=0", NULL);
+    if (dialect == CC_DIALECT_ODBC && !params_have_key(params, "bufsize"))
+        return apr_pstrcat(pool, params, sep, "bufsize=1048576", NULL);
+    return params;
 }
 
 /* Over ODBC the SQL is the database's: PostgreSQL answers version() with
@@ -227,8 +243,7 @@ apr_status_t cc_db_open(apr_pool_t *parent, const char *driver, const char *para
     }
     if (!params)
         params = "";
-    if (dialect == CC_DIALECT_MYSQL)
-        params = mysql_params(pool, params);
+    params = driver_params(pool, dialect, params);
     rv = apr_dbd_open_ex(db->driver, pool, params, &db->handle, &open_error);
     if (rv != APR_SUCCESS || db->handle == NULL) {
         *errmsg = apr_psprintf(parent, "cannot connect to the %s database: %s", driver,
@@ -350,6 +365,18 @@ static int db_retry_after(cc_db *db, const char *sql, int attempt)
     return attempt == 0 && !db->in_transaction;
 }
 
+/* ODBC answers an UPDATE or DELETE that matched no row with SQL_NO_DATA,
+ * which apr_dbd_odbc reports as a failure: it is a count of 0. */
+static int db_no_rows(cc_db *db, int rv)
+{
+    const char *detail;
+
+    if (rv == 0 || !db->sequential)
+        return 0;
+    detail = apr_dbd_error(db->driver, db->handle, rv);
+    return detail && strstr(detail, "returned SQL_NO_DATA") != NULL;
+}
+
 apr_status_t cc_db_query(cc_db *db, apr_pool_t *pool, int *affected, const char *sql, int nargs,
                          const char *const *args)
 {
@@ -369,6 +396,10 @@ apr_status_t cc_db_query(cc_db *db, apr_pool_t *pool, int *affected, const char 
             return st;
         }
         rv = apr_dbd_pquery(db->driver, pool, db->handle, &nrows, stmt, nargs, (const char **)args);
+        if (db_no_rows(db, rv)) {
+            rv = 0;
+            nrows = 0;
+        }
         if (rv == 0 || !db_retry_after(db, sql, attempt))
             break;
     }
