@@ -16,7 +16,8 @@ VERSION   := 0.1.0
 
 DEB_PACKAGES := build-essential pkg-config apache2 apache2-dev libapr1-dev libaprutil1-dev \
                 libaprutil1-dbd-sqlite3 libaprutil1-dbd-pgsql libaprutil1-dbd-mysql \
-                mariadb-server mariadb-client libjson-c-dev libssl-dev check \
+                mariadb-server mariadb-client libaprutil1-dbd-odbc unixodbc odbc-postgresql \
+                libjson-c-dev libssl-dev check \
                 libsubunit-dev sqlite3 postgresql postgresql-client curl python3 prometheus \
                 clang-format clang-tidy cppcheck clang chromium \
                 r-base-core r-base-dev r-cran-jsonlite r-cran-dbi r-cran-rsqlite
