@@ -1,7 +1,9 @@
 # mod_concerto: build, test, run and install.
 #   make            build/mod_concerto.so and build/concertoctl
 #   make run        a private Apache on 127.0.0.1:$(PORT) with the data in var/
-#   make check      every test (unit, integration on SQLite and PostgreSQL, browser)
+#   make check      every test (unit, integration on SQLite, PostgreSQL and MariaDB,
+#                   browser, ...); CONCERTO_TEST_DBS="sqlite pgsql" runs the
+#                   integration suite on those databases only
 #   make check-asan the unit tests built with AddressSanitizer and UBSan
 #   make install    into $(DESTDIR), paths from apxs -q
 #   make deps       the Debian packages a fresh machine lacks
@@ -13,7 +15,9 @@ SAN       ?=
 VERSION   := 0.1.0
 
 DEB_PACKAGES := build-essential pkg-config apache2 apache2-dev libapr1-dev libaprutil1-dev \
-                libaprutil1-dbd-sqlite3 libaprutil1-dbd-pgsql libjson-c-dev libssl-dev check \
+                libaprutil1-dbd-sqlite3 libaprutil1-dbd-pgsql libaprutil1-dbd-mysql \
+                mariadb-server mariadb-client libaprutil1-dbd-odbc unixodbc odbc-postgresql \
+                libjson-c-dev libssl-dev check \
                 libsubunit-dev sqlite3 postgresql postgresql-client curl python3 prometheus \
                 clang-format clang-tidy cppcheck clang chromium \
                 r-base-core r-base-dev r-cran-jsonlite r-cran-dbi r-cran-rsqlite
@@ -125,7 +129,7 @@ check-unit: $(BUILD)/check_concerto
 	$(BUILD)/check_concerto
 
 check-integration: all r-install
-	python3 tests/integration/run.py --build $(BUILD)
+	python3 tests/integration/run.py --build $(BUILD) --db all
 
 check-browser: deps all r-install
 	python3 tests/browser/run.py --build $(BUILD)

@@ -1,7 +1,8 @@
 #!/bin/sh
-# Every test: the Check unit tests, the integration tests on SQLite and on
-# PostgreSQL, the browser test, the R package, the sanitizer build, lint, the apxs build, the starter
-# content's checks, and fuzzing. Keeps going after a failing stage, shows all output, and
+# Every test: the Check unit tests, the integration tests on SQLite,
+# PostgreSQL and MariaDB (CONCERTO_TEST_DBS="sqlite pgsql" for fewer), the
+# browser test, the R package, the sanitizer build, lint, the apxs build,
+# the starter content's checks, and fuzzing. Keeps going after a failing stage, shows all output, and
 # prints as the last line "N passed, M failed" over all stages.
 # Exit 1 when anything failed; a stage that crashed (no summary line, or a
 # non-zero exit with no failure counted) counts as one failure.
@@ -76,8 +77,10 @@ else
     add unit 0 1 1
 fi
 
-# 2. and 3. Integration tests: last line "N passed, M failed"
-for db in sqlite pgsql; do
+# 2. to 4. Integration tests, one stage per database: last line "N passed,
+# M failed". CONCERTO_TEST_DBS (e.g. "sqlite pgsql") narrows them for a
+# quick run.
+for db in ${CONCERTO_TEST_DBS:-sqlite pgsql mysql}; do
     run_stage "integration-$db" "$INTEGRATION_TIMEOUT" python3 tests/integration/run.py --build "$BUILD" --db "$db"
     line=$(sed -n 's/^\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed$/\1 \2/p' "$tmp/out" | tail -n 1)
     if [ -n "$line" ]; then

@@ -90,7 +90,15 @@ static const char *last_insert_id(cc_db *db, apr_pool_t *pool)
             cc_db_exec(db, rv == APR_SUCCESS ? "RELEASE SAVEPOINT cc_lastval"
                                              : "ROLLBACK TO SAVEPOINT cc_lastval");
         break;
+    case CC_DIALECT_ODBC:
+        /* SQL Server (untested): SCOPE_IDENTITY() would be another scope
+         * than the prepared INSERT; @@IDENTITY is the session's last one
+         * (a trigger's insert would change it). */
+        rv = cc_db_select_value(db, pool, &value, "SELECT @@IDENTITY", 0, NULL);
+        break;
     default:
+        /* Oracle: an identity column's value needs RETURNING ... INTO,
+         * which apr_dbd cannot bind; not written. */
         return NULL;
     }
     return rv == APR_SUCCESS ? value : NULL;

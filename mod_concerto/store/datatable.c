@@ -519,7 +519,8 @@ static apr_status_t dt_create(cc_db *db, apr_pool_t *pool, const char *name,
             pool, dt_quote(pool, db->dialect, cols[i].name), " ",
             dt_sql_type(pool, db->dialect, &cols[i]), cols[i].nullable ? "" : " NOT NULL", NULL);
     rv = cc_db_exec(db, apr_pstrcat(pool, "CREATE TABLE ", dt_quote(pool, db->dialect, name), " (",
-                                    apr_array_pstrcat(pool, parts, ','), ")", NULL));
+                                    apr_array_pstrcat(pool, parts, ','), ")",
+                                    cc_schema_table_options(db->dialect), NULL));
     if (rv != APR_SUCCESS)
         return db_failed(db, pool, errmsg, apr_psprintf(pool, "cannot create table \"%s\"", name));
     rv = cc_db_query(db, pool, NULL,
@@ -1405,13 +1406,27 @@ apr_status_t cc_datatable_insert_keep_revision(cc_db *db, apr_pool_t *pool, cons
     if (db->dialect == CC_DIALECT_PGSQL) {
         rv = cc_db_select_value(db, pool, &newid, apr_pstrcat(pool, sql, " RETURNING \"id\"", NULL),
                                 n, args);
+    } else if (db->dialect == CC_DIALECT_ODBC) {
+        /* SQL Server (untested): SCOPE_IDENTITY() in a statement of its own
+         * is another scope than a prepared INSERT, so the id comes back
+         * from the INSERT itself. Column names are checked identifiers: the
+         * first ") VALUES " ends the column list. */
+        const char *values_at = strstr(sql, ") VALUES ");
+        if (values_at == NULL)
+            return APR_EGENERAL; /* dt_insert_sql always writes it */
+        rv = cc_db_select_value(
+            db, pool, &newid,
+            apr_pstrcat(pool, apr_pstrmemdup(pool, sql, (apr_size_t)(values_at - sql) + 1),
+                        " OUTPUT INSERTED.[id]", values_at + 1, NULL),
+            n, args);
     } else {
         rv = cc_db_query(db, pool, NULL, sql, n, args);
-        if (rv == APR_SUCCESS && id)
+        /* Oracle (untested) would need RETURNING ... INTO, which apr_dbd
+         * cannot bind: no id there. */
+        if (rv == APR_SUCCESS && id && db->dialect != CC_DIALECT_ORACLE)
             rv = cc_db_select_value(db, pool, &newid,
-                                    db->dialect == CC_DIALECT_SQLITE  ? "SELECT last_insert_rowid()"
-                                    : db->dialect == CC_DIALECT_MYSQL ? "SELECT LAST_INSERT_ID()"
-                                                                      : "SELECT SCOPE_IDENTITY()",
+                                    db->dialect == CC_DIALECT_SQLITE ? "SELECT last_insert_rowid()"
+                                                                     : "SELECT LAST_INSERT_ID()",
                                     0, NULL);
     }
     if (rv == APR_SUCCESS && has_id)
@@ -1528,8 +1543,8 @@ apr_status_t cc_datatable_update(cc_db *db, apr_pool_t *pool, const cc_datatable
                                 dt_quote(pool, db->dialect, "id"), " = %s", NULL),
                     n + 1, bound) != APR_SUCCESS)
         return db_failed(db, pool, errmsg, "the database refused the change");
-    /* MySQL counts changed rows, not matched ones: 0 proves nothing there. */
-    if (affected == 0 && db->dialect != CC_DIALECT_MYSQL) {
+    /* MySQL connections count matched rows too (CLIENT_FOUND_ROWS, db.c). */
+    if (affected == 0) {
         *errmsg = apr_psprintf(pool, "\"%s\" has no row %" APR_INT64_T_FMT, dt->name, id);
         return APR_NOTFOUND;
     }

@@ -2,8 +2,10 @@
 
 #include "../core/log.h"
 
+#include <apr_lib.h>
 #include <apr_strings.h>
 #include <apr_tables.h>
+#include <strings.h>
 
 const char *const cc_db_driver_names[] = {"sqlite3", "pgsql", "mysql", "odbc", "oracle", NULL};
 
@@ -66,6 +68,86 @@ static apr_status_t db_prepare_sqlite(cc_db *db)
             ;
     }
     return APR_SUCCESS;
+}
+
+/* MariaDB/MySQL, per connection: UTF-8 in full (utf8mb4), and standard
+ * SQL's quoting: double quotes around identifiers (ANSI_QUOTES; the schema
+ * and the data tables quote camelCase names that way), a backslash in a
+ * string literal is itself (NO_BACKSLASH_ESCAPES), || concatenates; and
+ * errors rather than silent truncation. */
+static apr_status_t db_prepare_mysql(cc_db *db)
+{
+    static const char *const settings[] = {
+        "SET NAMES utf8mb4",
+        "SET SESSION sql_mode = 'ANSI_QUOTES,NO_BACKSLASH_ESCAPES,PIPES_AS_CONCAT,"
+        "STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION,ERROR_FOR_DIVISION_BY_ZERO'",
+        NULL};
+    int i, nrows = 0;
+
+    for (i = 0; settings[i]; i++) {
+        int rv = apr_dbd_query(db->driver, db->handle, &nrows, settings[i]);
+        if (rv != 0)
+            return db_fail(db, rv, settings[i]);
+    }
+    return APR_SUCCESS;
+}
+
+/* Whether params names key (as a word, in any case). */
+static int params_have_key(const char *params, const char *key)
+{
+    apr_size_t len = strlen(key);
+    const char *p;
+
+    for (p = params; *p; p++)
+        if (!strncasecmp(p, key, len) && (p == params || !apr_isalpha(p[-1])) &&
+            !apr_isalpha(p[len]))
+            return 1;
+    return 0;
+}
+
+/* The driver's own keys, added after the site's (apr_dbd_mysql and
+ * apr_dbd_odbc keep the last value of a key).
+ * mysql: reconnect=0, since a silent reconnect would lose the session
+ * settings above, an open transaction and the prepared statements;
+ * flags=CLIENT_FOUND_ROWS (the one flag the driver knows) unless the site
+ * set flags, so that an UPDATE counts the rows it matched, as on the other
+ * databases, not only the rows whose values changed.
+ * odbc: bufsize=1 MB unless given, as mysql's default field size: the
+ * driver's default cuts long text (a saved R state) at about 16 kB. */
+static const char *driver_params(apr_pool_t *pool, cc_dialect dialect, const char *params)
+{
+    const char *sep = *params ? "," : "";
+
+    if (dialect == CC_DIALECT_MYSQL)
+        return apr_pstrcat(pool, params, sep,
+                           params_have_key(params, "flags") ? "" : "flags=CLIENT_FOUND_ROWS,",
+                           "reconnect=0", NULL);
+    if (dialect == CC_DIALECT_ODBC && !params_have_key(params, "bufsize"))
+        return apr_pstrcat(pool, params, sep, "bufsize=1048576", NULL);
+    return params;
+}
+
+/* Over ODBC the SQL is the database's: PostgreSQL answers version() with
+ * its name; anything else is taken for SQL Server, the dialect written for
+ * ODBC. A failed probe is no error of the site's, so it is not counted. */
+static void db_detect_odbc_dialect(cc_db *db)
+{
+    apr_pool_t *scratch;
+    apr_dbd_results_t *res = NULL;
+    apr_dbd_row_t *row = NULL;
+
+    apr_pool_create(&scratch, db->pool);
+    if (apr_dbd_select(db->driver, scratch, db->handle, &res, "SELECT version()", 0) == 0) {
+        int first = 1;
+        while (apr_dbd_get_row(db->driver, scratch, res, &row, -1) == 0) {
+            char *value = NULL;
+            if (first && apr_dbd_datum_get(db->driver, row, 0, APR_DBD_TYPE_STRING, &value) == 0 &&
+                value && !strncmp(value, "PostgreSQL", 10))
+                db->dialect = CC_DIALECT_PGSQL;
+            first = 0;
+        }
+    }
+    apr_pool_destroy(scratch);
 }
 
 void cc_db_set_write_lock(cc_db *db, const cc_db_write_lock *lock)
@@ -159,7 +241,10 @@ apr_status_t cc_db_open(apr_pool_t *parent, const char *driver, const char *para
         apr_pool_destroy(pool);
         return rv;
     }
-    rv = apr_dbd_open_ex(db->driver, pool, params ? params : "", &db->handle, &open_error);
+    if (!params)
+        params = "";
+    params = driver_params(pool, dialect, params);
+    rv = apr_dbd_open_ex(db->driver, pool, params, &db->handle, &open_error);
     if (rv != APR_SUCCESS || db->handle == NULL) {
         *errmsg = apr_psprintf(parent, "cannot connect to the %s database: %s", driver,
                                open_error && *open_error ? open_error : "no detail from apr_dbd");
@@ -169,6 +254,15 @@ apr_status_t cc_db_open(apr_pool_t *parent, const char *driver, const char *para
     }
     apr_pool_cleanup_register(pool, db, db_close_cleanup, apr_pool_cleanup_null);
     if (dialect == CC_DIALECT_SQLITE && db_prepare_sqlite(db) != APR_SUCCESS) {
+        *errmsg = apr_pstrdup(parent, db->last_error);
+        apr_pool_destroy(pool);
+        return APR_EGENERAL;
+    }
+    if (dialect == CC_DIALECT_ODBC) {
+        db->sequential = 1;
+        db_detect_odbc_dialect(db);
+    }
+    if (dialect == CC_DIALECT_MYSQL && db_prepare_mysql(db) != APR_SUCCESS) {
         *errmsg = apr_pstrdup(parent, db->last_error);
         apr_pool_destroy(pool);
         return APR_EGENERAL;
@@ -271,6 +365,18 @@ static int db_retry_after(cc_db *db, const char *sql, int attempt)
     return attempt == 0 && !db->in_transaction;
 }
 
+/* ODBC answers an UPDATE or DELETE that matched no row with SQL_NO_DATA,
+ * which apr_dbd_odbc reports as a failure: it is a count of 0. */
+static int db_no_rows(cc_db *db, int rv)
+{
+    const char *detail;
+
+    if (rv == 0 || !db->sequential)
+        return 0;
+    detail = apr_dbd_error(db->driver, db->handle, rv);
+    return detail && strstr(detail, "returned SQL_NO_DATA") != NULL;
+}
+
 apr_status_t cc_db_query(cc_db *db, apr_pool_t *pool, int *affected, const char *sql, int nargs,
                          const char *const *args)
 {
@@ -290,6 +396,10 @@ apr_status_t cc_db_query(cc_db *db, apr_pool_t *pool, int *affected, const char 
             return st;
         }
         rv = apr_dbd_pquery(db->driver, pool, db->handle, &nrows, stmt, nargs, (const char **)args);
+        if (db_no_rows(db, rv)) {
+            rv = 0;
+            nrows = 0;
+        }
         if (rv == 0 || !db_retry_after(db, sql, attempt))
             break;
     }
@@ -334,7 +444,7 @@ apr_status_t cc_db_select(cc_db *db, apr_pool_t *pool, cc_rows **out, const char
         if (st != APR_SUCCESS)
             return st;
         /* random access: the pgsql driver's sequential mode hides errors. */
-        rv = apr_dbd_pselect(db->driver, pool, db->handle, &res, stmt, 1, nargs,
+        rv = apr_dbd_pselect(db->driver, pool, db->handle, &res, stmt, !db->sequential, nargs,
                              (const char **)args);
         if (rv == 0 || !db_retry_after(db, sql, attempt))
             break;
@@ -350,7 +460,11 @@ apr_status_t cc_db_select(cc_db *db, apr_pool_t *pool, cc_rows **out, const char
         result->names[i] = apr_pstrdup(pool, name ? name : "");
     }
     rows = apr_array_make(pool, 8, sizeof(const char **));
-    while ((rv = apr_dbd_get_row(db->driver, pool, res, &row, -1)) == 0) {
+    /* In random access the mysql driver reads row N (from 1) and answers
+     * "no more rows" to -1, which the other drivers take as "the next". */
+    while ((rv = apr_dbd_get_row(
+                db->driver, pool, res, &row,
+                db->dialect == CC_DIALECT_MYSQL && !db->sequential ? rows->nelts + 1 : -1)) == 0) {
         const char **values = apr_pcalloc(pool, sizeof(char *) * (result->ncols + 1));
         for (i = 0; i < result->ncols; i++)
             values[i] = db_entry(db, pool, row, i);

@@ -29,8 +29,13 @@ typedef struct cc_db {
     apr_pool_t *pool; /* owns the connection; destroyed by cc_db_close */
     const apr_dbd_driver_t *driver;
     apr_dbd_t *handle;
+    /* The SQL spoken: the driver's, except over ODBC, where it is the
+     * database's behind it (PostgreSQL, else SQL Server). */
     cc_dialect dialect;
     const char *driver_name;
+    /* Results read in order only: the odbc driver cannot make a prepared
+     * statement's cursor scrollable. */
+    int sequential;
     /* Which database: driver and parameters, the same text for every
      * connection to it (a key for per-process caches; never logged, it may
      * hold a password). */

@@ -21,6 +21,17 @@ int cc_schema_latest(void);
 /* The SQL of a migration for a dialect: @ID@ and @TEXT@ replaced. */
 const char *cc_schema_expand(apr_pool_t *pool, cc_dialect dialect, const char *sql);
 
+/* What follows the column list of a CREATE TABLE: on MySQL/MariaDB the
+ * full UTF-8 character set and a binary (case-sensitive, as on the other
+ * databases) collation, whatever the database's defaults; "" elsewhere. */
+const char *cc_schema_table_options(cc_dialect dialect);
+
+/* The statement that undoes one migration statement on a database whose
+ * DDL commits by itself (MySQL, Oracle): DROP TABLE for CREATE TABLE,
+ * DROP INDEX for CREATE INDEX, DROP COLUMN for ALTER TABLE ... ADD COLUMN;
+ * NULL for anything else. */
+const char *cc_schema_undo_sql(apr_pool_t *pool, cc_dialect dialect, const char *statement);
+
 /* Whether a table exists in the connection's current schema. */
 apr_status_t cc_db_table_exists(cc_db *db, apr_pool_t *pool, const char *table, int *exists);
 
@@ -28,7 +39,9 @@ apr_status_t cc_db_table_exists(cc_db *db, apr_pool_t *pool, const char *table, 
 apr_status_t cc_schema_current(cc_db *db, apr_pool_t *pool, int *version);
 
 /* Apply every pending migration, each in its own transaction. *applied
- * counts them. A failure leaves the database at the last good version. */
+ * counts them. A failure leaves the database at the last good version:
+ * where DDL commits by itself, what the failed migration had created is
+ * dropped again (cc_schema_undo_sql). */
 apr_status_t cc_schema_migrate(cc_db *db, apr_pool_t *pool, int *applied);
 
 #endif

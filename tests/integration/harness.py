@@ -692,6 +692,9 @@ class Postgres:
         if self.root:
             remove_tree(self.root)
 
+    def sql(self, sql, db=None):
+        return self.psql(sql, db=db)
+
     def psql(self, sql, db=None, user=None):
         """Runs sql; returns stdout (unaligned, tuples only)."""
         code, out, err = run(
@@ -716,6 +719,164 @@ class Postgres:
         """DB_* variables that reach this cluster."""
         return {"DB_HOST": "127.0.0.1", "DB_PORT": str(self.port), "DB_NAME": db or self.DB,
                 "DB_USER": self.ROLE, "DB_PASSWORD": self.PASSWORD}
+
+
+class MariaDB:
+    """A private MariaDB server on 127.0.0.1:PORT with its own socket, data
+    directory and no option files (--no-defaults), run as user mysql."""
+
+    ROLE = "concerto"
+    PASSWORD = "concerto-test"
+    DB = "concerto"
+    USER = "mysql"
+
+    def __init__(self):
+        for tool in ("mariadbd", "mariadb-install-db", "mariadb"):
+            if not shutil.which(tool) and not os.path.exists("/usr/sbin/" + tool):
+                raise AssertionError("%s not found (apt-get install mariadb-server "
+                                     "mariadb-client)" % tool)
+        self.root = None
+        self.port = None
+        self.proc = None
+        self._cleanup = None
+
+    def _server_args(self):
+        return ["--no-defaults", "--datadir=" + self.data, "--user=" + self.USER,
+                "--skip-name-resolve", "--character-set-server=utf8mb4",
+                "--collation-server=utf8mb4_bin"]
+
+    def start(self):
+        self.root = make_tmpdir("concerto-mariadb-")
+        self.data = os.path.join(self.root, "data")
+        self.socket = os.path.join(self.root, "mysqld.sock")
+        self.logfile = os.path.join(self.root, "server.log")
+        if IS_ROOT:
+            pw = pwd.getpwnam(self.USER)
+            os.chown(self.root, pw.pw_uid, pw.pw_gid)
+        code, out, err = run(["mariadb-install-db", "--auth-root-authentication-method=normal",
+                              "--skip-test-db"] + self._server_args(), env=base_env(),
+                             cwd=self.root)
+        if code != 0:
+            raise AssertionError("mariadb-install-db failed (%d):\n%s%s" % (code, out, err))
+        last = ""
+        for _attempt in range(3):
+            self.port = free_port()
+            self._cleanup = register_cleanup("mariadb", self.stop)
+            self.proc = subprocess.Popen(
+                ["/usr/sbin/mariadbd"] + self._server_args() +
+                ["--port=%d" % self.port, "--bind-address=127.0.0.1", "--socket=" + self.socket,
+                 "--pid-file=" + os.path.join(self.root, "mariadbd.pid"),
+                 "--log-error=" + self.logfile, "--skip-log-bin", "--innodb-buffer-pool-size=64M",
+                 "--innodb-log-file-size=16M", "--max-connections=500"],
+                env=base_env(), cwd=self.root, stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+            deadline = time.time() + 60
+            while time.time() < deadline and self.proc.poll() is None:
+                if port_accepts(self.port) and self._root_sql("SELECT 1", check=False)[0] == 0:
+                    break
+                time.sleep(0.2)
+            if self.proc.poll() is None and port_accepts(self.port):
+                break
+            last = "mariadbd did not start:\n%s" % self._log_tail()
+            self.stop()
+        else:
+            raise AssertionError(last)
+        self._root_sql("CREATE USER '%s'@'127.0.0.1' IDENTIFIED BY '%s'; "
+                       "CREATE USER '%s'@'localhost' IDENTIFIED BY '%s'; "
+                       "GRANT ALL ON `concerto%%`.* TO '%s'@'127.0.0.1'; "
+                       "GRANT ALL ON `concerto%%`.* TO '%s'@'localhost'"
+                       % (self.ROLE, self.PASSWORD, self.ROLE, self.PASSWORD, self.ROLE, self.ROLE))
+        self.create_database(self.DB)
+        return self
+
+    def _root_sql(self, sql, check=True):
+        code, out, err = run(["mariadb", "--no-defaults", "-S", self.socket, "-u", "root",
+                              "--batch", "--raw", "--skip-column-names", "-e", sql],
+                             env=base_env())
+        if check and code != 0:
+            raise AssertionError("mariadb (root) failed (%d): %s\n%s" % (code, sql, err))
+        return code, out, err
+
+    def _log_tail(self):
+        try:
+            with open(self.logfile) as f:
+                return f.read()[-4000:]
+        except OSError:
+            return ""
+
+    def stop(self):
+        if self.proc is None:
+            return
+        proc, self.proc = self.proc, None
+        if self._cleanup:
+            unregister_cleanup(self._cleanup)
+            self._cleanup = None
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=10)
+
+    def destroy(self):
+        self.stop()
+        if self.root:
+            remove_tree(self.root)
+
+    def sql(self, sql, db=None):
+        """Runs sql as the concerto user, with standard SQL's quoting (as
+        the module's connections have it); returns stdout like psql -A -t:
+        columns joined by '|', NULL as an empty string."""
+        code, out, err = run(["mariadb", "--no-defaults", "-h", "127.0.0.1", "-P", str(self.port),
+                              "-u", self.ROLE, "--password=" + self.PASSWORD,
+                              "--default-character-set=utf8mb4", "--batch", "--raw",
+                              "--skip-column-names", "-D", db or self.DB, "-e",
+                              "SET sql_mode = 'ANSI_QUOTES,PIPES_AS_CONCAT,NO_BACKSLASH_ESCAPES'; " + sql],
+                             env=base_env())
+        if code != 0:
+            raise AssertionError("mariadb failed (%d): %s\n%s" % (code, sql, err))
+        lines = out.split("\n")
+        return "\n".join("|".join("" if f == "NULL" else f for f in line.split("\t"))
+                         for line in lines)
+
+    def create_database(self, name):
+        """A fresh, empty database the concerto user may use; latin1 and
+        case-insensitive by default, as on many an old site, so that the
+        module has to ask for utf8mb4 and a binary collation itself."""
+        self._root_sql("CREATE DATABASE `%s` CHARACTER SET latin1 COLLATE latin1_swedish_ci"
+                       % name)
+        return name
+
+    def conninfo(self, db=None):
+        return "host=127.0.0.1,port=%d,dbname=%s,user=%s,pass=%s" % (
+            self.port, db or self.DB, self.ROLE, self.PASSWORD)
+
+    def env(self, db=None):
+        """DB_* variables that reach this server."""
+        return {"DB_HOST": "127.0.0.1", "DB_PORT": str(self.port), "DB_NAME": db or self.DB,
+                "DB_USER": self.ROLE, "DB_PASSWORD": self.PASSWORD}
+
+
+ODBC_PG_DRIVERS = ["/usr/lib/x86_64-linux-gnu/odbc/psqlodbcw.so", "/usr/lib/odbc/psqlodbcw.so"]
+
+
+class OdbcPostgres(Postgres):
+    """The private PostgreSQL cluster reached through apr_dbd's odbc driver
+    and the PostgreSQL ODBC driver (odbc-postgresql): a DSN-less connection
+    string naming the driver's file, so no odbc.ini is involved."""
+
+    def __init__(self):
+        super().__init__()
+        found = [d for d in ODBC_PG_DRIVERS if os.path.exists(d)]
+        if not found:
+            raise AssertionError("the PostgreSQL ODBC driver is missing (apt-get install "
+                                 "odbc-postgresql unixodbc libaprutil1-dbd-odbc)")
+        self.odbc_driver = found[0]
+
+    def conninfo(self, db=None):
+        return "connect='Driver=%s;Server=127.0.0.1;Port=%d;Database=%s;Uid=%s;Pwd=%s'" % (
+            self.odbc_driver, self.port, db or self.DB, self.ROLE, self.PASSWORD)
 
 
 def sqlite(db_file, sql):

@@ -21,8 +21,8 @@ RADIO = re.compile(r'name="r(\d+)"')
 def starter_site(ctx, role):
     ctx.prepare()
     datadir = make_data_dir(ctx.tmp, role)
-    if ctx.pgsql:
-        ctx.pgc.create_database(ctx.db_name(role))
+    if ctx.served:
+        ctx.server.create_database(ctx.db_name(role))
     code, out, err = concertoctl(ctx.db_args(datadir, role) +
                                  ["setup", "--owner", "www-data", "--starter",
                                   os.path.join(REPO, "conf", "starter")],

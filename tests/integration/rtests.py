@@ -163,13 +163,14 @@ def r_site(ctx, role, timeout=10):
     configuration of an Apache that runs them."""
     ctx.prepare()
     datadir = make_data_dir(ctx.tmp, role)
-    if ctx.pgsql:
-        ctx.pgc.create_database(ctx.db_name(role))
+    if ctx.served:
+        ctx.server.create_database(ctx.db_name(role))
     code, out, err = concertoctl(ctx.db_args(datadir, role) + ["setup", "--owner", "www-data"],
                                  env={"CONCERTO_PASSWORD": PASSWORD})
     check(code == 0, "setup exited %d: %s%s" % (code, out, err))
     ctx.sql(datadir, role, "CREATE TABLE r_answers (id %s, session_hash VARCHAR(64), answer TEXT)"
-            % ("SERIAL PRIMARY KEY" if ctx.pgsql else "INTEGER PRIMARY KEY AUTOINCREMENT"))
+            % {"pgsql": "SERIAL PRIMARY KEY", "odbc": "SERIAL PRIMARY KEY", "mysql": "BIGINT AUTO_INCREMENT PRIMARY KEY"}.get(
+                ctx.db, "INTEGER PRIMARY KEY AUTOINCREMENT"))
     insert_code_test(ctx, datadir, role, "r-hello", HELLO_CODE, [("name", "World")])
     insert_code_test(ctx, datadir, role, "r-failing", FAILING_CODE)
     insert_code_test(ctx, datadir, role, "r-looping", LOOPING_CODE)

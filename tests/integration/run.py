@@ -1,8 +1,12 @@
 #!/usr/bin/env python3
-"""Integration tests of mod_concerto against a private Apache, on SQLite
-and on a private PostgreSQL cluster.
+"""Integration tests of mod_concerto against a private Apache, on SQLite,
+on a private PostgreSQL cluster and on a private MariaDB server.
 
-    python3 tests/integration/run.py --build build [--db sqlite|pgsql|all]
+    python3 tests/integration/run.py --build build [--db sqlite|pgsql|mysql|odbc|all]
+
+--db all is sqlite, pgsql and mysql, or the databases named (space-separated)
+in CONCERTO_TEST_DBS, e.g. CONCERTO_TEST_DBS="sqlite pgsql" for a quick run.
+odbc is the PostgreSQL cluster through apr_dbd's odbc driver and psqlODBC.
 
 Prints PASS/FAIL per test and, as the last line, "N passed, N failed".
 Exit 1 when anything failed. Set CONCERTO_KEEP_TMP=1 to keep the temp dirs.
@@ -30,6 +34,8 @@ import harness  # noqa: E402
 from harness import (  # noqa: E402
     Apache,
     Paths,
+    MariaDB,
+    OdbcPostgres,
     Postgres,
     check,
     check_status,
@@ -83,7 +89,7 @@ class Ctx:
     def __init__(self, db):
         self.db = db
         self._fixtures = {}
-        self.pgc = None
+        self.server = None  # the Postgres or MariaDB instance, when not sqlite
         self.tmp = None
         self.apaches = []
         self.main_health_200 = 0  # health requests to the main instance that got 200
@@ -94,28 +100,38 @@ class Ctx:
     def pgsql(self):
         return self.db == "pgsql"
 
+    @property
+    def served(self):
+        """A database server (PostgreSQL, MariaDB) rather than an SQLite file."""
+        return self.db != "sqlite"
+
+    @property
+    def driver(self):
+        return "sqlite3" if self.db == "sqlite" else self.db
+
     def db_name(self, role):
         return "concerto" if role == "main" else "concerto_" + role
 
     def db_args(self, datadir, role):
         """concertoctl options for a data dir (and, on pgsql, a database)."""
         args = ["-d", datadir]
-        if self.pgsql:
-            args += ["--db", "pgsql", "--db-params", self.pgc.conninfo(self.db_name(role))]
+        if self.served:
+            args += ["--db", self.driver, "--db-params", self.server.conninfo(self.db_name(role))]
         return args
 
     def db_conf(self, datadir, role):
         """Apache directives pointing at the same database."""
         lines = ["ConcertoDataDir %s" % datadir]
-        if self.pgsql:
-            lines.append('ConcertoDatabase pgsql "%s"' % self.pgc.conninfo(self.db_name(role)))
+        if self.served:
+            lines.append('ConcertoDatabase %s "%s"' % (self.driver,
+                                                       self.server.conninfo(self.db_name(role))))
         else:
             lines.append("ConcertoDatabase sqlite3")
         return "\n    ".join(lines)
 
     def sql(self, datadir, role, statement):
-        if self.pgsql:
-            return self.pgc.psql(statement, db=self.db_name(role))
+        if self.served:
+            return self.server.sql(statement, db=self.db_name(role))
         return harness.sqlite(os.path.join(datadir, "concerto.db"), statement)
 
     # -- fixtures
@@ -130,17 +146,17 @@ class Ctx:
         self.empty_dir = make_data_dir(self.tmp, "empty")
         self.fresh_dir = make_data_dir(self.tmp, "fresh")
         self.status_dir = make_data_dir(self.tmp, "status")
-        if not self.pgsql:
+        if not self.served:
             # An existing but empty SQLite file: schema version 0.
             self.emptyfile_dir = make_data_dir(self.tmp, "emptyfile")
             open(os.path.join(self.emptyfile_dir, "concerto.db"), "w").close()
             harness.chown_www(self.emptyfile_dir)
-        if self.pgsql:
-            self.pgc = Postgres()
-            harness.register_cleanup("postgres destroy", self.pgc.destroy)
-            self.pgc.start()
+        if self.served:
+            self.server = {"pgsql": Postgres, "mysql": MariaDB, "odbc": OdbcPostgres}[self.db]()
+            harness.register_cleanup("%s destroy" % self.db, self.server.destroy)
+            self.server.start()
             for role in ("empty", "fresh", "status"):
-                self.pgc.create_database(self.db_name(role))
+                self.server.create_database(self.db_name(role))
         return True
 
     @fixture
@@ -168,7 +184,7 @@ class Ctx:
 </Location>
 """.format(main=self.db_conf(self.datadir, "main"), empty=self.db_conf(self.empty_dir, "empty"),
            fresh=self.db_conf(self.fresh_dir, "fresh"))
-        if not self.pgsql:
+        if not self.served:
             body += """
 <Location /emptyfile>
     SetHandler concerto
@@ -176,20 +192,20 @@ class Ctx:
     ConcertoDatabase sqlite3
 </Location>
 """.format(d=self.emptyfile_dir)
-        if self.pgsql:
+        if self.db in ("pgsql", "mysql"):  # DB_* give ODBC a DSN name only
             body += """
 <Location /envdb>
     SetHandler concerto
     ConcertoDataDir {datadir}
-    ConcertoDatabase pgsql
+    ConcertoDatabase {driver}
 </Location>
-""".format(datadir=self.datadir)
+""".format(datadir=self.datadir, driver=self.driver)
         return body
 
     @fixture
     def main_apache(self):
         self.setup()
-        env = self.pgc.env() if self.pgsql else {}
+        env = self.server.env() if self.served else {}
         a = Apache("%s-main" % self.db, self.main_body(), env=env)
         self.apaches.append(a)
         harness.register_cleanup("apache destroy " + a.name, a.destroy)
@@ -344,7 +360,7 @@ def t_setup(ctx):
             import pwd
             owner = pwd.getpwuid(os.stat(p).st_uid).pw_name
             check(owner == "www-data", "%s is owned by %s, expected www-data (--owner)" % (p, owner))
-    if not ctx.pgsql:
+    if not ctx.served:
         check(os.path.exists(os.path.join(ctx.datadir, "concerto.db")), "no concerto.db in the data dir")
 
 
@@ -612,7 +628,7 @@ def t_schema_behind(ctx):
         status, headers, body = check_status(a.get("/empty" + HEALTH), 500, "health on an empty database")
         line = a.wait_for_log(r"concertoctl setup", start=start)
         check(line, "the error log does not say to run concertoctl setup:\n" + a.log_tail(start))
-        if not ctx.pgsql:
+        if not ctx.served:
             # An empty concerto.db file, as opposed to none at all.
             msg = json_error(a.get("/emptyfile" + COUNT), 503)
             check("concertoctl" in msg and "setup" in msg,
@@ -639,6 +655,33 @@ def t_setup_twice(ctx):
     users2 = ctx.sql(ctx.datadir, "main", "SELECT COUNT(*) FROM concerto_user").strip()
     check(users == users2 == "1", "users before/after the second setup: %s/%s, expected 1/1" % (users, users2))
     check_status(login(a, "", ADMIN, PASSWORD), 200, "login with the first password after a second setup")
+
+
+@test("concertoctl_setup_after_failed_migration")
+def t_setup_failed_migration(ctx):
+    """A migration that fails half-way leaves nothing of itself behind, also
+    where DDL commits by itself (MariaDB: the runner drops what it made),
+    so setup succeeds once the obstacle is gone."""
+    ctx.prepare()
+    datadir = make_data_dir(ctx.tmp, "halfway")
+    if ctx.served:
+        ctx.server.create_database(ctx.db_name("halfway"))
+    # A table in the way of 0001's second CREATE TABLE (role).
+    ctx.sql(datadir, "halfway", "CREATE TABLE role (x INTEGER)")
+    args = ctx.db_args(datadir, "halfway") + ["setup", "--owner", "www-data"]
+    code, out, err = concertoctl(args, env={"CONCERTO_PASSWORD": PASSWORD})
+    check(code != 0 and "0001_initial" in err, "setup with a table in the way exited %d: %s%s"
+          % (code, out, err))
+    left = ctx.sql(datadir, "halfway", "SELECT COUNT(*) FROM concerto_schema").strip()
+    check(left == "0", "concerto_schema has %s rows after the failed migration" % left)
+    try:
+        ctx.sql(datadir, "halfway", "SELECT COUNT(*) FROM concerto_user")
+        check(False, "concerto_user (made before the failure) is still there")
+    except AssertionError as e:
+        check("still there" not in str(e), str(e))
+    ctx.sql(datadir, "halfway", "DROP TABLE role")
+    code, out, err = concertoctl(args, env={"CONCERTO_PASSWORD": PASSWORD})
+    check(code == 0, "setup once the table is gone exited %d: %s%s" % (code, out, err))
 
 
 @test("concertoctl_setup_generates_password")
@@ -668,10 +711,21 @@ def t_status(ctx):
     if ctx.pgsql:
         bad = ["-d", ctx.status_dir, "--db", "pgsql", "--db-params",
                "host=127.0.0.1 port=%d dbname=x user=x password=x connect_timeout=5" % harness.free_port()]
+    elif ctx.db == "mysql":
+        bad = ["-d", ctx.status_dir, "--db", ctx.driver, "--db-params",
+               "host=127.0.0.1,port=%d,dbname=x,user=x,pass=x" % harness.free_port()]
+    elif ctx.served:
+        bad = ["-d", ctx.status_dir, "--db", ctx.driver, "--db-params",
+               "connect='Driver=%s;Server=127.0.0.1;Port=%d;Database=x;Uid=x;Pwd=x'"
+               % (ctx.server.odbc_driver, harness.free_port())]
     else:
         bad = ["-d", "/nonexistent/concerto/data"]
     code, out, err = concertoctl(bad + ["status"])
     check(code == 1, "status on an unreachable database exited %d, expected 1: %s%s" % (code, out, err))
+    if ctx.db == "odbc":
+        # apr_dbd_odbc writes its own "[date] [dbd_odbc] ..." lines to stderr
+        # when a connection fails, before concertoctl's message.
+        err = err[err.find("\nconcertoctl: ") + 1:] if "[dbd_odbc]" in err else err
     check(err.startswith("concertoctl: "), "error message not on stderr as 'concertoctl: ...': %r" % err)
 
 
@@ -706,8 +760,8 @@ def t_setup_starter(ctx):
     again adds nothing and keeps what is there."""
     ctx.prepare()
     datadir = make_data_dir(ctx.tmp, "starter")
-    if ctx.pgsql:
-        ctx.pgc.create_database(ctx.db_name("starter"))
+    if ctx.served:
+        ctx.server.create_database(ctx.db_name("starter"))
     args = ctx.db_args(datadir, "starter")
     starter = os.path.join(REPO, "conf", "starter")
     code, out, err = concertoctl(args + ["setup", "--starter", starter],
@@ -742,8 +796,8 @@ def t_table_csv(ctx):
     itself and changes nothing; camelCase columns survive on PostgreSQL."""
     ctx.prepare()
     datadir = make_data_dir(ctx.tmp, "tables")
-    if ctx.pgsql:
-        ctx.pgc.create_database(ctx.db_name("tables"))
+    if ctx.served:
+        ctx.server.create_database(ctx.db_name("tables"))
     args = ctx.db_args(datadir, "tables")
     code, out, err = concertoctl(args + ["setup"], env={"CONCERTO_PASSWORD": PASSWORD})
     check(code == 0, "setup for the table test exited %d: %s%s" % (code, out, err))
@@ -791,11 +845,12 @@ def t_table_csv(ctx):
     check(code == 2, "table import without a file exited %d, expected 2" % code)
 
 
-@test("pgsql_params_from_environment", only={"pgsql"})
+@test("server_params_from_environment", only={"pgsql", "mysql"})
 def t_env_params(ctx):
     a = ctx.main()
     status, headers, body = check_status(a.get("/envdb" + HEALTH), 200,
-                                         "ConcertoDatabase pgsql without params, DB_* in the environment")
+                                         "ConcertoDatabase %s without params, DB_* in the environment"
+                                         % ctx.driver)
     check_status(a.get("/envdb" + COUNT), 200)
 
 
@@ -865,8 +920,8 @@ def starter_site(ctx, role):
     run does) and the Apache directives of a site serving it at /."""
     ctx.prepare()
     datadir = make_data_dir(ctx.tmp, role)
-    if ctx.pgsql:
-        ctx.pgc.create_database(ctx.db_name(role))
+    if ctx.served:
+        ctx.server.create_database(ctx.db_name(role))
     args = ctx.db_args(datadir, role)
     code, out, err = concertoctl(args + ["setup", "--owner", "www-data", "--starter",
                                          os.path.join(REPO, "conf", "starter")],
@@ -1602,7 +1657,7 @@ def run_suite(db, runner):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--build", default="build", help="build directory (default: build)")
-    ap.add_argument("--db", default="all", choices=["sqlite", "pgsql", "all"])
+    ap.add_argument("--db", default="all", choices=["sqlite", "pgsql", "mysql", "odbc", "all"])
     ap.add_argument("-k", dest="pattern", help="run only tests whose name matches this regex "
                     "(plus the fixtures they use)")
     args = ap.parse_args()
@@ -1612,7 +1667,13 @@ def main():
         rx = re.compile(args.pattern)
         harness._registry[:] = [t for t in harness._registry if rx.search(t[0])]
     runner = harness.Runner()
-    dbs = ["sqlite", "pgsql"] if args.db == "all" else [args.db]
+    dbs = [args.db]
+    if args.db == "all":
+        dbs = os.environ.get("CONCERTO_TEST_DBS", "sqlite pgsql mysql").split()
+        unknown = [d for d in dbs if d not in ("sqlite", "pgsql", "mysql", "odbc")]
+        if unknown or not dbs:
+            ap.error("CONCERTO_TEST_DBS names %r; known: sqlite pgsql mysql odbc"
+                     % (unknown or dbs))
     code = 1
     try:
         for db in dbs:

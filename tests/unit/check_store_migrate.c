@@ -209,6 +209,31 @@ START_TEST(failed_migration_leaves_version)
 }
 END_TEST
 
+/* Where DDL commits by itself, a failed migration's statements are undone
+ * one by one: each kind the migrations use has its inverse. */
+START_TEST(undo_sql_per_statement)
+{
+    apr_pool_t *p = cc_test_pool;
+
+    ck_assert_str_eq(cc_schema_undo_sql(p, CC_DIALECT_MYSQL, "CREATE TABLE role (\n id BIGINT)"),
+                     "DROP TABLE role");
+    ck_assert_str_eq(cc_schema_undo_sql(p, CC_DIALECT_MYSQL,
+                                        "create index test_session_log_session ON "
+                                        "test_session_log (session_id, created)"),
+                     "DROP INDEX test_session_log_session ON test_session_log");
+    ck_assert_str_eq(cc_schema_undo_sql(p, CC_DIALECT_ORACLE, "CREATE INDEX i ON t (a)"),
+                     "DROP INDEX i");
+    ck_assert_str_eq(
+        cc_schema_undo_sql(p, CC_DIALECT_MYSQL, "ALTER TABLE test ADD COLUMN settings LONGTEXT"),
+        "ALTER TABLE test DROP COLUMN settings");
+    ck_assert_str_eq(cc_schema_undo_sql(p, CC_DIALECT_MYSQL, "ALTER TABLE \"t\" ADD \"aB\" INT"),
+                     "ALTER TABLE \"t\" DROP COLUMN \"aB\"");
+    ck_assert_ptr_null(cc_schema_undo_sql(p, CC_DIALECT_MYSQL, "INSERT INTO role VALUES (1)"));
+    ck_assert_ptr_null(cc_schema_undo_sql(p, CC_DIALECT_MYSQL, "ALTER TABLE t DROP COLUMN c"));
+    ck_assert_ptr_null(cc_schema_undo_sql(p, CC_DIALECT_MYSQL, "CREATE TABLE"));
+}
+END_TEST
+
 TCase *tcase_store_migrate(void)
 {
     TCase *tc = cc_test_tcase("store/migrate");
@@ -220,5 +245,6 @@ TCase *tcase_store_migrate(void)
     tcase_add_test(tc, data_model_tables_exist);
     tcase_add_test(tc, foreign_keys_enforced);
     tcase_add_test(tc, failed_migration_leaves_version);
+    tcase_add_test(tc, undo_sql_per_statement);
     return tc;
 }
