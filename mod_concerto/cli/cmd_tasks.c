@@ -190,7 +190,7 @@ static int tick_job(cli_context *ctx, cc_db *db, void *baton)
 
 int cli_cmd_schedule(cli_context *ctx, int argc, const char *const *argv)
 {
-    if (argc != 2 || strcmp(argv[1], "tick")) {
+    if (argc != 2 || strcmp(argv[1], "tick") != 0) {
         cli_error("usage: schedule tick");
         return CLI_USAGE;
     }
