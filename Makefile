@@ -16,7 +16,8 @@ DEB_PACKAGES := build-essential pkg-config apache2 apache2-dev libapr1-dev libap
                 libaprutil1-dbd-sqlite3 libaprutil1-dbd-pgsql libjson-c-dev libssl-dev check \
                 libsubunit-dev sqlite3 postgresql postgresql-client curl python3 prometheus \
                 clang-format clang-tidy cppcheck clang chromium \
-                r-base-core r-base-dev r-cran-jsonlite r-cran-dbi r-cran-rsqlite
+                r-base-core r-base-dev r-cran-jsonlite r-cran-dbi r-cran-rsqlite \
+                rpm
 
 # Everything from apxs and pkg-config is looked up lazily, so that `make deps`
 # works on a machine that has none of it yet.
