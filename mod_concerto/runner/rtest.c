@@ -200,7 +200,7 @@ static json_object *page_answer(apr_pool_t *pool, int code, json_object *page, c
                                 const char *token, const char *submit_id, int time_limit)
 {
     json_object *root = cc_json_owned(pool, json_object_new_object()),
-                *data = json_object_new_object(), *params = NULL;
+                *data = json_object_new_object(), *params = NULL, *grant = NULL;
 
     json_object_object_add(data, "templateHtml", json_object_new_string(text_of(page, "html")));
     json_object_object_add(data, "templateCss", json_object_new_string(text_of(page, "css")));
@@ -213,6 +213,10 @@ static json_object *page_answer(apr_pool_t *pool, int code, json_object *page, c
         json_object_object_add(data, "templateParams", json_object_new_object());
     json_object_object_add(data, "lastSubmitId",
                            submit_id ? json_object_new_string(submit_id) : NULL);
+    /* template.show(sessionFilesAccess = TRUE): the page may upload. */
+    if (page && json_object_object_get_ex(page, "sessionFilesAccess", &grant) &&
+        json_object_get_boolean(grant))
+        json_object_object_add(data, "sessionFilesAccess", json_object_new_boolean(1));
     json_object_object_add(root, "code", json_object_new_int(code));
     json_object_object_add(root, "data", data);
     json_object_object_add(root, "hash", json_object_new_string(hash));
@@ -372,6 +376,18 @@ static int run_step(cc_db *db, apr_pool_t *pool, const cc_run_r_options *opts, c
     return 1;
 }
 
+/* The token grants an answer carries: uploads when its page allows them. */
+static unsigned answer_grants(json_object *answer)
+{
+    json_object *data = NULL, *grant = NULL;
+
+    return json_object_object_get_ex(answer, "data", &data) &&
+                   json_object_object_get_ex(data, "sessionFilesAccess", &grant) &&
+                   json_object_get_boolean(grant)
+               ? CC_TOKEN_SESSION_FILES
+               : 0;
+}
+
 /* Stores the outcome (a CAS on s->version that also releases the claim),
  * logs and counts a failure, and fills out. */
 static void store_outcome(cc_db *db, apr_pool_t *pool, const cc_token_key *key, cc_session *s,
@@ -382,7 +398,7 @@ static void store_outcome(cc_db *db, apr_pool_t *pool, const cc_token_key *key, 
     cc_session *now_s = NULL;
 
     if (!o->failed) {
-        if (!cc_run_sign_token(pool, key, s->hash, now, &token, out))
+        if (!cc_run_sign_token_with(pool, key, s->hash, now, answer_grants(o->answer), &token, out))
             return;
         json_object_object_add(o->answer, "token", json_object_new_string(token));
     }
@@ -488,7 +504,7 @@ static void stored_answer(apr_pool_t *pool, const cc_token_key *key, const cc_se
     }
     stored_code = json_object_get_int(stored);
     if (stored_code != CC_RUN_ERROR) {
-        if (!cc_run_sign_token(pool, key, s->hash, now, &token, out))
+        if (!cc_run_sign_token_with(pool, key, s->hash, now, answer_grants(root), &token, out))
             return;
         json_object_object_add(root, "token", json_object_new_string(token));
     }

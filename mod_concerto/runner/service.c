@@ -153,10 +153,17 @@ apr_status_t cc_run_token_key(cc_db *db, apr_pool_t *pool, cc_token_key *key, co
 int cc_run_sign_token(apr_pool_t *pool, const cc_token_key *key, const char *hash, long now,
                       const char **token, cc_run_result *out)
 {
+    return cc_run_sign_token_with(pool, key, hash, now, 0, token, out);
+}
+
+int cc_run_sign_token_with(apr_pool_t *pool, const cc_token_key *key, const char *hash, long now,
+                           unsigned flags, const char **token, cc_run_result *out)
+{
     cc_token_claims claims;
     const char *errmsg = NULL;
 
     memset(&claims, 0, sizeof(claims));
+    claims.flags = flags;
     claims.session_hash = hash;
     claims.purpose = RUNNER_PURPOSE;
     claims.issued_at = apr_time_from_sec(now);

@@ -31,5 +31,8 @@ apr_status_t cc_run_token_key(cc_db *db, apr_pool_t *pool, cc_token_key *key, co
  * holds the refusal. */
 int cc_run_sign_token(apr_pool_t *pool, const cc_token_key *key, const char *hash, long now,
                       const char **token, cc_run_result *out);
+/* The same with grants (CC_TOKEN_* flags, e.g. CC_TOKEN_SESSION_FILES). */
+int cc_run_sign_token_with(apr_pool_t *pool, const cc_token_key *key, const char *hash, long now,
+                           unsigned flags, const char **token, cc_run_result *out);
 
 #endif

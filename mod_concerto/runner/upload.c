@@ -120,7 +120,8 @@ apr_status_t cc_run_upload(cc_db *db, apr_pool_t *pool, const char *hash, const 
         upload_refused(pool, out, 503, "the file cannot be stored on the server");
         return APR_SUCCESS;
     }
-    if (!cc_run_sign_token(pool, &key, hash, now, &new_token, out))
+    /* The renewed token keeps the grants of the one it replaces. */
+    if (!cc_run_sign_token_with(pool, &key, hash, now, check.claims.flags, &new_token, out))
         return APR_SUCCESS;
     root = json_object_new_object();
     json_object_object_add(root, "result", json_object_new_int(0));

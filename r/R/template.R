@@ -141,6 +141,7 @@ concerto.template.show <- function(templateId = -1, html = "", head = "", params
   page$timeLimit <- as.integer(timeLimit)
   page$finalize <- isTRUE(finalize)
   page$cookies <- cookies
+  page$sessionFilesAccess <- isTRUE(sessionFilesAccess)
   if (!is.null(.run$st$loader)) page$loader <- .run$st$loader
   stop(concerto_condition(if (isTRUE(finalize)) "concerto_finish" else "concerto_page", page))
 }

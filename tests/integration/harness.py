@@ -818,3 +818,20 @@ def check_status(resp, expected, what=""):
                headers.get("Content-Type") if headers else None, body[:300])
         )
     return resp
+
+
+def multipart(fields, boundary="cc-test-boundary-42"):
+    """A multipart/form-data body: fields maps a name to text or to
+    (filename, bytes)."""
+    out = b""
+    for name, value in fields.items():
+        out += b"--" + boundary.encode() + b"\r\n"
+        if isinstance(value, tuple):
+            out += ('Content-Disposition: form-data; name="%s"; filename="%s"\r\n'
+                    "Content-Type: application/octet-stream\r\n\r\n" % (name, value[0])).encode()
+            out += value[1] + b"\r\n"
+        else:
+            out += ('Content-Disposition: form-data; name="%s"\r\n\r\n' % name).encode()
+            out += value.encode() + b"\r\n"
+    out += b"--" + boundary.encode() + b"--\r\n"
+    return out, {"Content-Type": "multipart/form-data; boundary=" + boundary}

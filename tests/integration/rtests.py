@@ -60,6 +60,14 @@ concerto.template.show(html = "<p id=\"after\">after {{v}}</p>", params = list(v
 """
 
 
+# Uploads: refused on the first page, allowed on the second, which asks
+# for them (Concerto's sessionFilesAccess).
+UPLOAD_CODE = r"""
+concerto.template.show(html = "<button name=\"next\">Next</button>")
+concerto.template.show(html = "<input type=\"file\" name=\"f\">", sessionFilesAccess = TRUE)
+"""
+
+
 # A flow: begin -> ask (a code test that loops on its branch "again" until
 # the flow's limit) -> finish, with a return function on the last answer.
 ASK_CODE = r"""
@@ -166,6 +174,7 @@ def r_site(ctx, role, timeout=10):
     insert_code_test(ctx, datadir, role, "r-failing", FAILING_CODE)
     insert_code_test(ctx, datadir, role, "r-looping", LOOPING_CODE)
     insert_code_test(ctx, datadir, role, "r-slow", SLOW_CODE)
+    insert_code_test(ctx, datadir, role, "r-upload", UPLOAD_CODE)
     insert_code_test(ctx, datadir, role, "r-subtest", HELLO_CODE, [("name", "Sub")], visibility=2)
     insert_flow(ctx, datadir, role)
     harness.chown_www(datadir)
@@ -437,6 +446,38 @@ def t_rtest_event(ctx):
         check(done == list(range(8)), "sessions finished: %r" % done)
         check(st == 200 and "after x" in p["data"]["templateHtml"], "the slow step: %d %r" % (st, p))
         check(max(health_times) < 1.0, "health took %r while R was busy" % health_times)
+    a.audit()
+
+
+def send_file(apache, hash_, token, name, data):
+    body, headers = harness.multipart({"token": token, "file": (name, data)})
+    return apache.request("POST", "/test/session/%s/upload" % hash_, body=body, headers=headers)
+
+
+@test("rtest_upload_grant")
+def t_rtest_upload(ctx):
+    """template.show(sessionFilesAccess = TRUE) lets that page upload: the
+    first page's token is refused, the second's accepted, and the token
+    the upload renews (and a resume's) keeps the grant."""
+    datadir, body = r_site(ctx, "rupload")
+    a = ctx.new_apache("rupload", body, loglevel="warn")
+    with a:
+        r = start(a, "r-upload")
+        status, _, raw = send_file(a, r["hash"], r["token"], "a.txt", b"one")
+        check(status == 403, "upload from the first page: %d %r" % (status, raw[:200]))
+        status, p = submit(a, r, {"buttonPressed": "next"}, "u1")
+        check(status == 200 and p["data"].get("sessionFilesAccess") is True, "page 2: %d %r" % (status, p))
+        status, _, raw = send_file(a, r["hash"], p["token"], "a.txt", b"one")
+        up = json.loads(raw)
+        check(status == 200 and up["result"] == 0 and up["name"] == "a.txt", "upload: %d %r" % (status, up))
+        status, _, raw = send_file(a, r["hash"], up["token"], "b.txt", b"two")
+        check(status == 200, "upload with the renewed token: %d %r" % (status, raw[:200]))
+        status, again = answer(a, "/test/session/%s/resume" % r["hash"], {"token": up["token"]}, form=True)
+        check(status == 200 and again["code"] == 16, "resume: %d %r" % (status, again))
+        status, _, raw = send_file(a, r["hash"], again["token"], "c.txt", b"3")
+        check(status == 200, "upload with the resume's token: %d %r" % (status, raw[:200]))
+        stored = os.path.join(datadir, "files", "sessions", r["hash"])
+        check(sorted(os.listdir(stored)) == ["a.txt", "b.txt", "c.txt"], "stored: %r" % os.listdir(stored))
     a.audit()
 
 

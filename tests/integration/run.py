@@ -1282,25 +1282,8 @@ def t_runner_exposure(ctx):
     three.audit()
 
 
-def multipart(fields, boundary="cc-test-boundary-42"):
-    """A multipart/form-data body: fields maps a name to text or to
-    (filename, bytes)."""
-    out = b""
-    for name, value in fields.items():
-        out += b"--" + boundary.encode() + b"\r\n"
-        if isinstance(value, tuple):
-            out += ('Content-Disposition: form-data; name="%s"; filename="%s"\r\n'
-                    "Content-Type: application/octet-stream\r\n\r\n" % (name, value[0])).encode()
-            out += value[1] + b"\r\n"
-        else:
-            out += ('Content-Disposition: form-data; name="%s"\r\n\r\n' % name).encode()
-            out += value.encode() + b"\r\n"
-    out += b"--" + boundary.encode() + b"--\r\n"
-    return out, {"Content-Type": "multipart/form-data; boundary=" + boundary}
-
-
 def upload(apache, hash_, fields):
-    body, headers = multipart(fields)
+    body, headers = harness.multipart(fields)
     return post_json_answer(apache, "/test/session/%s/upload" % hash_, body, headers)
 
 
@@ -1339,7 +1322,7 @@ def t_runner_upload(ctx):
         check(status == 403 and e["result"] == -1, "forged token: %d %r" % (status, e))
         status, e = upload(a, hash_, {"token": token})
         check(status == 400 and "file" in e["error"], "no file: %d %r" % (status, e))
-        big, headers = multipart({"token": token, "file": ("big.bin", b"x" * 70000)})
+        big, headers = harness.multipart({"token": token, "file": ("big.bin", b"x" * 70000)})
         status, _, raw = a.request("POST", "/test/session/%s/upload" % hash_, body=big,
                                    headers=headers)
         check(status == 413 and b"65536" in raw, "a file over ConcertoMaxBodySize: %d %r"
@@ -1347,7 +1330,7 @@ def t_runner_upload(ctx):
         status, e = post_json_answer(a, "/test/session/%s/upload" % hash_, "token=" + token,
                                      FORM_CT)
         check(status == 415 and e["result"] == -1, "not multipart: %d %r" % (status, e))
-        bad, headers = multipart({"token": token, "file": ("x", b"x")})
+        bad, headers = harness.multipart({"token": token, "file": ("x", b"x")})
         status, e = post_json_answer(a, "/test/session/%s/upload" % hash_, bad[:-10], headers)
         check(status == 400 and "ends inside" in e["error"], "cut body: %d %r" % (status, e))
         files = sorted(os.listdir(os.path.join(datadir, "files", "sessions", hash_)))
