@@ -103,36 +103,42 @@ def t_sessions_clear(ctx):
 
 @test("tasks_sessions_log_matches_session_count")
 def t_sessions_log(ctx):
-    a = ctx.main()
-    args = ctx.db_args(ctx.datadir, "main")
+    """sessions log records the count /api/check/session_count gives, and a
+    row only when it changed."""
+    role = "tasks_log"
+    datadir = tasks_db(ctx, role)
+    args = ctx.db_args(datadir, role)
+    body = "<Location />\n    SetHandler concerto\n    %s\n</Location>\n" % ctx.db_conf(datadir, role)
+    a = ctx.new_apache("tasks-log", body, loglevel="warn")
     now = int(time.time())
-    ctx.sql(ctx.datadir, "main", "INSERT INTO test (name, slug, created, updated) "
-            "SELECT 'tl', 'tl', 0, 0 WHERE NOT EXISTS (SELECT 1 FROM test WHERE slug = 'tl')")
-    before = ctx.sql(ctx.datadir, "main", "SELECT COUNT(*) FROM test_session_count").strip()
 
     def endpoint():
-        _, _, body = harness.check_status(a.get("/api/check/session_count"), 200)
-        return int(body)
+        _, _, count = harness.check_status(a.get("/api/check/session_count"), 200)
+        return int(count)
 
-    code, out, err = concertoctl(args + ["sessions", "log"])
-    check(code == 0, "sessions log exited %d: %s%s" % (code, out, err))
-    m = re.fullmatch(r"sessions log: (\d+) active sessions, (recorded|unchanged).*", one_line(out))
-    check(m and int(m.group(1)) == endpoint(), "summary %r, endpoint says %d" % (out, endpoint()))
-    code, out, err = concertoctl(args + ["sessions", "log"])
-    check(code == 0 and "unchanged, nothing recorded" in out, "second run: %d %r" % (code, out))
-    for i in range(3):
-        ctx.sql(ctx.datadir, "main", "INSERT INTO test_session (hash, test_id, status, created, updated) "
-                "VALUES ('log%d-%d', (SELECT id FROM test WHERE slug = 'tl'), 0, %d, %d)"
-                % (i, now, now, now))
-    code, out, err = concertoctl(args + ["sessions", "log"])
-    m = re.fullmatch(r"sessions log: (\d+) active sessions, recorded \(was (\d+|none)\)", one_line(out))
-    check(code == 0 and m, "after 3 new sessions: %d %r" % (code, out))
-    check(int(m.group(1)) == endpoint(), "logged %s, endpoint says %d" % (m.group(1), endpoint()))
-    rows = ctx.sql(ctx.datadir, "main", "SELECT session_count FROM test_session_count ORDER BY id").split()
-    added = len(rows) - int(before)
-    check(added in (1, 2) and rows[-1] == m.group(1), "rows %r (before: %s)" % (rows, before))
-    # Finished, so that later tests on the main database count as before.
-    ctx.sql(ctx.datadir, "main", "UPDATE test_session SET status = 2 WHERE hash LIKE 'log_-%d'" % now)
+    def rows():
+        return ctx.sql(datadir, role, "SELECT session_count FROM test_session_count ORDER BY id").split()
+
+    with a:
+        code, out, err = concertoctl(args + ["sessions", "log"])
+        check(code == 0, "sessions log exited %d: %s%s" % (code, out, err))
+        check(one_line(out) == "sessions log: 0 active sessions, recorded (was none)", "summary %r" % out)
+        check(endpoint() == 0 and rows() == ["0"], "endpoint %d, rows %r" % (endpoint(), rows()))
+        code, out, err = concertoctl(args + ["sessions", "log"])
+        check(code == 0 and one_line(out) == "sessions log: 0 active sessions, unchanged, nothing recorded",
+              "second run: %d %r" % (code, out))
+        for i, (status, updated) in enumerate(((0, now), (0, now - 10), (0, now - 3600), (2, now))):
+            add_session(ctx, datadir, role, "log%d" % i, status, updated)
+        code, out, err = concertoctl(args + ["sessions", "log"])
+        check(code == 0 and one_line(out) == "sessions log: 2 active sessions, recorded (was 0)",
+              "after 2 running, 1 idle and 1 finished sessions: %d %r" % (code, out))
+        check(endpoint() == 2, "the endpoint says %d, sessions log 2" % endpoint())
+        code, out, err = concertoctl(args + ["sessions", "log", "--idle-limit", "7200"])
+        check(code == 0 and one_line(out) == "sessions log: 3 active sessions, recorded (was 2)",
+              "with --idle-limit 7200: %d %r" % (code, out))
+        check(rows() == ["0", "2", "3"], "rows %r" % rows())
+        code, out, err = concertoctl(args + ["sessions", "log", "--idle-limit", "0"])
+        check(code == 2 and "concertoctl:" in err, "--idle-limit 0: %d %r" % (code, err))
 
 
 @test("tasks_schedule_tick")
