@@ -20,7 +20,8 @@ DEB_PACKAGES := build-essential pkg-config apache2 apache2-dev libapr1-dev libap
                 libjson-c-dev libssl-dev check \
                 libsubunit-dev sqlite3 postgresql postgresql-client curl python3 prometheus \
                 clang-format clang-tidy cppcheck clang chromium \
-                r-base-core r-base-dev r-cran-jsonlite r-cran-dbi r-cran-rsqlite
+                r-base-core r-base-dev r-cran-jsonlite r-cran-dbi r-cran-rsqlite \
+                rpm
 
 # Everything from apxs and pkg-config is looked up lazily, so that `make deps`
 # works on a machine that has none of it yet.
@@ -41,6 +42,9 @@ R_LIBS         = $(shell pkg-config --libs-only-L --libs-only-l libR 2>/dev/null
 CHECK_CFLAGS   = $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS     = $(shell pkg-config --libs check 2>/dev/null)
 
+# The shared reference material (catR's golden values for the unit tests).
+SHARED_DIR ?= $(CURDIR)/../shared
+
 PREFIX     ?= /usr
 BINDIR     ?= $(PREFIX)/bin
 DATADIR    ?= /var/lib/concerto
@@ -56,7 +60,8 @@ GLUE_CFLAGS = $(ALL_CFLAGS) -I $(AP_INCLUDEDIR) $(AP_CPPFLAGS)
 
 CORE_SRC  := $(sort $(wildcard mod_concerto/core/*.c mod_concerto/store/*.c mod_concerto/monitor/*.c \
                               mod_concerto/cat/*.c mod_concerto/catapi/*.c \
-                              mod_concerto/runner/*.c mod_concerto/rhost/*.c))
+                              mod_concerto/runner/*.c mod_concerto/rhost/*.c \
+                              mod_concerto/tasks/*.c))
 GLUE_SRC  := $(sort $(wildcard mod_concerto/httpd/*.c))
 CLI_SRC   := $(sort $(wildcard mod_concerto/cli/*.c))
 UNIT_SRC  := $(sort $(wildcard tests/unit/*.c))
@@ -69,7 +74,7 @@ GLUE_OBJ  := $(GLUE_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ   := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_OBJ  := $(UNIT_SRC:%.c=$(BUILD)/obj/%.o)
 
-.PHONY: r-install all run check check-unit check-integration check-browser check-asan install deps clean format lint bench \
+.PHONY: rpm-check r-install all run check check-unit check-integration check-browser check-asan install deps clean format lint bench \
         fuzz r-package r-sources check-r
 
 all: $(BUILD)/mod_concerto.so $(BUILD)/concertoctl
@@ -92,7 +97,7 @@ $(BUILD)/obj/mod_concerto/httpd/%.o: mod_concerto/httpd/%.c
 
 $(BUILD)/obj/tests/unit/%.o: tests/unit/%.c
 	@mkdir -p $(@D)
-	@echo "  CC  $@"; $(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -DSHARED_DIR='"$(CURDIR)/../shared"' -MMD -MP -c $< -o $@
+	@echo "  CC  $@"; $(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -DSHARED_DIR='"$(SHARED_DIR)"' -MMD -MP -c $< -o $@
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)
@@ -103,11 +108,11 @@ $(BUILD)/libconcerto.a: $(CORE_OBJ)
 	$(AR) rcs $@ $^
 
 $(BUILD)/mod_concerto.so: $(GLUE_OBJ) $(BUILD)/libconcerto.a
-	@echo "  CC  $@"; $(CC) -shared $(SAN) -Wl,-z,relro -Wl,-z,now -o $@ $(GLUE_OBJ) $(BUILD)/libconcerto.a $(DEP_LIBS) \
+	@echo "  CC  $@"; $(CC) -shared $(SAN) $(LDFLAGS) -Wl,-z,relro -Wl,-z,now -o $@ $(GLUE_OBJ) $(BUILD)/libconcerto.a $(DEP_LIBS) \
 	    $(R_LIBS)
 
 $(BUILD)/concertoctl: $(CLI_OBJ) $(BUILD)/libconcerto.a
-	@echo "  CC  $@"; $(CC) $(SAN) -o $@ $(CLI_OBJ) $(BUILD)/libconcerto.a $(APR_LIBS) $(DEP_LIBS)
+	@echo "  CC  $@"; $(CC) $(SAN) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libconcerto.a $(APR_LIBS) $(DEP_LIBS)
 
 $(BUILD)/check_concerto: $(UNIT_OBJ) $(BUILD)/libconcerto.a
 	@echo "  CC  $@"; $(CC) $(SAN) -o $@ $(UNIT_OBJ) $(BUILD)/libconcerto.a $(APR_LIBS) $(DEP_LIBS) \
@@ -216,6 +221,34 @@ lint: $(BUILD)/gen/migrations.c
 	    $(CORE_SRC) $(GLUE_SRC) $(CLI_SRC)
 	clang-tidy --quiet $(CORE_SRC) $(CLI_SRC) -- $(TIDY_FLAGS)
 	clang-tidy --quiet $(GLUE_SRC) -- $(TIDY_FLAGS) -I $(AP_INCLUDEDIR)
+
+# The RPM spec on this Debian machine (rpm from Debian, not a Fedora build):
+# rpmspec --parse, then rpmbuild --nodeps -bb with the Fedora macros Debian
+# lacks (rpm/macros.fedora) from a tarball of the working tree, and the
+# package's file list checked against rpm/expected-files.txt.
+# RPM_NOCHECK=1 skips the spec's %check (the unit tests).
+RPM_TOP   = $(CURDIR)/$(BUILD)/rpm
+RPM_MMN   = $(shell awk '/define MODULE_MAGIC_NUMBER_MAJOR/ {print $$3}' \
+              $(AP_INCLUDEDIR)/ap_mmn.h 2>/dev/null)x8664
+RPM_FLAGS = --load $(CURDIR)/rpm/macros.fedora \
+            --define "_topdir $(RPM_TOP)" --define "_httpd_mmn $(RPM_MMN)"
+rpm-check:
+	@command -v rpmbuild >/dev/null || { echo "rpm-check: needs rpm (apt-get install rpm)"; exit 1; }
+	rm -rf $(RPM_TOP) && mkdir -p $(RPM_TOP)/SOURCES
+	rpmspec $(RPM_FLAGS) --parse rpm/mod_concerto.spec >$(RPM_TOP)/parsed.spec
+	git ls-files -z --cached --others --exclude-standard | tar --null -T - --transform 's,^,mod_concerto-$(VERSION)/,' \
+	    -czf $(RPM_TOP)/SOURCES/mod_concerto-$(VERSION).tar.gz
+	tar -C $(SHARED_DIR)/.. -czf $(RPM_TOP)/SOURCES/mod_concerto-golden-$(VERSION).tar.gz \
+	    --transform 's,^[^/]*/,shared/,' $(notdir $(SHARED_DIR))/golden/catr
+	rpmbuild $(RPM_FLAGS) --nodeps -bb $(if $(RPM_NOCHECK),--nocheck) rpm/mod_concerto.spec \
+	    >$(RPM_TOP)/build.log 2>&1 || { tail -40 $(RPM_TOP)/build.log; exit 1; }
+	@# .build-id links name the binaries' build ids, which change with every build.
+	for p in $(RPM_TOP)/RPMS/*/*.rpm; do rpm -qlp $$p; done | grep -v '^/usr/lib/\.build-id' | sort \
+	    >$(RPM_TOP)/files.txt
+	diff -u rpm/expected-files.txt $(RPM_TOP)/files.txt
+	rpm -qp --requires $(RPM_TOP)/RPMS/*/mod_concerto-$(VERSION)-*.rpm | grep -q '^httpd-mmn = '
+	@echo "rpm-check: spec parses; rpmbuild --nodeps built" $$(cd $(RPM_TOP)/RPMS && ls */*.rpm) \
+	    "with the expected file list (no Fedora build, no dnf install, no SELinux: see README)"
 
 clean:
 	rm -rf build

@@ -7,7 +7,15 @@
 #include <apr_getopt.h>
 
 /* Exit statuses. */
-enum { CLI_OK = 0, CLI_FAILED = 1, CLI_USAGE = 2, CLI_SCHEMA_BEHIND = 3 };
+enum {
+    CLI_OK = 0,
+    CLI_FAILED = 1,
+    CLI_USAGE = 2,
+    CLI_SCHEMA_BEHIND = 3,
+    /* A scheduled job found its lock held by another run (sysexits'
+     * EX_TEMPFAIL): nothing was done, and that is not an error. */
+    CLI_LOCKED = 75
+};
 
 typedef struct cli_context {
     apr_pool_t *pool;
@@ -27,6 +35,8 @@ int cli_cmd_migrate(cli_context *ctx, int argc, const char *const *argv);
 int cli_cmd_status(cli_context *ctx, int argc, const char *const *argv);
 int cli_cmd_passwd(cli_context *ctx, int argc, const char *const *argv);
 int cli_cmd_table(cli_context *ctx, int argc, const char *const *argv);
+int cli_cmd_sessions(cli_context *ctx, int argc, const char *const *argv);
+int cli_cmd_schedule(cli_context *ctx, int argc, const char *const *argv);
 /* Needs no database: ctx->db_params is not resolved. */
 int cli_cmd_cat(cli_context *ctx, int argc, const char *const *argv);
 

@@ -29,6 +29,17 @@ static const char usage_text[] =
     "  table import NAME FILE.csv|- [--create items|responses|--create-from-header] [--replace]\n"
     "                                add a CSV's rows (header row names the columns), all or none\n"
     "  table export NAME [FILE.csv|-] [--crlf]   write the rows as CSV, header first\n"
+    "  sessions clear [--older-than DAYS] [--max-idle SECONDS]\n"
+    "                                remove sessions not updated for DAYS "
+    "($CONCERTO_SESSION_FILES_\n"
+    "                                EXPIRATION or 7; -1 keeps all) that ended, or still run but\n"
+    "                                idled past SECONDS (3900), with DATADIR/files/sessions/HASH\n"
+    "  sessions log [--idle-limit SECONDS]\n"
+    "                                record the active-session count (updated within SECONDS,\n"
+    "                                300) in test_session_count when it changed\n"
+    "  schedule tick                 run the pending scheduled tasks\n"
+    "                                (these three exit 0 done, 1 error, 75 when another run\n"
+    "                                holds their lock in the database and nothing was done)\n"
     "  cat                           answer one JSON request to the CAT engine on stdin,\n"
     "                                {\"fn\": NAME, \"args\": {...}} (catR's functions and names)\n"
     "  version                       print the version\n"
@@ -169,6 +180,10 @@ int main(int argc, const char *const *argv)
         code = cli_cmd_passwd(&ctx, argc, argv);
     else if (!strcmp(command, "table"))
         code = cli_cmd_table(&ctx, argc, argv);
+    else if (!strcmp(command, "sessions"))
+        code = cli_cmd_sessions(&ctx, argc, argv);
+    else if (!strcmp(command, "schedule"))
+        code = cli_cmd_schedule(&ctx, argc, argv);
     else {
         cli_error("unknown command '%s'", command);
         fputs(usage_text, stderr);

@@ -1624,6 +1624,8 @@ test("rhost_off_prefork")(_make_rhost_test("prefork", False))
 # R tests through the runner (tests/integration/rtests.py).
 import rtests  # noqa: E402
 import rstarter  # noqa: E402,F401  (the R starter content)
+# concertoctl sessions clear|log, schedule tick (tests/integration/tasks.py).
+import tasks  # noqa: E402,F401
 
 
 @test("no_child_died")

@@ -54,6 +54,10 @@ TCase *tcase_runner_cache(void);
 TCase *tcase_rhost_rhost(void);
 TCase *tcase_rhost_dbbridge(void);
 TCase *tcase_runner_rtest(void);
+TCase *tcase_tasks_lock(void);
+TCase *tcase_tasks_cleanup(void);
+TCase *tcase_tasks_session_count(void);
+TCase *tcase_tasks_schedule(void);
 
 /* The pool of the running test: created before and destroyed after each
  * test by the checked fixture every TCase installs. */

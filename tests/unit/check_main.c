@@ -203,6 +203,10 @@ int main(void)
     suite_add_tcase(suite, tcase_rhost_rhost());
     suite_add_tcase(suite, tcase_rhost_dbbridge());
     suite_add_tcase(suite, tcase_runner_rtest());
+    suite_add_tcase(suite, tcase_tasks_lock());
+    suite_add_tcase(suite, tcase_tasks_cleanup());
+    suite_add_tcase(suite, tcase_tasks_session_count());
+    suite_add_tcase(suite, tcase_tasks_schedule());
 
     runner = srunner_create(suite);
     srunner_run_all(runner, CK_NORMAL);
