@@ -21,8 +21,8 @@ def tasks_db(ctx, name):
     """A fresh data dir and database, set up, with one test to hang sessions on."""
     ctx.prepare()
     datadir = make_data_dir(ctx.tmp, name)
-    if ctx.pgsql:
-        ctx.pgc.create_database(ctx.db_name(name))
+    if ctx.served:
+        ctx.server.create_database(ctx.db_name(name))
     code, out, err = concertoctl(ctx.db_args(datadir, name) + ["setup", "--owner", "www-data"])
     check(code == 0, "setup exited %d: %s%s" % (code, out, err))
     ctx.sql(datadir, name, "INSERT INTO test (name, slug, created, updated) VALUES ('t', 't', 0, 0)")
