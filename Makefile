@@ -99,11 +99,11 @@ $(BUILD)/libconcerto.a: $(CORE_OBJ)
 	$(AR) rcs $@ $^
 
 $(BUILD)/mod_concerto.so: $(GLUE_OBJ) $(BUILD)/libconcerto.a
-	@echo "  CC  $@"; $(CC) -shared $(SAN) -Wl,-z,relro -Wl,-z,now -o $@ $(GLUE_OBJ) $(BUILD)/libconcerto.a $(DEP_LIBS) \
+	@echo "  CC  $@"; $(CC) -shared $(SAN) $(LDFLAGS) -Wl,-z,relro -Wl,-z,now -o $@ $(GLUE_OBJ) $(BUILD)/libconcerto.a $(DEP_LIBS) \
 	    $(R_LIBS)
 
 $(BUILD)/concertoctl: $(CLI_OBJ) $(BUILD)/libconcerto.a
-	@echo "  CC  $@"; $(CC) $(SAN) -o $@ $(CLI_OBJ) $(BUILD)/libconcerto.a $(APR_LIBS) $(DEP_LIBS)
+	@echo "  CC  $@"; $(CC) $(SAN) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libconcerto.a $(APR_LIBS) $(DEP_LIBS)
 
 $(BUILD)/check_concerto: $(UNIT_OBJ) $(BUILD)/libconcerto.a
 	@echo "  CC  $@"; $(CC) $(SAN) -o $@ $(UNIT_OBJ) $(BUILD)/libconcerto.a $(APR_LIBS) $(DEP_LIBS) \
@@ -178,6 +178,25 @@ install: all
 	install -m 0644 README $(DESTDIR)$(DOCDIR)/README
 	install -m 0644 conf/example-vhost.conf conf/example.htaccess $(DESTDIR)$(DOCDIR)/examples/
 	install -d -m 0750 $(DESTDIR)$(DATADIR)
+
+# The Debian package (debian/). dpkg-buildpackage writes next to the source
+# tree; the results are moved into $(DEB_OUT).
+DEB_OUT  := $(BUILD)/deb
+DEB_ARCH  = $(shell dpkg-architecture -qDEB_HOST_ARCH 2>/dev/null)
+DEB_FILE  = $(DEB_OUT)/libapache2-mod-concerto_$(VERSION)_$(DEB_ARCH).deb
+deb:
+	@grep -q '^mod-concerto ($(VERSION))' debian/changelog || \
+	    { echo "make deb: debian/changelog's version is not $(VERSION)"; exit 1; }
+	dpkg-buildpackage -us -uc -b
+	@mkdir -p $(DEB_OUT)
+	mv ../libapache2-mod-concerto_$(VERSION)_$(DEB_ARCH).deb \
+	   ../libapache2-mod-concerto-dbgsym_$(VERSION)_$(DEB_ARCH).deb \
+	   ../mod-concerto_$(VERSION)_$(DEB_ARCH).buildinfo ../mod-concerto_$(VERSION)_$(DEB_ARCH).changes \
+	   $(DEB_OUT)/
+	lintian --fail-on error $(DEB_OUT)/mod-concerto_$(VERSION)_$(DEB_ARCH).changes
+
+check-deb: deb
+	sh tests/deb/chroot-install.sh $(DEB_FILE)
 
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do \
