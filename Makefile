@@ -5,6 +5,8 @@
 #   make check-asan the unit tests built with AddressSanitizer and UBSan
 #   make install    into $(DESTDIR), paths from apxs -q
 #   make deps       the Debian packages a fresh machine lacks
+#   make deb        the Debian package (dpkg-buildpackage, lintian) into $(BUILD)/deb
+#   make check-deb  the .deb installed and used in a throwaway Debian root (root, ~3 min)
 
 APXS      ?= apxs
 PORT      ?= 8080
@@ -16,7 +18,8 @@ DEB_PACKAGES := build-essential pkg-config apache2 apache2-dev libapr1-dev libap
                 libaprutil1-dbd-sqlite3 libaprutil1-dbd-pgsql libjson-c-dev libssl-dev check \
                 libsubunit-dev sqlite3 postgresql postgresql-client curl python3 prometheus \
                 clang-format clang-tidy cppcheck clang chromium \
-                r-base-core r-base-dev r-cran-jsonlite r-cran-dbi r-cran-rsqlite
+                r-base-core r-base-dev r-cran-jsonlite r-cran-dbi r-cran-rsqlite \
+                debhelper dpkg-dev lintian debootstrap
 
 # Everything from apxs and pkg-config is looked up lazily, so that `make deps`
 # works on a machine that has none of it yet.
@@ -65,7 +68,7 @@ GLUE_OBJ  := $(GLUE_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ   := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_OBJ  := $(UNIT_SRC:%.c=$(BUILD)/obj/%.o)
 
-.PHONY: r-install all run check check-unit check-integration check-browser check-asan install deps clean format lint bench \
+.PHONY: deb check-deb r-install all run check check-unit check-integration check-browser check-asan install deps clean format lint bench \
         fuzz r-package r-sources check-r
 
 all: $(BUILD)/mod_concerto.so $(BUILD)/concertoctl
