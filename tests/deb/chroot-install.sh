@@ -29,6 +29,8 @@ DEB=$(cd "$(dirname "$DEB")" && pwd)/$(basename "$DEB")
 
 ROOT=${CHROOT_DIR:-$(mktemp -d /var/tmp/concerto-chroot.XXXXXX)}
 mkdir -p "$ROOT"
+# The root's / must be searchable by www-data (mktemp makes it 0700).
+chmod 0755 "$ROOT"
 in_root() { chroot "$ROOT" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 HOME=/root "$@"; }
 cleanup() {
     set +e
