@@ -18,8 +18,7 @@ DEB_PACKAGES := build-essential pkg-config apache2 apache2-dev libapr1-dev libap
                 libaprutil1-dbd-sqlite3 libaprutil1-dbd-pgsql libjson-c-dev libssl-dev check \
                 libsubunit-dev sqlite3 postgresql postgresql-client curl python3 prometheus \
                 clang-format clang-tidy cppcheck clang chromium \
-                r-base-core r-base-dev r-cran-jsonlite r-cran-dbi r-cran-rsqlite \
-                debhelper dpkg-dev lintian debootstrap
+                r-base-core r-base-dev r-cran-jsonlite r-cran-dbi r-cran-rsqlite
 
 # Everything from apxs and pkg-config is looked up lazily, so that `make deps`
 # works on a machine that has none of it yet.
@@ -183,7 +182,8 @@ install: all
 	install -d -m 0750 $(DESTDIR)$(DATADIR)
 
 # The Debian package (debian/). dpkg-buildpackage writes next to the source
-# tree; the results are moved into $(DEB_OUT).
+# tree; the results are moved into $(DEB_OUT). make check-deb needs debootstrap.
+DEB_PACKAGES += debhelper dpkg-dev lintian debootstrap
 DEB_OUT  := $(BUILD)/deb
 DEB_ARCH  = $(shell dpkg-architecture -qDEB_HOST_ARCH 2>/dev/null)
 DEB_FILE  = $(DEB_OUT)/libapache2-mod-concerto_$(VERSION)_$(DEB_ARCH).deb
