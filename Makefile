@@ -67,7 +67,7 @@ GLUE_OBJ  := $(GLUE_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ   := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_OBJ  := $(UNIT_SRC:%.c=$(BUILD)/obj/%.o)
 
-.PHONY: deb check-deb r-install all run check check-unit check-integration check-browser check-asan install deps clean format lint bench \
+.PHONY: r-install all run check check-unit check-integration check-browser check-asan install deps clean format lint bench \
         fuzz r-package r-sources check-r
 
 all: $(BUILD)/mod_concerto.so $(BUILD)/concertoctl
@@ -184,6 +184,7 @@ install: all
 # The Debian package (debian/). dpkg-buildpackage writes next to the source
 # tree; the results are moved into $(DEB_OUT). make check-deb needs debootstrap.
 DEB_PACKAGES += debhelper dpkg-dev lintian debootstrap
+.PHONY: deb check-deb
 DEB_OUT  := $(BUILD)/deb
 DEB_ARCH  = $(shell dpkg-architecture -qDEB_HOST_ARCH 2>/dev/null)
 DEB_FILE  = $(DEB_OUT)/libapache2-mod-concerto_$(VERSION)_$(DEB_ARCH).deb
