@@ -7,6 +7,8 @@
 #   make check-asan the unit tests built with AddressSanitizer and UBSan
 #   make install    into $(DESTDIR), paths from apxs -q
 #   make deps       the Debian packages a fresh machine lacks
+#   make deb        the Debian package (dpkg-buildpackage, lintian) into $(BUILD)/deb
+#   make check-deb  the .deb installed and used in a throwaway Debian root (root, ~3 min)
 
 APXS      ?= apxs
 PORT      ?= 8080
@@ -187,6 +189,27 @@ install: all
 	install -m 0644 README $(DESTDIR)$(DOCDIR)/README
 	install -m 0644 conf/example-vhost.conf conf/example.htaccess $(DESTDIR)$(DOCDIR)/examples/
 	install -d -m 0750 $(DESTDIR)$(DATADIR)
+
+# The Debian package (debian/). dpkg-buildpackage writes next to the source
+# tree; the results are moved into $(DEB_OUT). make check-deb needs debootstrap.
+DEB_PACKAGES += debhelper dpkg-dev lintian debootstrap
+.PHONY: deb check-deb
+DEB_OUT  := $(BUILD)/deb
+DEB_ARCH  = $(shell dpkg-architecture -qDEB_HOST_ARCH 2>/dev/null)
+DEB_FILE  = $(DEB_OUT)/libapache2-mod-concerto_$(VERSION)_$(DEB_ARCH).deb
+deb:
+	@grep -q '^mod-concerto ($(VERSION))' debian/changelog || \
+	    { echo "make deb: debian/changelog's version is not $(VERSION)"; exit 1; }
+	dpkg-buildpackage -us -uc -b
+	@mkdir -p $(DEB_OUT)
+	mv ../libapache2-mod-concerto_$(VERSION)_$(DEB_ARCH).deb \
+	   ../libapache2-mod-concerto-dbgsym_$(VERSION)_$(DEB_ARCH).deb \
+	   ../mod-concerto_$(VERSION)_$(DEB_ARCH).buildinfo ../mod-concerto_$(VERSION)_$(DEB_ARCH).changes \
+	   $(DEB_OUT)/
+	lintian --fail-on error $(DEB_OUT)/mod-concerto_$(VERSION)_$(DEB_ARCH).changes
+
+check-deb: deb
+	sh tests/deb/chroot-install.sh $(DEB_FILE)
 
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do \

@@ -26,3 +26,9 @@ LoadModule concerto_module $so
 CONF
 /usr/sbin/apache2 -t -f "$tmp/httpd.conf"
 echo "apxs build: the module loads and its directives parse"
+# make -C apxs install into a staging root: both files land below DESTDIR
+# (apxs -i itself knows no DESTDIR), nothing outside it.
+make --no-print-directory -C apxs install DESTDIR="$tmp/stage" >/dev/null
+test -f "$tmp/stage$moddir/mod_concerto.so"
+test -x "$tmp/stage/usr/local/bin/concertoctl"
+echo "apxs install: DESTDIR=$tmp/stage holds $moddir/mod_concerto.so and /usr/local/bin/concertoctl"
