@@ -138,6 +138,21 @@ static void concerto_child_init(apr_pool_t *pchild, server_rec *s)
     cc_rhost_child_init(pchild, s);
 }
 
+/* The URI from its first segment on which the rest is one of the
+ * platform's routes (leftmost wins); else from its first /api/, so that
+ * an API client's 404 is JSON; else the whole URI. */
+static const char *path_from_routes(request_rec *r)
+{
+    const char *p;
+    cc_route_match match;
+
+    for (p = r->uri; p != NULL && *p == '/'; p = strchr(p + 1, '/'))
+        if (cc_route(r->pool, r->method, p, &match) != CC_ROUTE_NOT_FOUND)
+            return p;
+    p = strstr(r->uri, "/api/");
+    return p ? p : r->uri;
+}
+
 /* Where the platform's routes start: ConcertoBaseURL, else the <Location>
  * or <Directory> the handler was set in. */
 static const char *path_below_base(request_rec *r, const cc_config *cfg)
@@ -162,7 +177,9 @@ static const char *path_below_base(request_rec *r, const cc_config *cfg)
         if (below)
             return below;
     }
-    return r->uri;
+    /* A section holding only `SetHandler concerto`: Apache makes the
+     * module no configuration for it, so its path is not known here. */
+    return path_from_routes(r);
 }
 
 static int dispatch(cc_request *req)

@@ -880,6 +880,9 @@ def t_htaccess(ctx):
         "auto": "SetHandler concerto\nConcertoSessionIdleTime 600\n",
         "off": "SetHandler concerto\nConcertoBaseURL /off\nConcertoMonitoring Off\n",
         "bad": "SetHandler concerto\nConcertoDataDir /tmp\n",
+        # SetHandler alone: the module gets no configuration of this
+        # directory; the routes are found in the URI.
+        "alone": "SetHandler concerto\n",
     }
     for sub, text in files.items():
         os.makedirs(os.path.join(a.htdocs, sub), mode=0o755)
@@ -888,6 +891,8 @@ def t_htaccess(ctx):
         os.chmod(os.path.join(a.htdocs, sub, ".htaccess"), 0o644)
     with a:
         check_status(a.get("/on" + HEALTH), 200, ".htaccess with SetHandler concerto")
+        check_status(a.get("/alone" + HEALTH), 200, ".htaccess with SetHandler concerto alone")
+        json_error(a.get("/alone/api/nothing"), 404)
         check_status(a.get("/auto" + HEALTH), 200, ".htaccess without ConcertoBaseURL")
         check_status(a.get("/auto" + COUNT), 200, ".htaccess without ConcertoBaseURL")
         json_error(a.get("/auto/api/nothing"), 404)
