@@ -146,7 +146,9 @@ static const char *path_from_routes(request_rec *r)
     const char *p;
     cc_route_match match;
 
-    for (p = r->uri; p != NULL && *p == '/'; p = strchr(p + 1, '/'))
+    if (r->uri == NULL || r->uri[0] != '/')
+        return r->uri;
+    for (p = r->uri; p != NULL; p = strchr(p + 1, '/'))
         if (cc_route(r->pool, r->method, p, &match) != CC_ROUTE_NOT_FOUND)
             return p;
     p = strstr(r->uri, "/api/");
