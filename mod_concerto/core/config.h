@@ -25,6 +25,8 @@
     X(int, monitoring, CC_UNSET_INT, 1)                                                            \
     X(int, session_idle_time, CC_UNSET_INT, 300)                                                   \
     X(int, session_max_idle, CC_UNSET_INT, 3900)                                                   \
+    X(int, login_max_failures, CC_UNSET_INT, 3)                                                    \
+    X(int, login_lockout, CC_UNSET_INT, 300)                                                       \
     X(int, r_enabled, CC_UNSET_INT, 0)                                                             \
     X(int, r_timeout, CC_UNSET_INT, 30)                                                            \
     X(const char *, r_library, NULL, NULL)                                                         \

@@ -106,6 +106,28 @@ static const char *set_session_max_idle(cmd_parms *cmd, void *dirconf, const cha
     return err ? directive_error(cmd, err) : NULL;
 }
 
+/* Concerto's lockout: 3 wrong passwords in a row; 0 turns it off. */
+static const char *set_login_max_failures(cmd_parms *cmd, void *dirconf, const char *arg)
+{
+    cc_config *cfg = dirconf;
+    char *end = NULL;
+    long n = strtol(arg, &end, 10);
+
+    if (end == arg || *end != '\0' || n < 0 || n > 1000)
+        return directive_error(cmd, "must be a whole number from 0 (no lockout) to 1000");
+    cfg->login_max_failures = (int)n;
+    return NULL;
+}
+
+/* Concerto's lock: 5 minutes. */
+static const char *set_login_lockout(cmd_parms *cmd, void *dirconf, const char *arg)
+{
+    cc_config *cfg = dirconf;
+    const char *err = cc_parse_seconds(cmd->pool, arg, 1, 86400, &cfg->login_lockout);
+
+    return err ? directive_error(cmd, err) : NULL;
+}
+
 /* Server-wide because R lives in every child process, not per directory. */
 static const char *set_r_enabled(cmd_parms *cmd, void *dirconf, const char *arg)
 {
@@ -171,6 +193,10 @@ const command_rec cc_directives[] = {
     AP_INIT_TAKE1("ConcertoSessionMaxIdle", set_session_max_idle, NULL, HARMLESS,
                   "Seconds without a submit or keep-alive after which a running session has "
                   "expired (60 to 604800)"),
+    AP_INIT_TAKE1("ConcertoLoginMaxFailures", set_login_max_failures, NULL, FILES,
+                  "Wrong passwords in a row after which an account is locked (0: never)"),
+    AP_INIT_TAKE1("ConcertoLoginLockout", set_login_lockout, NULL, FILES,
+                  "Seconds an account stays locked after too many wrong passwords (1 to 86400)"),
     AP_INIT_TAKE1("ConcertoR", set_r_enabled, NULL, RSRC_CONF,
                   "On or Off: start an embedded R interpreter in every child process"),
     AP_INIT_TAKE1("ConcertoRTimeout", set_r_timeout, NULL, HARMLESS,

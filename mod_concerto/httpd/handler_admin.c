@@ -15,7 +15,9 @@ int cc_handle_admin_login(cc_request *req)
     apr_size_t len = 0;
     apr_table_t *fields = NULL;
     cc_db *db = NULL;
-    int valid = 0, rc;
+    cc_login_outcome outcome = CC_LOGIN_WRONG;
+    long locked_until = 0;
+    int rc;
     apr_status_t rv;
 
     rc = cc_read_body(req, &body, &len);
@@ -34,15 +36,30 @@ int cc_handle_admin_login(cc_request *req)
     rc = cc_request_db(req, &db);
     if (rc != OK)
         return rc;
-    if (cc_user_check_password(db, r->pool, username, password, &valid) != APR_SUCCESS) {
+    if (cc_user_login(db, r->pool, username, password, (long)apr_time_sec(r->request_time),
+                      cc_config_login_max_failures(req->cfg), cc_config_login_lockout(req->cfg),
+                      &outcome, &locked_until) != APR_SUCCESS) {
         req->db_broken = 1;
         return cc_send_error(
             req, HTTP_SERVICE_UNAVAILABLE,
             apr_pstrcat(r->pool, "cannot check the password: ", db->last_error, NULL));
     }
-    if (!valid) {
-        ap_log_rerror(APLOG_MARK, APLOG_NOTICE, 0, r, "failed login for user \"%s\"",
+    if (outcome == CC_LOGIN_LOCKED) {
+        long wait = locked_until - (long)apr_time_sec(r->request_time);
+        ap_log_rerror(APLOG_MARK, APLOG_NOTICE, 0, r, "login refused: user \"%s\" is locked",
                       ap_escape_logitem(r->pool, username));
+        apr_table_setn(r->err_headers_out, "Retry-After", apr_ltoa(r->pool, wait));
+        return cc_send_error(
+            req, HTTP_TOO_MANY_REQUESTS,
+            apr_psprintf(r->pool,
+                         "this account is locked after too many wrong passwords; try again in "
+                         "%ld second%s",
+                         wait, wait == 1 ? "" : "s"));
+    }
+    if (outcome != CC_LOGIN_OK) {
+        ap_log_rerror(APLOG_MARK, APLOG_NOTICE, 0, r, "failed login for user \"%s\"%s",
+                      ap_escape_logitem(r->pool, username),
+                      locked_until ? "; the account is now locked" : "");
         return cc_send_error(req, HTTP_UNAUTHORIZED, "wrong user name or password");
     }
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "user \"%s\" logged in",

@@ -2,6 +2,7 @@
 
 #include <apr_md5.h>
 #include <apr_strings.h>
+#include <stdlib.h>
 #include <time.h>
 
 const char *const cc_role_names[] = {"ROLE_SUPER_ADMIN", "ROLE_TEST", "ROLE_TABLE", "ROLE_TEMPLATE",
@@ -140,4 +141,56 @@ apr_status_t cc_user_check_password(cc_db *db, apr_pool_t *pool, const char *use
     }
     *valid = (apr_password_validate(password, hash) == APR_SUCCESS);
     return APR_SUCCESS;
+}
+
+apr_status_t cc_user_login(cc_db *db, apr_pool_t *pool, const char *username, const char *password,
+                           long now, int max_failures, int lockout_seconds,
+                           cc_login_outcome *outcome, long *locked_until)
+{
+    const char *args[] = {username, NULL, NULL};
+    const char *until = NULL, *streak = NULL;
+    int valid = 0, affected = 0;
+    apr_status_t rv;
+
+    *outcome = CC_LOGIN_WRONG;
+    *locked_until = 0;
+    rv = cc_db_select_value(db, pool, &until,
+                            "SELECT locked_until FROM concerto_user WHERE username = %s", 1, args);
+    if (rv != APR_SUCCESS)
+        return rv;
+    if (until != NULL && strtol(until, NULL, 10) > now) {
+        *outcome = CC_LOGIN_LOCKED;
+        *locked_until = strtol(until, NULL, 10);
+        return APR_SUCCESS;
+    }
+    rv = cc_user_check_password(db, pool, username, password, &valid);
+    if (rv != APR_SUCCESS)
+        return rv;
+    if (valid) {
+        *outcome = CC_LOGIN_OK;
+        return cc_db_query(db, pool, &affected,
+                           "UPDATE concerto_user SET failed_auth_streak = 0, locked_until = NULL "
+                           "WHERE username = %s AND (failed_auth_streak <> 0 OR locked_until IS "
+                           "NOT NULL)",
+                           1, args);
+    }
+    rv = cc_db_query(db, pool, &affected,
+                     "UPDATE concerto_user SET failed_auth_streak = failed_auth_streak + 1 "
+                     "WHERE username = %s",
+                     1, args);
+    if (rv != APR_SUCCESS || affected == 0 || max_failures <= 0)
+        return rv;
+    rv = cc_db_select_value(db, pool, &streak,
+                            "SELECT failed_auth_streak FROM concerto_user WHERE username = %s", 1,
+                            args);
+    if (rv != APR_SUCCESS || streak == NULL || strtol(streak, NULL, 10) < max_failures)
+        return rv;
+    /* The streak that locks starts again after the lock. */
+    args[0] = apr_ltoa(pool, now + lockout_seconds);
+    args[1] = username;
+    *locked_until = now + lockout_seconds;
+    return cc_db_query(db, pool, &affected,
+                       "UPDATE concerto_user SET locked_until = %s, failed_auth_streak = 0 "
+                       "WHERE username = %s",
+                       2, args);
 }

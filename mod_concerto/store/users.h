@@ -22,4 +22,15 @@ apr_status_t cc_user_set_password(cc_db *db, apr_pool_t *pool, const char *usern
 apr_status_t cc_user_check_password(cc_db *db, apr_pool_t *pool, const char *username,
                                     const char *password, int *valid);
 
+typedef enum { CC_LOGIN_OK, CC_LOGIN_WRONG, CC_LOGIN_LOCKED } cc_login_outcome;
+
+/* A login with Concerto's lockout: max_failures wrong passwords in a row
+ * (0: no lockout) lock the account for lockout_seconds, during which no
+ * password is checked and *locked_until (Unix seconds) says until when. A
+ * right password ends the streak. Unknown users are WRONG, never LOCKED,
+ * so the answer does not tell which names exist. */
+apr_status_t cc_user_login(cc_db *db, apr_pool_t *pool, const char *username, const char *password,
+                           long now, int max_failures, int lockout_seconds,
+                           cc_login_outcome *outcome, long *locked_until);
+
 #endif

@@ -588,6 +588,41 @@ def t_login_wrong(ctx):
     json_error(login(a, "", ADMIN, PASSWORD + "-wrong"), 401)
 
 
+@test("login_lockout")
+def t_login_lockout(ctx):
+    """Concerto's lockout: ConcertoLoginMaxFailures wrong passwords in a
+    row lock the account for ConcertoLoginLockout seconds (429 with
+    Retry-After, even for the right password), then it opens again; a right
+    password ends a streak; an unknown user is never reported locked."""
+    ctx.prepare()
+    datadir = make_data_dir(ctx.tmp, "lockout")
+    if ctx.served:
+        ctx.server.create_database(ctx.db_name("lockout"))
+    code, out, err = concertoctl(ctx.db_args(datadir, "lockout") + ["setup", "--owner", "www-data"],
+                                 env={"CONCERTO_PASSWORD": PASSWORD})
+    check(code == 0, "setup exited %d: %s%s" % (code, out, err))
+    harness.chown_www(datadir)
+    body = ("<Location />\n    SetHandler concerto\n    %s\n    ConcertoLoginMaxFailures 3\n"
+            "    ConcertoLoginLockout 3\n</Location>\n" % ctx.db_conf(datadir, "lockout"))
+    a = ctx.new_apache("lockout", body, loglevel="warn")
+    with a:
+        wrong = PASSWORD + "-wrong"
+        json_error(login(a, "", ADMIN, wrong), 401)
+        json_error(login(a, "", ADMIN, wrong), 401)
+        check_status(login(a, "", ADMIN, PASSWORD), 200)  # ends the streak
+        for _ in range(3):
+            json_error(login(a, "", ADMIN, wrong), 401)
+        resp = login(a, "", ADMIN, PASSWORD)
+        msg = json_error(resp, 429)
+        check("locked" in msg and resp[1].get("Retry-After", "").isdigit(),
+              "locked answer: %r %r" % (msg, resp[1]))
+        for _ in range(4):
+            json_error(login(a, "", "nobody", wrong), 401)
+        time.sleep(3.2)
+        check_status(login(a, "", ADMIN, PASSWORD), 200)
+    a.audit()
+
+
 @test("login_unsupported_type")
 def t_login_415(ctx):
     a = ctx.main()

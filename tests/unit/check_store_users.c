@@ -159,6 +159,41 @@ START_TEST(set_password)
 }
 END_TEST
 
+static cc_login_outcome login_at(cc_db *db, const char *user, const char *password, long now,
+                                 long *until)
+{
+    cc_login_outcome outcome = CC_LOGIN_OK;
+
+    ck_assert_int_eq(cc_user_login(db, cc_test_pool, user, password, now, 3, 300, &outcome, until),
+                     APR_SUCCESS);
+    return outcome;
+}
+
+START_TEST(login_lockout)
+{
+    cc_db *db = users_db();
+    long until = 0;
+    int i;
+
+    ck_assert_int_eq(cc_user_create(db, cc_test_pool, "dave", "right", NULL), APR_SUCCESS);
+    ck_assert_int_eq(login_at(db, "dave", "wrong", 1000, &until), CC_LOGIN_WRONG);
+    ck_assert_int_eq(login_at(db, "dave", "wrong", 1001, &until), CC_LOGIN_WRONG);
+    /* A right password ends the streak. */
+    ck_assert_int_eq(login_at(db, "dave", "right", 1002, &until), CC_LOGIN_OK);
+    ck_assert_int_eq(login_at(db, "dave", "wrong", 1003, &until), CC_LOGIN_WRONG);
+    ck_assert_int_eq(login_at(db, "dave", "wrong", 1004, &until), CC_LOGIN_WRONG);
+    ck_assert_int_eq(until, 0);
+    ck_assert_int_eq(login_at(db, "dave", "wrong", 1005, &until), CC_LOGIN_WRONG);
+    ck_assert_int_eq(until, 1305); /* the third in a row locks */
+    ck_assert_int_eq(login_at(db, "dave", "right", 1100, &until), CC_LOGIN_LOCKED);
+    ck_assert_int_eq(until, 1305);
+    ck_assert_int_eq(login_at(db, "dave", "right", 1306, &until), CC_LOGIN_OK);
+    /* Unknown names are wrong, never locked. */
+    for (i = 0; i < 5; i++)
+        ck_assert_int_eq(login_at(db, "nobody", "x", 2000 + i, &until), CC_LOGIN_WRONG);
+}
+END_TEST
+
 START_TEST(duplicate_username_fails)
 {
     cc_db *db = users_db();
@@ -227,6 +262,7 @@ TCase *tcase_store_users(void)
     tcase_add_test(tc, unknown_user_is_invalid);
     tcase_add_test(tc, unknown_user_takes_as_long);
     tcase_add_test(tc, set_password);
+    tcase_add_test(tc, login_lockout);
     tcase_add_test(tc, duplicate_username_fails);
     tcase_add_test(tc, unknown_role_rolls_back);
     tcase_add_test(tc, only_unknown_role_fails);
