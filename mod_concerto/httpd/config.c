@@ -106,17 +106,14 @@ static const char *set_session_max_idle(cmd_parms *cmd, void *dirconf, const cha
     return err ? directive_error(cmd, err) : NULL;
 }
 
-/* Concerto's lockout: 3 wrong passwords in a row; 0 turns it off. */
+/* Concerto's lockout: 3 wrong passwords in a row; 0 turns it off. The
+ * bounded whole-number parser is cc_parse_seconds, as for the memory limit. */
 static const char *set_login_max_failures(cmd_parms *cmd, void *dirconf, const char *arg)
 {
     cc_config *cfg = dirconf;
-    char *end = NULL;
-    long n = strtol(arg, &end, 10);
+    const char *err = cc_parse_seconds(cmd->pool, arg, 0, 1000, &cfg->login_max_failures);
 
-    if (end == arg || *end != '\0' || n < 0 || n > 1000)
-        return directive_error(cmd, "must be a whole number from 0 (no lockout) to 1000");
-    cfg->login_max_failures = (int)n;
-    return NULL;
+    return err ? directive_error(cmd, "must be a whole number from 0 (no lockout) to 1000") : NULL;
 }
 
 /* Concerto's lock: 5 minutes. */

@@ -382,6 +382,9 @@ BAD_DIRECTIVES = [
     ("ConcertoR", "maybe"),
     ("ConcertoRTimeout", "0"),
     ("ConcertoRMemoryLimit", "10"),
+    ("ConcertoLoginMaxFailures", "-1"),
+    ("ConcertoLoginMaxFailures", "3x"),
+    ("ConcertoLoginLockout", "0"),
 ]
 
 
