@@ -18,7 +18,8 @@ response_values <- function(response) {
 url_params <- function(testId, params) {
   params <- response_values(params)
   if (!length(params)) return(list())
-  test <- concerto.test.get(testId)
+  # The same cache entry concerto.test.run reads next: one load per session.
+  test <- concerto.test.get(testId, includeSubObjects = TRUE)
   vars <- test$variables
   allowed <- vars$name[vars$type == VAR_INPUT & vars$passable]
   params[intersect(names(params), allowed)]
