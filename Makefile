@@ -19,7 +19,7 @@ VERSION   := 0.1.0
 DEB_PACKAGES := build-essential pkg-config apache2 apache2-dev libapr1-dev libaprutil1-dev \
                 libaprutil1-dbd-sqlite3 libaprutil1-dbd-pgsql libaprutil1-dbd-mysql \
                 mariadb-server mariadb-client libaprutil1-dbd-odbc unixodbc odbc-postgresql \
-                libjson-c-dev libssl-dev check \
+                libjson-c-dev libssl-dev libyaml-dev zlib1g-dev check \
                 libsubunit-dev sqlite3 postgresql postgresql-client curl python3 prometheus \
                 clang-format clang-tidy cppcheck clang chromium \
                 r-base-core r-base-dev r-cran-jsonlite r-cran-dbi r-cran-rsqlite \
@@ -35,8 +35,8 @@ APR_CFLAGS     = $(shell apr-1-config --cppflags --includes 2>/dev/null) \
                  $(shell apu-1-config --includes 2>/dev/null)
 APR_LIBS       = $(shell apr-1-config --link-ld --libs 2>/dev/null) \
                  $(shell apu-1-config --link-ld --libs 2>/dev/null)
-DEP_CFLAGS     = $(shell pkg-config --cflags json-c libcrypto 2>/dev/null)
-DEP_LIBS       = $(shell pkg-config --libs json-c libcrypto 2>/dev/null) -lm
+DEP_CFLAGS     = $(shell pkg-config --cflags json-c libcrypto yaml-0.1 zlib 2>/dev/null)
+DEP_LIBS       = $(shell pkg-config --libs json-c libcrypto yaml-0.1 zlib 2>/dev/null) -lm
 # Embedded R (mod_concerto/rhost): headers, libR, and R_HOME as found at build time.
 R_CFLAGS       = $(shell pkg-config --cflags-only-I libR 2>/dev/null) \
                  -DCONCERTO_R_HOME='"$(shell R RHOME 2>/dev/null)"'
@@ -63,7 +63,7 @@ GLUE_CFLAGS = $(ALL_CFLAGS) -I $(AP_INCLUDEDIR) $(AP_CPPFLAGS)
 CORE_SRC  := $(sort $(wildcard mod_concerto/core/*.c mod_concerto/store/*.c mod_concerto/monitor/*.c \
                               mod_concerto/cat/*.c mod_concerto/catapi/*.c \
                               mod_concerto/runner/*.c mod_concerto/rhost/*.c \
-                              mod_concerto/tasks/*.c))
+                              mod_concerto/tasks/*.c mod_concerto/content/*.c))
 GLUE_SRC  := $(sort $(wildcard mod_concerto/httpd/*.c))
 CLI_SRC   := $(sort $(wildcard mod_concerto/cli/*.c))
 UNIT_SRC  := $(sort $(wildcard tests/unit/*.c))

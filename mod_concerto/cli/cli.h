@@ -37,6 +37,12 @@ int cli_cmd_passwd(cli_context *ctx, int argc, const char *const *argv);
 int cli_cmd_table(cli_context *ctx, int argc, const char *const *argv);
 int cli_cmd_sessions(cli_context *ctx, int argc, const char *const *argv);
 int cli_cmd_schedule(cli_context *ctx, int argc, const char *const *argv);
+int cli_cmd_content(cli_context *ctx, int argc, const char *const *argv);
+/* Import the content at path (file, directory, file:// URL) and print the
+ * plan and problems; shared by content import and setup. */
+struct cc_content_import_options;
+int cli_content_import(cli_context *ctx, cc_db *db, const char *path, int sc,
+                       const struct cc_content_import_options *opts, int dry_run);
 /* Needs no database: ctx->db_params is not resolved. */
 int cli_cmd_cat(cli_context *ctx, int argc, const char *const *argv);
 

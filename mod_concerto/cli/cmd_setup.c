@@ -1,6 +1,7 @@
 /* concertoctl setup and migrate. */
 #include "cli.h"
 
+#include "content/import.h"
 #include "store/migrate.h"
 #include "store/setup.h"
 #include "store/starter.h"
@@ -81,6 +82,35 @@ static int give_data_dir_to(cli_context *ctx, const char *owner)
     return nftw(ctx->data_dir, chown_entry, 16, FTW_PHYS) == 0 ? CLI_OK : CLI_FAILED;
 }
 
+/* CONCERTO_CONTENT_URL (Concerto's content_url): a local path or file://
+ * URL imported after the schema is ready; "." (Concerto's default, its own
+ * starter content) means nothing here, --starter loads ours. */
+static int import_content_url(cli_context *ctx)
+{
+    const char *url = getenv("CONCERTO_CONTENT_URL");
+    cc_content_import_options opts;
+    cc_db *db = NULL;
+    int code;
+
+    if (url == NULL || *url == '\0' || strcmp(url, ".") == 0)
+        return CLI_OK;
+    if (!strncmp(url, "http://", 7) || !strncmp(url, "https://", 8)) {
+        cli_error("CONCERTO_CONTENT_URL is an http(s) URL (%s): downloading content is not "
+                  "supported yet; download the file and set CONCERTO_CONTENT_URL to its path",
+                  url);
+        return CLI_FAILED;
+    }
+    memset(&opts, 0, sizeof(opts));
+    opts.username = "setup";
+    opts.now = (long)apr_time_sec(apr_time_now());
+    if (cli_connect(ctx, &db) != APR_SUCCESS)
+        return CLI_FAILED;
+    printf("concertoctl: importing CONCERTO_CONTENT_URL %s\n", url);
+    code = cli_content_import(ctx, db, url, 1, &opts, 0);
+    cc_db_close(db);
+    return code;
+}
+
 int cli_cmd_setup(cli_context *ctx, int argc, const char *const *argv)
 {
     const char *owner = NULL, *starter = NULL;
@@ -148,12 +178,9 @@ int cli_cmd_setup(cli_context *ctx, int argc, const char *const *argv)
                CC_ADMIN_USER);
     if (result.secret_created)
         printf("concertoctl: generated the signing secret\n");
-    {
-        const char *content_url = getenv("CONCERTO_CONTENT_URL");
-        if (content_url && *content_url && strcmp(content_url, ".") != 0)
-            printf("concertoctl: CONCERTO_CONTENT_URL is set, but content import is not "
-                   "available in this version; nothing was imported\n");
-    }
+    code = import_content_url(ctx);
+    if (code != CLI_OK)
+        return code;
     if (owner)
         return give_data_dir_to(ctx, owner);
     return CLI_OK;

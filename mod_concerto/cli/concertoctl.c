@@ -40,6 +40,14 @@ static const char usage_text[] =
     "  schedule tick                 run the pending scheduled tasks\n"
     "                                (these three exit 0 done, 1 error, 75 when another run\n"
     "                                holds their lock in the database and nothing was done)\n"
+    "  content import PATH [--convert] [--dry-run] [--sc] [--action CLASS.NAME=ACTION]\n"
+    "                                import Concerto 5 content (.yml, .json, .concerto, a\n"
+    "                                directory; --sc the source-control layout): a name taken\n"
+    "                                by other content gets a copy (NAME_2) or, with --convert,\n"
+    "                                is overwritten; unchanged objects are left; one transaction\n"
+    "  content export PATH [--format yml|json|concerto] [--sc] [--data] [--test NAME ...]\n"
+    "                 [--template NAME ...] [--table NAME ...] [--wizard NAME ...]\n"
+    "                                export everything, or the named objects and what they use\n"
     "  cat                           answer one JSON request to the CAT engine on stdin,\n"
     "                                {\"fn\": NAME, \"args\": {...}} (catR's functions and names)\n"
     "  version                       print the version\n"
@@ -184,6 +192,8 @@ int main(int argc, const char *const *argv)
         code = cli_cmd_sessions(&ctx, argc, argv);
     else if (!strcmp(command, "schedule"))
         code = cli_cmd_schedule(&ctx, argc, argv);
+    else if (!strcmp(command, "content"))
+        code = cli_cmd_content(&ctx, argc, argv);
     else {
         cli_error("unknown command '%s'", command);
         fputs(usage_text, stderr);

@@ -544,8 +544,12 @@ apr_status_t cc_datatable_create(cc_db *db, apr_pool_t *pool, const char *name,
                                  const char *updated_by, const char **errmsg)
 {
     apr_dbd_transaction_t *txn = NULL;
+    int own = !db->in_transaction;
     apr_status_t rv, end;
 
+    /* Inside a caller's transaction (a content import) the table is part of it. */
+    if (!own)
+        return dt_create(db, pool, name, description, cols, ncols, updated_by, errmsg);
     rv = cc_db_begin(db, pool, &txn);
     if (rv != APR_SUCCESS)
         return db_failed(db, pool, errmsg, "cannot start a transaction");

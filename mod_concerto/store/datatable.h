@@ -95,7 +95,8 @@ apr_status_t cc_dt_preset_parse(const char *word, cc_dt_preset *out);
 
 /* Create table name with `id` and the given columns (none is fine), and
  * register it in data_table. Columns must not include `id`. updated_by may
- * be NULL. In one transaction where the database allows DDL in one. */
+ * be NULL. In one transaction where the database allows DDL in one; inside
+ * the caller's when one is open. */
 apr_status_t cc_datatable_create(cc_db *db, apr_pool_t *pool, const char *name,
                                  const char *description, const cc_dt_column *cols, int ncols,
                                  const char *updated_by, const char **errmsg);

@@ -1,0 +1,178 @@
+/* Template inserts between Concerto's syntax and ours. */
+#include "inserts.h"
+
+#include <apr_strings.h>
+#include <string.h>
+
+typedef enum { NONE, PARAM, RAW, OTHER } insert_kind;
+
+static int is_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+static int is_name_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '.' || c == '-';
+}
+
+static const char *skip_blank(const char *p)
+{
+    while (is_blank(*p))
+        p++;
+    return p;
+}
+
+static const char *skip_name(const char *p)
+{
+    while (is_name_char(*p))
+        p++;
+    return p;
+}
+
+/* As core/template.c's parser: at s ("{{..."), the kind of insert and its
+ * length, the name in [*name, *name + *name_len). */
+static insert_kind scan(const char *s, apr_size_t *len, const char **name, apr_size_t *name_len)
+{
+    const char *p, *start;
+
+    if (s[0] != '{' || s[1] != '{')
+        return NONE;
+    if (s[2] == '{') {
+        p = skip_blank(s + 3);
+        start = p;
+        p = skip_name(p);
+        if (p == start)
+            return NONE;
+        *name = start;
+        *name_len = (apr_size_t)(p - start);
+        p = skip_blank(p);
+        if (p[0] != '}' || p[1] != '}' || p[2] != '}')
+            return NONE;
+        *len = (apr_size_t)(p + 3 - s);
+        return RAW;
+    }
+    p = skip_blank(s + 2);
+    start = p;
+    p = skip_name(p);
+    if (p == start)
+        return NONE;
+    if (*p == ':') {
+        apr_size_t word = (apr_size_t)(p - start);
+        if (!((word == 8 && !memcmp(start, "template", 8)) ||
+              (word == 5 && !memcmp(start, "trans", 5))))
+            return NONE;
+        p = skip_blank(p + 1);
+        start = p;
+        p = skip_name(p);
+        if (p == start)
+            return NONE;
+        while (is_name_char(*p) || is_blank(*p) || *p == ',' || *p == '=')
+            p++;
+        if (p[0] != '}' || p[1] != '}')
+            return NONE;
+        *len = (apr_size_t)(p + 2 - s);
+        return OTHER;
+    }
+    *name = start;
+    *name_len = (apr_size_t)(p - start);
+    p = skip_blank(p);
+    if (p[0] != '}' || p[1] != '}')
+        return NONE;
+    *len = (apr_size_t)(p + 2 - s);
+    return PARAM;
+}
+
+static void put(apr_array_header_t *out, const char *data, apr_size_t len)
+{
+    apr_size_t i;
+    for (i = 0; i < len; i++)
+        APR_ARRAY_PUSH(out, char) = data[i];
+}
+
+static void put_insert(apr_array_header_t *out, int braces, const char *name, apr_size_t len)
+{
+    put(out, "{{{", (apr_size_t)braces);
+    put(out, name, len);
+    put(out, "}}}", (apr_size_t)braces);
+}
+
+static const char *finish(apr_array_header_t *out)
+{
+    APR_ARRAY_PUSH(out, char) = '\0';
+    return out->elts;
+}
+
+const char *cc_inserts_to_concerto(apr_pool_t *pool, const char *text, apr_array_header_t **escaped)
+{
+    apr_array_header_t *out;
+    const char *p, *name = NULL;
+    apr_size_t len = 0, name_len = 0;
+    int ordinal = 0;
+
+    *escaped = apr_array_make(pool, 0, sizeof(int));
+    if (text == NULL)
+        return NULL;
+    out = apr_array_make(pool, (int)strlen(text) + 1, 1);
+    for (p = text; *p;) {
+        insert_kind kind = scan(p, &len, &name, &name_len);
+        if (kind == NONE) {
+            APR_ARRAY_PUSH(out, char) = *p++;
+            continue;
+        }
+        if (kind == PARAM)
+            APR_ARRAY_PUSH(*escaped, int) = ordinal;
+        if (kind == PARAM || kind == RAW) {
+            put_insert(out, 2, name, name_len);
+            ordinal++;
+        } else {
+            put(out, p, len);
+        }
+        p += len;
+    }
+    return finish(out);
+}
+
+static int listed(const apr_array_header_t *escaped, int ordinal)
+{
+    int i;
+    for (i = 0; escaped && i < escaped->nelts; i++)
+        if (APR_ARRAY_IDX(escaped, i, int) == ordinal)
+            return 1;
+    return 0;
+}
+
+const char *cc_inserts_from_concerto(apr_pool_t *pool, const char *text,
+                                     const apr_array_header_t *escaped)
+{
+    apr_array_header_t *out;
+    const char *p, *name = NULL;
+    apr_size_t len = 0, name_len = 0;
+    int ordinal = 0;
+
+    if (text == NULL)
+        return NULL;
+    out = apr_array_make(pool, (int)strlen(text) + 16, 1);
+    for (p = text; *p;) {
+        insert_kind kind = scan(p, &len, &name, &name_len);
+        if (kind == NONE) {
+            APR_ARRAY_PUSH(out, char) = *p++;
+            continue;
+        }
+        if (kind == PARAM) {
+            put_insert(out, listed(escaped, ordinal) ? 2 : 3, name, name_len);
+            ordinal++;
+        } else if (kind == RAW) {
+            /* Concerto replaces the inner {{name}} and keeps the outer braces. */
+            put(out, "{", 1);
+            put_insert(out, 3, name, name_len);
+            put(out, "}", 1);
+            ordinal++;
+        } else {
+            put(out, p, len);
+        }
+        p += len;
+    }
+    return finish(out);
+}
