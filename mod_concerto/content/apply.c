@@ -299,7 +299,7 @@ static apr_status_t import_template(importer *im, const cc_content_instruction *
             rv = run(im, ins, "update",
                      "UPDATE view_template SET head = %s, html = %s, css = %s, js = %s, "
                      "name = %s, updated = %s WHERE id = %s",
-                     6,
+                     7,
                      (const char *const[]){args[0], args[1], args[2], args[3], args[4], args[5],
                                            args[7], NULL});
     }

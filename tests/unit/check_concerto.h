@@ -58,6 +58,14 @@ TCase *tcase_tasks_lock(void);
 TCase *tcase_tasks_cleanup(void);
 TCase *tcase_tasks_session_count(void);
 TCase *tcase_tasks_schedule(void);
+TCase *tcase_content_format(void);
+TCase *tcase_content_inserts(void);
+TCase *tcase_content_ids(void);
+TCase *tcase_content_members(void);
+TCase *tcase_content_export(void);
+TCase *tcase_content_plan(void);
+TCase *tcase_content_apply(void);
+TCase *tcase_content_files(void);
 
 /* The pool of the running test: created before and destroyed after each
  * test by the checked fixture every TCase installs. */

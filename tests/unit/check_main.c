@@ -207,6 +207,14 @@ int main(void)
     suite_add_tcase(suite, tcase_tasks_cleanup());
     suite_add_tcase(suite, tcase_tasks_session_count());
     suite_add_tcase(suite, tcase_tasks_schedule());
+    suite_add_tcase(suite, tcase_content_format());
+    suite_add_tcase(suite, tcase_content_inserts());
+    suite_add_tcase(suite, tcase_content_ids());
+    suite_add_tcase(suite, tcase_content_members());
+    suite_add_tcase(suite, tcase_content_export());
+    suite_add_tcase(suite, tcase_content_plan());
+    suite_add_tcase(suite, tcase_content_apply());
+    suite_add_tcase(suite, tcase_content_files());
 
     runner = srunner_create(suite);
     srunner_run_all(runner, CK_NORMAL);
