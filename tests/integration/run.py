@@ -1669,6 +1669,8 @@ import rtests  # noqa: E402
 import rstarter  # noqa: E402,F401  (the R starter content)
 # concertoctl sessions clear|log, schedule tick (tests/integration/tasks.py).
 import tasks  # noqa: E402,F401
+# concertoctl content, setup's CONCERTO_CONTENT_URL (tests/integration/content.py).
+import content  # noqa: E402,F401
 
 
 @test("no_child_died")

@@ -1,0 +1,118 @@
+"""Integration tests of Concerto content import and export (concertoctl
+content, setup with CONCERTO_CONTENT_URL, /api/admin/content/*) on the
+context of run.py (SQLite or PostgreSQL). Each works on its own databases.
+
+Imported by run.py, which runs them in the order they are registered."""
+
+import filecmp
+import os
+
+from harness import check, concertoctl, make_data_dir, test
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+STARTER = os.path.join(ROOT, "conf", "starter")
+FIXTURE = os.path.join(ROOT, "tests", "fixtures", "content", "greeting.concerto.yml")
+
+
+def content_db(ctx, name, starter=False, env=None):
+    """A fresh data dir and database, set up (with the starter content)."""
+    ctx.prepare()
+    datadir = make_data_dir(ctx.tmp, name)
+    if ctx.served:
+        ctx.server.create_database(ctx.db_name(name))
+    args = ctx.db_args(datadir, name) + ["setup", "--owner", "www-data"] + (
+        ["--starter", STARTER] if starter else [])
+    code, out, err = concertoctl(args, env=env)
+    check(code == 0, "setup exited %d: %s%s" % (code, out, err))
+    return datadir, out
+
+
+def ctl(ctx, datadir, name, args, expect=0):
+    code, out, err = concertoctl(ctx.db_args(datadir, name) + args)
+    check(code == expect, "concertoctl %s exited %d (wanted %d): %s%s"
+          % (" ".join(args), code, expect, out, err))
+    return out + err
+
+
+def summary(out):
+    return [ln for ln in out.splitlines() if ln.startswith("concertoctl: imported")][-1]
+
+
+@test("content_cli_round_trip")
+def t_content_cli_round_trip(ctx):
+    """Starter content plus the fixture's wizard, wizard test and flow, in
+    every format: export, import into an empty database, export again gives
+    the same bytes; importing the export again changes nothing."""
+    src, _ = content_db(ctx, "content_src", starter=True)
+    out = ctl(ctx, src, "content_src", ["content", "import", FIXTURE])
+    check("imported 7 objects" in out and "3 problems" in out, "fixture import: %r" % out)
+    for word in ("Sticker", "type 42", "hologram"):
+        check(word in out, "problem %r not reported: %r" % (word, out))
+    for fmt, sc in (("yml", False), ("json", False), ("concerto", False), ("yml", True)):
+        tag = "%s%s" % (fmt, "_sc" if sc else "")
+        first = os.path.join(ctx.tmp, "first_" + tag + ("" if sc else "." + fmt))
+        second = os.path.join(ctx.tmp, "second_" + tag + ("" if sc else "." + fmt))
+        extra = ["--sc"] if sc else ["--format", fmt]
+        out = ctl(ctx, src, "content_src", ["content", "export", first, "--data"] + extra)
+        check("exported 29 objects" in out, "export %s: %r" % (tag, out))
+        role = "content_dst_" + tag
+        dst, _ = content_db(ctx, role)
+        out = ctl(ctx, dst, role, ["content", "import", first] + (["--sc"] if sc else []))
+        check(summary(out).startswith("concertoctl: imported 29 objects"), "import %s: %r"
+              % (tag, out))
+        ctl(ctx, dst, role, ["content", "export", second, "--data"] + extra)
+        if sc:
+            cmp = filecmp.dircmp(first, second)
+            check(not cmp.diff_files and not cmp.left_only and not cmp.right_only,
+                  "sc round trip differs: %s %s %s" % (cmp.diff_files, cmp.left_only,
+                                                       cmp.right_only))
+            check(os.path.exists(os.path.join(first, "src", "template", "cc-start",
+                                              "cc-start.html")), "no externalized template")
+        else:
+            with open(first, "rb") as a, open(second, "rb") as b:
+                check(a.read() == b.read(), "%s round trip: %s and %s differ" % (tag, first, second))
+        # Unchanged: everything is ignored.
+        out = ctl(ctx, dst, role, ["content", "import", first] + (["--sc"] if sc else []))
+        check(summary(out).startswith("concertoctl: imported 0 objects"), "re-import %s: %r"
+              % (tag, out))
+    # The rows came along (PostgreSQL quotes the camelCase columns).
+    rows = ctx.sql(dst, role, 'SELECT COUNT(*) FROM demo_cat_items WHERE "fixedIndex" IS NULL')
+    check("169" in str(rows), "demo_cat_items rows: %r" % rows)
+
+
+@test("content_cli_convert_and_copies")
+def t_content_cli_convert_and_copies(ctx):
+    role = "content_conv"
+    db, _ = content_db(ctx, role)
+    ctl(ctx, db, role, ["content", "import", FIXTURE])
+    # The fixture's hashes are not ours: a second import makes copies...
+    out = ctl(ctx, db, role, ["content", "import", FIXTURE, "--dry-run"])
+    check('greeting-page_2' in out and "dry run" in out, "dry run: %r" % out)
+    count = ctx.sql(db, role, "SELECT COUNT(*) FROM view_template")
+    check("2" in str(count), "dry run wrote: %r" % count)
+    out = ctl(ctx, db, role, ["content", "import", FIXTURE,
+                              "--action", "ViewTemplate.greeting-footer=ignore"])
+    check("imported 6 objects" in out, "copies: %r" % out)
+    # ...or, with --convert, overwrites them in place.
+    ctx.sql(db, role, "UPDATE view_template SET html = 'edited' WHERE name = 'greeting-page'")
+    ctl(ctx, db, role, ["content", "import", FIXTURE, "--convert"])
+    html = ctx.sql(db, role, "SELECT html FROM view_template WHERE name = 'greeting-page'")
+    check("{{{title}}}" in str(html), "convert did not overwrite: %r" % html)
+    ctl(ctx, db, role, ["content", "import", "/nonexistent.yml"], expect=1)
+    ctl(ctx, db, role, ["content", "export"], expect=2)
+    ctl(ctx, db, role, ["content", "export", os.path.join(ctx.tmp, "x.yml"), "--test", "nope"],
+        expect=1)
+
+
+@test("content_setup_url")
+def t_content_setup_url(ctx):
+    _, out = content_db(ctx, "content_url", env={"CONCERTO_CONTENT_URL": "file://" + FIXTURE})
+    check("imported 7 objects" in out, "setup did not import the URL: %r" % out)
+    ctx.prepare()
+    datadir = make_data_dir(ctx.tmp, "content_url_http")
+    if ctx.served:
+        ctx.server.create_database(ctx.db_name("content_url_http"))
+    code, out, err = concertoctl(ctx.db_args(datadir, "content_url_http") + ["setup"],
+                                 env={"CONCERTO_CONTENT_URL": "https://example.org/c.yml"})
+    check(code == 1 and "not supported yet" in err, "http URL: %d %r %r" % (code, out, err))
