@@ -117,6 +117,11 @@ struct json_object *cc_admin_role_list(unsigned roles);
 /* 403 unless the request's Origin header (when sent) is this site. OK or DONE. */
 int cc_admin_check_origin(cc_request *req);
 
+/* handler_admin_clients.c: API clients (super admin). */
+int cc_handle_admin_clients(cc_request *req);
+int cc_handle_admin_client_create(cc_request *req);
+int cc_handle_admin_client_delete(cc_request *req);
+
 /* handler_check.c, handler_admin.c */
 int cc_handle_check_health(cc_request *req);
 int cc_handle_check_session_count(cc_request *req);

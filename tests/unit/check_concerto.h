@@ -28,6 +28,7 @@ TCase *tcase_store_db(void);
 TCase *tcase_store_migrate(void);
 TCase *tcase_store_users(void);
 TCase *tcase_store_admin_sessions(void);
+TCase *tcase_store_api_clients(void);
 TCase *tcase_store_settings(void);
 TCase *tcase_store_sessions(void);
 TCase *tcase_store_setup(void);

@@ -177,6 +177,7 @@ int main(void)
     suite_add_tcase(suite, tcase_store_migrate());
     suite_add_tcase(suite, tcase_store_users());
     suite_add_tcase(suite, tcase_store_admin_sessions());
+    suite_add_tcase(suite, tcase_store_api_clients());
     suite_add_tcase(suite, tcase_store_settings());
     suite_add_tcase(suite, tcase_store_sessions());
     suite_add_tcase(suite, tcase_store_setup());
