@@ -17,6 +17,8 @@
     X(CC_EP_ADMIN_CLIENTS, "admin_clients", "GET", "/api/admin/clients")                           \
     X(CC_EP_ADMIN_CLIENT_CREATE, "admin_client_create", "POST", "/api/admin/clients")              \
     X(CC_EP_ADMIN_CLIENT_DELETE, "admin_client_delete", "DELETE", "/api/admin/clients/*")          \
+    X(CC_EP_ADMIN_CONTENT_IMPORT, "admin_content_import", "POST", "/api/admin/content/import")     \
+    X(CC_EP_ADMIN_CONTENT_EXPORT, "admin_content_export", "GET", "/api/admin/content/export")      \
     X(CC_EP_RUNNER_START, "runner_start", "POST", "/api/runner/test/*/session/start")              \
     X(CC_EP_RUNNER_SUBMIT, "runner_submit", "POST", "/api/runner/test/session/*/submit")           \
     X(CC_EP_TEST_START, "test_start_session", "POST", "/test/*/start_session")                     \

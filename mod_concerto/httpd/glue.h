@@ -121,6 +121,9 @@ int cc_admin_check_origin(cc_request *req);
 int cc_handle_admin_clients(cc_request *req);
 int cc_handle_admin_client_create(cc_request *req);
 int cc_handle_admin_client_delete(cc_request *req);
+/* handler_content.c: Concerto content import and export (super admin). */
+int cc_handle_admin_content_import(cc_request *req);
+int cc_handle_admin_content_export(cc_request *req);
 
 /* handler_check.c, handler_admin.c */
 int cc_handle_check_health(cc_request *req);

@@ -205,6 +205,10 @@ static int dispatch(cc_request *req)
         return cc_handle_admin_client_create(req);
     case CC_EP_ADMIN_CLIENT_DELETE:
         return cc_handle_admin_client_delete(req);
+    case CC_EP_ADMIN_CONTENT_IMPORT:
+        return cc_handle_admin_content_import(req);
+    case CC_EP_ADMIN_CONTENT_EXPORT:
+        return cc_handle_admin_content_export(req);
     case CC_EP_RUNNER_START:
         return cc_handle_runner_start(req);
     case CC_EP_RUNNER_SUBMIT:

@@ -116,3 +116,103 @@ def t_content_setup_url(ctx):
     code, out, err = concertoctl(ctx.db_args(datadir, "content_url_http") + ["setup"],
                                  env={"CONCERTO_CONTENT_URL": "https://example.org/c.yml"})
     check(code == 1 and "not supported yet" in err, "http URL: %d %r %r" % (code, out, err))
+
+
+ADMIN = "admin"
+PASSWORD = "Content-Test-Secret-7"
+BASE = "/site"
+
+
+def content_site(ctx):
+    """(apache, datadir) of a site on a database set up with the starter
+    content, made once per database."""
+    site = getattr(ctx, "_content_site", None)
+    if site:
+        return site
+    import harness
+    datadir, _ = content_db(ctx, "content_http", starter=True,
+                            env={"CONCERTO_PASSWORD": PASSWORD})
+    harness.chown_www(datadir)
+    body = """
+<Location {base}>
+    SetHandler concerto
+    ConcertoMaxBodySize 8M
+    {db}
+</Location>
+""".format(base=BASE, db=ctx.db_conf(datadir, "content_http"))
+    a = ctx.new_apache("content", body)
+    a.start()
+    ctx._content_site = (a, datadir)
+    return ctx._content_site
+
+
+def log_in(a):
+    import json
+    resp = a.request("POST", BASE + "/api/admin/login",
+                     json.dumps({"username": ADMIN, "password": PASSWORD}),
+                     {"Content-Type": "application/json"})
+    check(resp[0] == 200, "login: %r" % (resp[:1],))
+    cookie = [c for c in resp[1].get_all("Set-Cookie") if c.startswith("concerto_admin=")][0]
+    return {"Cookie": cookie.split(";")[0], "X-CSRF-Token": json.loads(resp[2])["csrf_token"]}
+
+
+@test("content_http_export_import")
+def t_content_http_export_import(ctx):
+    import json
+    from harness import admin_error, multipart
+    a, datadir = content_site(ctx)
+    # Only a logged-in super admin.
+    admin_error(a.request("GET", BASE + "/api/admin/content/export"), 401)
+    auth = log_in(a)
+    no_csrf = {"Cookie": auth["Cookie"], "Content-Type": "application/x-yaml"}
+    admin_error(a.request("POST", BASE + "/api/admin/content/import", b"x: 1", no_csrf), 403)
+
+    resp = a.request("GET", BASE + "/api/admin/content/export?test=r-cat&data=1", headers=auth)
+    check(resp[0] == 200, "export: %r" % (resp[:2],))
+    check("attachment" in resp[1].get("Content-Disposition", ""), "not an attachment")
+    check(b"name: cat-item" in resp[2] and b"name: demo-cat\n" not in resp[2],
+          "r-cat export lacks its node tests or has more")
+    code, out, err = concertoctl(ctx.db_args(datadir, "content_http") +
+                                 ["content", "export", os.path.join(ctx.tmp, "cli_r_cat.yml"),
+                                  "--test", "r-cat", "--data"])
+    check(code == 0, "CLI export: %s%s" % (out, err))
+    with open(os.path.join(ctx.tmp, "cli_r_cat.yml"), "rb") as f:
+        check(f.read() == resp[2], "HTTP and CLI exports of r-cat differ")
+    resp = a.request("GET", BASE + "/api/admin/content/export?format=concerto", headers=auth)
+    check(resp[0] == 200 and resp[2][:1] == b"\x78", "compressed export: %r" % (resp[:2],))
+    admin_error(a.request("GET", BASE + "/api/admin/content/export?test=nope", headers=auth), 404)
+    admin_error(a.request("GET", BASE + "/api/admin/content/export?format=xml", headers=auth), 400)
+
+    # Import: a dry run first, then for real with one override.
+    with open(FIXTURE, "rb") as f:
+        fixture = f.read()
+    h = dict(auth, **{"Content-Type": "application/x-yaml"})
+    resp = a.request("POST", BASE + "/api/admin/content/import?dry_run=1", fixture, h)
+    check(resp[0] == 200, "dry run: %r" % (resp[:3],))
+    plan = json.loads(resp[2])
+    check(len(plan["instructions"]) == 7 and all(i["action"] == "create"
+                                                 for i in plan["instructions"]),
+          "dry run instructions: %r" % plan["instructions"])
+    check({p["name"] for p in plan["problems"]} == {"gold-star", "greeting", "greeting_log"},
+          "dry run problems: %r" % plan["problems"])
+    count = ctx.sql(datadir, "content_http", "SELECT COUNT(*) FROM view_template "
+                    "WHERE name LIKE 'greeting%'")
+    check("0" in str(count), "dry run wrote: %r" % count)
+    body, ct = multipart({"file": ("greeting.concerto.yml", fixture),
+                          "instructions": json.dumps({"ViewTemplate.greeting-footer": "create"})})
+    resp = a.request("POST", BASE + "/api/admin/content/import", body, dict(auth, **ct))
+    check(resp[0] == 200, "import: %r" % (resp[:3],))
+    done = json.loads(resp[2])
+    check(len(done["imported"]) == 7 and "Test greeting-flow" in done["imported"],
+          "imported: %r" % done)
+    # Again, everything known: copies, or with an override the stored one.
+    resp = a.request("POST", BASE + "/api/admin/content/import?dry_run=1&"
+                     "action.Test.greeting-flow=convert", fixture, h)
+    plan = {i["name"]: i for i in json.loads(resp[2])["instructions"]}
+    check(plan["greeting-flow"]["action"] == "convert" and plan["greeting"]["action"] == "create"
+          and plan["greeting"]["existing_id"], "second plan: %r" % plan)
+    admin_error(a.request("POST", BASE + "/api/admin/content/import", b"{not json",
+                          dict(auth, **{"Content-Type": "application/json"})), 400)
+    admin_error(a.request("POST", BASE + "/api/admin/content/import",
+                          b'{"version":"4.0","collection":[]}',
+                          dict(auth, **{"Content-Type": "application/json"})), 400)
