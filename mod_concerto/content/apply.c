@@ -17,8 +17,9 @@ typedef struct importer {
     apr_pool_t *pool;
     cc_content_plan *plan;
     const char **errmsg;
-    apr_hash_t *ids;     /* "Class:fileid" -> database id */
-    apr_hash_t *renamed; /* "Class:old name" -> new name */
+    apr_hash_t *ids;         /* "Class:fileid" -> database id */
+    apr_hash_t *renamed;     /* "Class:old name" -> new name */
+    apr_hash_t *param_types; /* file id of a wizard's variable -> its parameter type (long *) */
     apr_array_header_t *imported;
     const char *now, *user;
 } importer;
@@ -87,9 +88,6 @@ static void note_imported(importer *im, const cc_content_instruction *ins)
 {
     APR_ARRAY_PUSH(im->imported, const char *) =
         apr_pstrcat(im->pool, ins->class_name, " ", final_name(ins), NULL);
-    if (ins->new_name)
-        apr_hash_set(im->renamed, apr_pstrcat(im->pool, ins->class_name, ":", ins->name, NULL),
-                     APR_HASH_KEY_STRING, ins->new_name);
 }
 
 /* Members common to top objects, as UPDATE ... SET after the object's own. */
@@ -320,6 +318,41 @@ static apr_status_t import_template(importer *im, const cc_content_instruction *
     return APR_SUCCESS;
 }
 
+/* A parameter value naming an object that this import renamed. */
+static const char *renamed_value(importer *im, long type, const char *text)
+{
+    const char *cls = type == 5   ? "ViewTemplate"
+                      : type == 6 ? "DataTable"
+                      : type == 8 ? "Test"
+                                  : NULL;
+    const char *to;
+
+    if (text == NULL)
+        return NULL;
+    if (cls) {
+        to = apr_hash_get(im->renamed, apr_pstrcat(im->pool, cls, ":", text, NULL),
+                          APR_HASH_KEY_STRING);
+        return to ? to : text;
+    }
+    if (type == 7 || type == 12) {
+        json_object *parsed = cc_json_owned(im->pool, json_tokener_parse(text)), *table = NULL;
+        if (parsed && json_object_object_get_ex(parsed, "table", &table) &&
+            json_object_is_type(table, json_type_string)) {
+            to = apr_hash_get(
+                im->renamed,
+                apr_pstrcat(im->pool, "DataTable:", json_object_get_string(table), NULL),
+                APR_HASH_KEY_STRING);
+            if (to) {
+                json_object_object_add(parsed, "table", json_object_new_string(to));
+                return apr_pstrdup(
+                    im->pool, json_object_to_json_string_ext(
+                                  parsed, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+            }
+        }
+    }
+    return text;
+}
+
 /* ---- tests, first pass: the row and its variables ---- */
 
 static const char *slug_of(apr_pool_t *pool, const char *text)
@@ -360,11 +393,18 @@ static const char *reference(importer *im, const cc_content_instruction *ins, js
                              const char *key, const char *cls, const char *name_key,
                              const char *table)
 {
-    const char *id = map_get(im, cls, obj, key), *name;
+    const char *id = map_get(im, cls, obj, key), *name, *renamed;
 
-    if (id || cc_member_text(im->pool, obj, key) == NULL)
-        return id;
     name = name_key ? cc_member_text(im->pool, obj, name_key) : NULL;
+    if (id || (cc_member_text(im->pool, obj, key) == NULL && name == NULL))
+        return id;
+    /* Not in the file: the object of that name, under its new name when
+     * this import made a copy of it. */
+    renamed = name ? apr_hash_get(im->renamed, apr_pstrcat(im->pool, cls, ":", name, NULL),
+                                  APR_HASH_KEY_STRING)
+                   : NULL;
+    if (renamed)
+        name = renamed;
     if (name) {
         const char *args[] = {name, NULL};
         if (cc_db_select_value(
@@ -488,13 +528,18 @@ static apr_status_t import_test_row(importer *im, const cc_content_instruction *
     for (i = 0; vars && i < json_object_array_length(vars); i++) {
         json_object *v = json_object_array_get_idx(vars, i);
         const char *vid = map_get(im, "TestVariable", v, "id");
-        const char *args[] = {cc_member_text(im->pool, v, "description"),
-                              cc_member_text(im->pool, v, "value"),
-                              flag(im, v, "passableThroughUrl"),
-                              vid ? vid : id,
-                              cc_member_text(im->pool, v, "name"),
-                              number(im, v, "type", 0),
-                              NULL};
+        const char *parent = cc_member_text(im->pool, v, "parentVariable");
+        long *param_type =
+            parent ? apr_hash_get(im->param_types, parent, APR_HASH_KEY_STRING) : NULL;
+        const char *args[] = {
+            cc_member_text(im->pool, v, "description"),
+            param_type ? renamed_value(im, *param_type, cc_member_text(im->pool, v, "value"))
+                       : cc_member_text(im->pool, v, "value"),
+            flag(im, v, "passableThroughUrl"),
+            vid ? vid : id,
+            cc_member_text(im->pool, v, "name"),
+            number(im, v, "type", 0),
+            NULL};
         if (args[4] == NULL) {
             problem(im, ins, "a variable without a name was left out");
             continue;
@@ -525,41 +570,6 @@ static apr_status_t import_test_row(importer *im, const cc_content_instruction *
 }
 
 /* ---- wizards ---- */
-
-/* A parameter value naming an object that this import renamed. */
-static const char *renamed_value(importer *im, long type, const char *text)
-{
-    const char *cls = type == 5   ? "ViewTemplate"
-                      : type == 6 ? "DataTable"
-                      : type == 8 ? "Test"
-                                  : NULL;
-    const char *to;
-
-    if (text == NULL)
-        return NULL;
-    if (cls) {
-        to = apr_hash_get(im->renamed, apr_pstrcat(im->pool, cls, ":", text, NULL),
-                          APR_HASH_KEY_STRING);
-        return to ? to : text;
-    }
-    if (type == 7 || type == 12) {
-        json_object *parsed = cc_json_owned(im->pool, json_tokener_parse(text)), *table = NULL;
-        if (parsed && json_object_object_get_ex(parsed, "table", &table) &&
-            json_object_is_type(table, json_type_string)) {
-            to = apr_hash_get(
-                im->renamed,
-                apr_pstrcat(im->pool, "DataTable:", json_object_get_string(table), NULL),
-                APR_HASH_KEY_STRING);
-            if (to) {
-                json_object_object_add(parsed, "table", json_object_new_string(to));
-                return apr_pstrdup(
-                    im->pool, json_object_to_json_string_ext(
-                                  parsed, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-            }
-        }
-    }
-    return text;
-}
 
 static apr_status_t import_wizard(importer *im, const cc_content_instruction *ins)
 {
@@ -809,6 +819,38 @@ static apr_status_t import_test_graph(importer *im, const cc_content_instruction
     return APR_SUCCESS;
 }
 
+/* Known before anything is written: the new names (a wizard test's values
+ * are rewritten before its wizard is imported) and which variables wizard
+ * parameters of which type stand for. */
+static void note_renames_and_params(importer *im)
+{
+    int i;
+    size_t k, j;
+
+    im->param_types = apr_hash_make(im->pool);
+    for (i = 0; i < im->plan->instructions->nelts; i++) {
+        const cc_content_instruction *ins =
+            APR_ARRAY_IDX(im->plan->instructions, i, cc_content_instruction *);
+        json_object *steps = cc_member_array(ins->obj, "steps");
+        if (ins->new_name && ins->action == CC_ACTION_CREATE)
+            apr_hash_set(im->renamed, apr_pstrcat(im->pool, ins->class_name, ":", ins->name, NULL),
+                         APR_HASH_KEY_STRING, ins->new_name);
+        if (strcmp(ins->class_name, "TestWizard") != 0)
+            continue;
+        for (k = 0; steps && k < json_object_array_length(steps); k++) {
+            json_object *params = cc_member_array(json_object_array_get_idx(steps, k), "params");
+            for (j = 0; params && j < json_object_array_length(params); j++) {
+                json_object *p = json_object_array_get_idx(params, j);
+                const char *variable = cc_member_text(im->pool, p, "testVariable");
+                long *type = apr_palloc(im->pool, sizeof(*type));
+                *type = cc_member_long(p, "type", 0);
+                if (variable)
+                    apr_hash_set(im->param_types, variable, APR_HASH_KEY_STRING, type);
+            }
+        }
+    }
+}
+
 typedef apr_status_t step_fn(importer *im, const cc_content_instruction *ins);
 
 static apr_status_t each(importer *im, const char *cls, step_fn *fn)
@@ -846,6 +888,7 @@ apr_status_t cc_content_apply(cc_db *db, apr_pool_t *pool, cc_content_plan *plan
     im.now = apr_ltoa(pool, opts ? opts->now : 0);
     im.user = opts && opts->username ? opts->username : "import";
     *imported = im.imported;
+    note_renames_and_params(&im);
     rv = cc_db_begin(db, pool, &txn);
     if (rv != APR_SUCCESS) {
         *errmsg = apr_psprintf(pool, "import: cannot start a transaction: %s", db->last_error);

@@ -61,7 +61,7 @@ START_TEST(imports_the_fixture_with_references_resolved)
                                    "test_variable v JOIN test_variable p ON p.id = "
                                    "v.parent_variable_id JOIN test s ON s.id = p.test_id",
                                    "s.name = 'greeting-source'"),
-                     2);
+                     3);
     /* The flow: the node runs greeting-source, its port is that test's
      * variable, the branch port leads to the finish node. */
     ck_assert_int_eq(cc_test_count(db, cc_test_pool,
@@ -100,6 +100,17 @@ START_TEST(copies_get_new_names_and_wizard_values_follow)
                                    "'greeting-page_2') OR (p.type = 6 AND p.value = "
                                    "'greeting_log_2'))"),
                      2);
+    /* The wizard test's value for the page parameter follows the copy too. */
+    ck_assert_int_eq(cc_test_count(db, cc_test_pool,
+                                   "test_variable v JOIN test t ON t.id = v.test_id",
+                                   "t.name = 'greeting-hello_2' AND v.name = 'page' AND "
+                                   "v.value = 'greeting-page_2'"),
+                     1);
+    ck_assert_int_eq(cc_test_count(db, cc_test_pool,
+                                   "test_variable v JOIN test t ON t.id = v.test_id",
+                                   "t.name = 'greeting-hello' AND v.name = 'page' AND "
+                                   "v.value = 'greeting-page'"),
+                     1);
 }
 END_TEST
 
