@@ -147,17 +147,23 @@ apr_status_t cc_user_login(cc_db *db, apr_pool_t *pool, const char *username, co
                            long now, int max_failures, int lockout_seconds,
                            cc_login_outcome *outcome, long *locked_until)
 {
-    const char *args[] = {username, NULL, NULL};
-    const char *until = NULL, *streak = NULL;
-    int valid = 0, affected = 0;
+    const char *args[] = {username, NULL};
+    const char *until = NULL;
+    cc_rows *rows = NULL;
+    int valid = 0, totp = 0;
     apr_status_t rv;
 
     *outcome = CC_LOGIN_WRONG;
     *locked_until = 0;
-    rv = cc_db_select_value(db, pool, &until,
-                            "SELECT locked_until FROM concerto_user WHERE username = %s", 1, args);
+    rv = cc_db_select(db, pool, &rows,
+                      "SELECT locked_until, totp_enabled FROM concerto_user WHERE username = %s", 1,
+                      args);
     if (rv != APR_SUCCESS)
         return rv;
+    if (rows->nrows > 0) {
+        until = rows->values[0][0];
+        totp = rows->values[0][1] && strtol(rows->values[0][1], NULL, 10) != 0;
+    }
     if (until != NULL && strtol(until, NULL, 10) > now) {
         *outcome = CC_LOGIN_LOCKED;
         *locked_until = strtol(until, NULL, 10);
@@ -168,16 +174,37 @@ apr_status_t cc_user_login(cc_db *db, apr_pool_t *pool, const char *username, co
         return rv;
     if (valid) {
         *outcome = CC_LOGIN_OK;
-        return cc_db_query(db, pool, &affected,
-                           "UPDATE concerto_user SET failed_auth_streak = 0, locked_until = NULL "
-                           "WHERE username = %s AND (failed_auth_streak <> 0 OR locked_until IS "
-                           "NOT NULL)",
-                           1, args);
+        /* With TOTP on, the second step decides whether the streak ends. */
+        return totp ? APR_SUCCESS : cc_user_login_succeeded(db, pool, username);
     }
-    rv = cc_db_query(db, pool, &affected,
-                     "UPDATE concerto_user SET failed_auth_streak = failed_auth_streak + 1 "
-                     "WHERE username = %s",
-                     1, args);
+    return cc_user_login_failed(db, pool, username, now, max_failures, lockout_seconds,
+                                locked_until);
+}
+
+apr_status_t cc_user_login_succeeded(cc_db *db, apr_pool_t *pool, const char *username)
+{
+    const char *args[] = {username, NULL};
+    int affected = 0;
+
+    return cc_db_query(db, pool, &affected,
+                       "UPDATE concerto_user SET failed_auth_streak = 0, locked_until = NULL "
+                       "WHERE username = %s AND (failed_auth_streak <> 0 OR locked_until IS "
+                       "NOT NULL)",
+                       1, args);
+}
+
+apr_status_t cc_user_login_failed(cc_db *db, apr_pool_t *pool, const char *username, long now,
+                                  int max_failures, int lockout_seconds, long *locked_until)
+{
+    const char *args[] = {username, NULL, NULL};
+    const char *streak = NULL;
+    int affected = 0;
+    apr_status_t rv = cc_db_query(db, pool, &affected,
+                                  "UPDATE concerto_user SET failed_auth_streak = "
+                                  "failed_auth_streak + 1 WHERE username = %s",
+                                  1, args);
+
+    *locked_until = 0;
     if (rv != APR_SUCCESS || affected == 0 || max_failures <= 0)
         return rv;
     rv = cc_db_select_value(db, pool, &streak,

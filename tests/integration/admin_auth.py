@@ -6,8 +6,11 @@ and an Apache that serves the platform below /site.
 
 Imported by run.py, which runs them in the order they are registered."""
 
+import base64
 import hashlib
+import hmac
 import json
+import struct
 import re
 import time
 import urllib.parse
@@ -64,12 +67,14 @@ def cookies_of(resp):
     return resp[1].get_all("Set-Cookie") or []
 
 
-def log_in(a, base=BASE, password=PASSWORD, headers=None):
+def log_in(a, base=BASE, password=PASSWORD, headers=None, totp=None):
     """(token, csrf, response) of a right login."""
     h = dict(JSON_CT)
     h.update(headers or {})
-    resp = check_status(a.request("POST", base + "/api/admin/login",
-                                  json.dumps({"username": ADMIN, "password": password}), h), 200)
+    body = {"username": ADMIN, "password": password}
+    if totp:
+        body["totp"] = totp
+    resp = check_status(a.request("POST", base + "/api/admin/login", json.dumps(body), h), 200)
     doc = json.loads(resp[2])
     cookies = [c for c in cookies_of(resp) if c.startswith("concerto_admin=")]
     check(len(cookies) == 1, "login set %r, expected one concerto_admin cookie" % cookies_of(resp))
@@ -290,3 +295,78 @@ def t_api_clients(ctx):
     admin_error(a.request("DELETE", "%s/%d" % (CLIENTS, client_id), headers=cookie_json), 404)
     admin_error(a.request("DELETE", CLIENTS + "/abc", headers=cookie_json), 404)
     check_status(a.request("DELETE", "%s/%d" % (CLIENTS, second), headers=cookie_json), 204)
+
+
+def totp_code(secret_b32, step):
+    """RFC 6238 with SHA-1, 6 digits, for a time step."""
+    key = base64.b32decode(secret_b32 + "=" * (-len(secret_b32) % 8))
+    mac = hmac.new(key, struct.pack(">Q", step), hashlib.sha1).digest()
+    offset = mac[-1] & 0x0F
+    return "%06d" % ((struct.unpack(">I", mac[offset:offset + 4])[0] & 0x7FFFFFFF) % 1000000)
+
+
+TOTP = BASE + "/api/admin/me/totp"
+
+
+@test("auth_totp")
+def t_totp(ctx):
+    """Enable (pending secret), confirm with a code, log in with a code (a
+    wrong one counts towards the lockout, a used one is refused), disable."""
+    a, _ = auth_site(ctx)
+    token, csrf, _ = log_in(a)
+    cj = with_cookie(token, dict(JSON_CT, **{"X-CSRF-Token": csrf}))
+    login_url = BASE + "/api/admin/login"
+    try:
+        admin_error(a.request("POST", TOTP, "", with_cookie(token)), 403)  # no CSRF token
+        doc = json.loads(check_status(a.request("POST", TOTP, "", cj), 200)[2])
+        secret, uri = doc.get("secret", ""), doc.get("otpauth_uri", "")
+        check(re.fullmatch(r"[A-Z2-7]{32}", secret), "secret %r is not 32 base32 characters" % secret)
+        check(uri.startswith("otpauth://totp/Concerto:%s?" % ADMIN) and "secret=" + secret in uri
+              and "period=30" in uri and "digits=6" in uri, "otpauth_uri %r" % uri)
+        check(json.loads(me(a, token)[2])["totp_enabled"] is False, "on before confirmation")
+        log_in(a)  # a pending secret does not ask for codes yet
+        # Three increasing steps are needed below: start early in a step.
+        if time.time() % 30 > 24:
+            time.sleep(30 - time.time() % 30 + 0.2)
+        step = int(time.time()) // 30
+        resp = a.request("POST", TOTP + "/confirm", json.dumps({"code": "000000" if totp_code(
+            secret, step) != "000000" else "111111"}), cj)
+        admin_error(resp, 422)
+        check(json.loads(resp[2]).get("field") == "code", "422 without field code: %r" % resp[2])
+        doc = json.loads(check_status(a.request("POST", TOTP + "/confirm",
+                                                json.dumps({"code": totp_code(secret, step - 1)}), cj), 200)[2])
+        check(doc.get("totp_enabled") is True, "confirm answered %r" % doc)
+        check(json.loads(me(a, token)[2])["totp_enabled"] is True, "/me after confirmation")
+        admin_error(a.request("POST", TOTP, "", cj), 409)
+        # Login: the password alone is not enough now.
+        body = {"username": ADMIN, "password": PASSWORD}
+        resp = a.request("POST", login_url, json.dumps(body), JSON_CT)
+        admin_error(resp, 401)
+        check(json.loads(resp[2]).get("totp_required") is True, "no totp_required: %r" % resp[2])
+        check(not cookies_of(resp), "a cookie without the second step")
+        resp = a.request("POST", login_url, json.dumps(dict(body, password="wrong")), JSON_CT)
+        check("totp_required" not in json.loads(resp[2]), "a wrong password revealed TOTP: %r" % resp[2])
+        sql(ctx, "UPDATE concerto_user SET failed_auth_streak = 0")
+        wrong = "000000" if totp_code(secret, step) != "000000" else "111111"
+        resp = a.request("POST", login_url, json.dumps(dict(body, totp=wrong)), JSON_CT)
+        admin_error(resp, 401)
+        check(json.loads(resp[2]).get("totp_required") is True, "wrong code: %r" % resp[2])
+        streak = sql(ctx, "SELECT failed_auth_streak FROM concerto_user WHERE username = '%s'" % ADMIN)
+        check(streak.strip() == "1", "a wrong code did not count as a failure: streak %r" % streak)
+        token2, _, _ = log_in(a, totp=totp_code(secret, step))
+        streak = sql(ctx, "SELECT failed_auth_streak FROM concerto_user WHERE username = '%s'" % ADMIN)
+        check(streak.strip() == "0", "a passed second step kept the streak %r" % streak)
+        check_status(me(a, token2), 200)
+        resp = a.request("POST", login_url, json.dumps(dict(body, totp=totp_code(secret, step))), JSON_CT)
+        msg = admin_error(resp, 401)
+        check("used" in msg, "a reused code: %r" % msg)
+        # Off, with a fresh code.
+        admin_error(a.request("DELETE", TOTP, json.dumps({"code": totp_code(secret, step)}), cj), 422)
+        doc = json.loads(check_status(a.request("DELETE", TOTP, json.dumps({"code": totp_code(secret, step + 1)}),
+                                                cj), 200)[2])
+        check(doc.get("totp_enabled") is False, "disable answered %r" % doc)
+        admin_error(a.request("DELETE", TOTP, json.dumps({"code": "123456"}), cj), 409)
+        log_in(a)
+    finally:
+        sql(ctx, "UPDATE concerto_user SET totp_enabled = 0, totp_secret = NULL, totp_last_step = NULL, "
+            "failed_auth_streak = 0")
