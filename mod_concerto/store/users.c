@@ -270,3 +270,61 @@ apr_status_t cc_user_load(cc_db *db, apr_pool_t *pool, long id, const char *user
         *out = u;
     return rv;
 }
+
+apr_status_t cc_user_list(cc_db *db, apr_pool_t *pool, cc_user_record **users, int *count)
+{
+    cc_rows *rows = NULL;
+    cc_user_record *list;
+    int i, n = 0;
+    apr_status_t rv = cc_db_select(
+        db, pool, &rows,
+        "SELECT u.id, u.username, u.email, u.object_groups, u.totp_enabled, u.locked_until, "
+        "r.role FROM concerto_user u LEFT JOIN user_role ur ON ur.user_id = u.id "
+        "LEFT JOIN role r ON r.id = ur.role_id ORDER BY u.username, u.id",
+        0, NULL);
+
+    *users = NULL;
+    *count = 0;
+    if (rv != APR_SUCCESS)
+        return rv;
+    list = apr_pcalloc(pool, sizeof(*list) * (apr_size_t)(rows->nrows + 1));
+    /* One row per role: consecutive rows of one user are folded. */
+    for (i = 0; i < rows->nrows; i++) {
+        const char *const *v = rows->values[i];
+        long id = strtol(v[0], NULL, 10);
+        cc_user_record *u;
+        if (n == 0 || list[n - 1].principal.user_id != id) {
+            u = &list[n++];
+            u->principal.user_id = id;
+            u->principal.username = v[1];
+            u->email = v[2];
+            u->principal.groups = v[3];
+            u->totp_enabled = v[4] && strtol(v[4], NULL, 10) != 0;
+            u->locked_until = v[5] ? strtol(v[5], NULL, 10) : 0;
+        }
+        list[n - 1].principal.roles |= cc_role_bit(v[6]);
+    }
+    *users = list;
+    *count = n;
+    return APR_SUCCESS;
+}
+
+apr_status_t cc_user_set_email(cc_db *db, apr_pool_t *pool, const char *username, const char *email)
+{
+    int clear = email == NULL || *email == '\0';
+    const char *args[] = {clear ? now_text(pool) : email, clear ? username : now_text(pool),
+                          username, NULL};
+    int affected = 0;
+    apr_status_t rv =
+        clear
+            ? cc_db_query(db, pool, &affected,
+                          "UPDATE concerto_user SET email = NULL, updated = %s WHERE username = %s",
+                          2, args)
+            : cc_db_query(db, pool, &affected,
+                          "UPDATE concerto_user SET email = %s, updated = %s WHERE username = %s",
+                          3, args);
+
+    if (rv == APR_SUCCESS && affected == 0)
+        return APR_NOTFOUND;
+    return rv;
+}

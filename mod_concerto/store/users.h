@@ -53,6 +53,12 @@ typedef struct cc_user_record {
     long locked_until; /* Unix seconds, 0 when not locked */
 } cc_user_record;
 
+/* Every user, by name, with their roles. */
+apr_status_t cc_user_list(cc_db *db, apr_pool_t *pool, cc_user_record **users, int *count);
+/* APR_NOTFOUND for an unknown user. email NULL or "" clears it. */
+apr_status_t cc_user_set_email(cc_db *db, apr_pool_t *pool, const char *username,
+                               const char *email);
+
 /* The user named username, or when username is NULL the one with this id;
  * *out is NULL when there is none. */
 apr_status_t cc_user_load(cc_db *db, apr_pool_t *pool, long id, const char *username,

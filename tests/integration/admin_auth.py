@@ -370,3 +370,76 @@ def t_totp(ctx):
     finally:
         sql(ctx, "UPDATE concerto_user SET totp_enabled = 0, totp_secret = NULL, totp_last_step = NULL, "
             "failed_auth_streak = 0")
+
+
+def ctl(ctx, args, password=None):
+    _, datadir = auth_site(ctx)
+    env = {"CONCERTO_PASSWORD": password} if password else None
+    code, out, err = concertoctl(ctx.db_args(datadir, "auth") + args, env=env)
+    harness.chown_www(datadir)  # SQLite files the root-run command may have made
+    return code, out, err
+
+
+def login_as(a, username, password, **extra):
+    body = dict({"username": username, "password": password}, **extra)
+    return a.request("POST", BASE + "/api/admin/login", json.dumps(body), JSON_CT)
+
+
+@test("auth_cli_user")
+def t_cli_user(ctx):
+    """concertoctl user add / passwd / list, and the roles they give used
+    through the HTTP API."""
+    a, _ = auth_site(ctx)
+    code, out, err = ctl(ctx, ["user", "add", "editor", "--role", "ROLE_TEST", "--role", "table",
+                               "--email", "ed@example.org"], password="Editor-Pw-1")
+    check(code == 0 and "created user \"editor\"" in out and "Editor-Pw-1" not in out + err,
+          "user add exited %d: %s%s" % (code, out, err))
+    resp = check_status(login_as(a, "editor", "Editor-Pw-1"), 200)
+    doc = json.loads(resp[2])
+    check(sorted(doc["roles"]) == ["ROLE_TABLE", "ROLE_TEST"], "editor's roles %r" % doc["roles"])
+    token = [c for c in cookies_of(resp) if c.startswith("concerto_admin=")][0].split(";")[0].split("=", 1)[1]
+    doc = json.loads(check_status(me(a, token), 200)[2])
+    check(doc["username"] == "editor" and doc["email"] == "ed@example.org", "/me %r" % doc)
+    msg = admin_error(a.request("GET", CLIENTS, headers=with_cookie(token)), 403)
+    check("role" in msg, "editor on clients: %r" % msg)
+    # A generated password is printed once and works.
+    code, out, err = ctl(ctx, ["user", "add", "viewer"])
+    m = re.search(r'created user "viewer" with password: (\S+)', out)
+    check(code == 0 and m, "user add without CONCERTO_PASSWORD: %d %s%s" % (code, out, err))
+    doc = json.loads(check_status(login_as(a, "viewer", m.group(1)), 200)[2])
+    check(doc["roles"] == [], "viewer's roles %r, expected none" % doc["roles"])
+    # Refusals.
+    code, out, err = ctl(ctx, ["user", "add", "editor"], password="x")
+    check(code == 1 and "already" in err, "a second editor: %d %s" % (code, err))
+    code, out, err = ctl(ctx, ["user", "add", "someone", "--role", "ROLE_BOSS"], password="x")
+    check(code == 2 and "ROLE_BOSS" in err, "an unknown role: %d %s" % (code, err))
+    code, out, err = ctl(ctx, ["user", "add", "x y"], password="x")
+    check(code == 2, "a name with a blank: %d %s" % (code, err))
+    code, out, err = ctl(ctx, ["user"])
+    check(code == 2 and "user add" in err, "user without a subcommand: %d %s" % (code, err))
+    # list: name, roles, locked, totp.
+    sql(ctx, "UPDATE concerto_user SET locked_until = %d, totp_enabled = 1 WHERE username = 'viewer'"
+        % (int(time.time()) + 600))
+    code, out, err = ctl(ctx, ["user", "list"])
+    check(code == 0, "user list exited %d: %s" % (code, err))
+    rows = {ln.split()[0]: ln.split() for ln in out.splitlines()[1:] if ln.strip()}
+    check(out.split()[:4] == ["NAME", "ROLES", "LOCKED", "TOTP"], "header %r" % out.splitlines()[0])
+    check(rows.get("admin", [None, None])[1] == "ROLE_SUPER_ADMIN" and rows["admin"][-1] == "off",
+          "admin row %r" % rows.get("admin"))
+    check(rows.get("editor", [None, None])[1] == "ROLE_TEST,ROLE_TABLE" and rows["editor"][2] == "no",
+          "editor row %r" % rows.get("editor"))
+    check(rows.get("viewer") and rows["viewer"][1] == "-" and rows["viewer"][-2] == "UTC"
+          and rows["viewer"][-1] == "on", "viewer row %r" % rows.get("viewer"))
+    sql(ctx, "UPDATE concerto_user SET locked_until = NULL, totp_enabled = 0 WHERE username = 'viewer'")
+    # passwd: the new password works, the old one does not, and logins end.
+    code, out, err = ctl(ctx, ["user", "passwd", "editor"], password="Editor-Pw-2")
+    check(code == 0, "user passwd exited %d: %s" % (code, err))
+    admin_error(me(a, token), 401)
+    admin_error(login_as(a, "editor", "Editor-Pw-1"), 401)
+    check_status(login_as(a, "editor", "Editor-Pw-2"), 200)
+    code, out, err = ctl(ctx, ["passwd", "editor"])
+    m = re.search(r'new password for "editor": (\S+)', out)
+    check(code == 0 and m, "passwd (alias) exited %d: %s%s" % (code, out, err))
+    check_status(login_as(a, "editor", m.group(1)), 200)
+    code, out, err = ctl(ctx, ["user", "passwd", "nobody"], password="x")
+    check(code == 1 and "nobody" in err, "passwd of an unknown user: %d %s" % (code, err))
