@@ -88,8 +88,8 @@ def with_cookie(token, extra=None):
     return h
 
 
-def me(a, token, base=BASE):
-    return a.request("GET", base + "/api/admin/me", headers=with_cookie(token) if token else None)
+def me(a, token, base=BASE, extra=None):
+    return a.request("GET", base + "/api/admin/me", headers=with_cookie(token, extra) if token else extra)
 
 
 @test("auth_login_sets_cookie")
@@ -130,8 +130,13 @@ def t_login_cross_site(ctx):
     msg = admin_error(resp, 403)
     check("another web site" in msg, "message %r" % msg)
     check(not [c for c in cookies_of(resp) if "concerto_admin=" in c], "a cookie was set anyway")
-    # Same site (Origin of the Host the request went to): fine.
+    # Same site (Origin of the Host the request went to): fine; also behind
+    # a proxy that names the public host in X-Forwarded-Host.
     log_in(a, headers={"Origin": "http://127.0.0.1:%d" % a.port})
+    log_in(a, headers={"Origin": "https://concerto.example", "X-Forwarded-Host": "concerto.example"})
+    admin_error(a.request("POST", BASE + "/api/admin/login", body, dict(
+        JSON_CT, Origin="https://evil.example", **{"X-Forwarded-Host": "concerto.example"})), 403)
+    admin_error(a.request("POST", BASE + "/api/admin/login", body, dict(JSON_CT, Origin="null")), 403)
 
 
 @test("auth_me")
@@ -150,6 +155,8 @@ def t_me(ctx):
     check(doc["username"] == ADMIN and doc["csrf_token"] == csrf and doc["totp_enabled"] is False,
           "/me answered %r" % doc)
     check(isinstance(doc["id"], int) and "ROLE_SUPER_ADMIN" in doc["roles"], "/me answered %r" % doc)
+    # Basic authentication in front of the site leaves the cookie in charge.
+    check_status(me(a, token, extra={"Authorization": "Basic YWRtaW46eA=="}), 200)
     # The cookie of another path does not count.
     check_status(a.request("GET", BASE + "/api/admin/me",
                            headers={"Cookie": "concerto_admin_x=%s" % token}), 401)
