@@ -125,6 +125,11 @@ int cc_handle_admin_client_delete(cc_request *req);
 int cc_handle_admin_content_import(cc_request *req);
 int cc_handle_admin_content_export(cc_request *req);
 
+/* handler_admin_totp.c: the logged-in user's two-step login. */
+int cc_handle_admin_totp_begin(cc_request *req);
+int cc_handle_admin_totp_confirm(cc_request *req);
+int cc_handle_admin_totp_disable(cc_request *req);
+
 /* handler_check.c, handler_admin.c */
 int cc_handle_check_health(cc_request *req);
 int cc_handle_check_session_count(cc_request *req);
