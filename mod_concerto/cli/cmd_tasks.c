@@ -4,6 +4,7 @@
  * the lock works, the others exit CLI_LOCKED with nothing done. */
 #include "cli.h"
 
+#include "content/task.h"
 #include "tasks/cleanup.h"
 #include "tasks/lock.h"
 #include "tasks/schedule.h"
@@ -178,9 +179,11 @@ static int tick_job(cli_context *ctx, cc_db *db, void *baton)
 {
     cc_tick_result result;
 
+    /* Content import runs here; git and R package installs have no runner. */
+    static const cc_task_runner runners[] = {{CC_TASK_CONTENT_IMPORT, cc_content_task_run, NULL}};
+
     (void)baton;
-    /* No task type has a runner in this build yet (content import: issue 7). */
-    if (cc_schedule_tick(db, ctx->pool, NULL, 0, now_seconds(), &result) != APR_SUCCESS) {
+    if (cc_schedule_tick(db, ctx->pool, runners, 1, now_seconds(), &result) != APR_SUCCESS) {
         cli_error("schedule tick: %s", db->last_error);
         return CLI_FAILED;
     }

@@ -2,9 +2,9 @@
  * Concerto's concerto:schedule:tick. Each task goes pending -> ongoing ->
  * completed or failed, with what it printed in `output`. A task is claimed
  * with a conditional UPDATE on its status, so two runs never take the same
- * one. Types without a runner here (all of Concerto's, for now: git and R
- * package installs; content import comes with issue 7) fail with a line
- * that says so instead of staying pending forever. */
+ * one. Types without a runner here (git and R package installs; content
+ * import has one, content/task.h) fail with a line that says so instead of
+ * staying pending forever. */
 #ifndef CC_TASKS_SCHEDULE_H
 #define CC_TASKS_SCHEDULE_H
 

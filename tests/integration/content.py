@@ -105,6 +105,23 @@ def t_content_cli_convert_and_copies(ctx):
         expect=1)
 
 
+@test("content_scheduled_task")
+def t_content_scheduled_task(ctx):
+    """Concerto's content import task (type 5) run by schedule tick."""
+    import json
+    role = "content_task"
+    db, _ = content_db(ctx, role)
+    info = json.dumps({"file": FIXTURE}).replace("'", "''")
+    ctx.sql(db, role, "INSERT INTO scheduled_task (type, status, description, info, created, "
+            "updated) VALUES (5, 0, 'import', '%s', 0, 0)" % info)
+    out = ctl(ctx, db, role, ["schedule", "tick"])
+    check("1 tasks completed, 0 failed" in out, "tick: %r" % out)
+    row = str(ctx.sql(db, role, "SELECT status, output FROM scheduled_task"))
+    check("2" in row and "7 objects written" in row, "task row: %r" % row)
+    count = ctx.sql(db, role, "SELECT COUNT(*) FROM test_wizard WHERE name = 'greeting'")
+    check("1" in str(count), "wizard not imported: %r" % count)
+
+
 @test("content_setup_url")
 def t_content_setup_url(ctx):
     _, out = content_db(ctx, "content_url", env={"CONCERTO_CONTENT_URL": "file://" + FIXTURE})

@@ -72,6 +72,7 @@ TCase *tcase_content_export(void);
 TCase *tcase_content_plan(void);
 TCase *tcase_content_apply(void);
 TCase *tcase_content_files(void);
+TCase *tcase_content_task(void);
 
 /* The pool of the running test: created before and destroyed after each
  * test by the checked fixture every TCase installs. */

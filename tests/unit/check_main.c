@@ -221,6 +221,7 @@ int main(void)
     suite_add_tcase(suite, tcase_content_plan());
     suite_add_tcase(suite, tcase_content_apply());
     suite_add_tcase(suite, tcase_content_files());
+    suite_add_tcase(suite, tcase_content_task());
 
     runner = srunner_create(suite);
     srunner_run_all(runner, CK_NORMAL);
