@@ -482,6 +482,15 @@ static void want_dependencies(apr_pool_t *pool, wanted *w, int kind, json_object
         if (json_object_object_get_ex(obj, "settings", &settings))
             want_from_settings(pool, w, settings);
         /* A wizard test's values name objects as its wizard's params do. */
+    } else if (kind == K_TEMPLATE) {
+        /* Templates it embeds ({{template:NAME}}) would be missing elsewhere. */
+        static const char *const parts[] = {"head", "html", "css", "js", NULL};
+        apr_array_header_t *names = apr_array_make(pool, 2, sizeof(const char *));
+        int n;
+        for (n = 0; parts[n]; n++)
+            cc_inserts_embedded_templates(pool, cc_member_text(pool, obj, parts[n]), names);
+        for (n = 0; n < names->nelts; n++)
+            want(pool, w, K_TEMPLATE, APR_ARRAY_IDX(names, n, const char *));
     } else if (kind == K_WIZARD) {
         want(pool, w, K_TEST, cc_member_text(pool, obj, "testName"));
         list = cc_member_array(obj, "steps");

@@ -176,3 +176,23 @@ const char *cc_inserts_from_concerto(apr_pool_t *pool, const char *text,
     }
     return finish(out);
 }
+
+void cc_inserts_embedded_templates(apr_pool_t *pool, const char *text, apr_array_header_t *names)
+{
+    const char *p, *name = NULL;
+    apr_size_t len = 0, name_len = 0;
+
+    for (p = text; p && *p;) {
+        insert_kind kind = scan(p, &len, &name, &name_len);
+        if (kind == NONE) {
+            p++;
+            continue;
+        }
+        if (kind == OTHER && !strncmp(skip_blank(p + 2), "template", 8)) {
+            const char *start = skip_blank(skip_blank(p + 2) + 9);
+            APR_ARRAY_PUSH(names, const char *) =
+                apr_pstrmemdup(pool, start, (apr_size_t)(skip_name(start) - start));
+        }
+        p += len;
+    }
+}

@@ -28,4 +28,8 @@ const char *cc_inserts_to_concerto(apr_pool_t *pool, const char *text,
 const char *cc_inserts_from_concerto(apr_pool_t *pool, const char *text,
                                      const apr_array_header_t *escaped);
 
+/* The names of the templates text embeds ({{template:NAME...}}), added to
+ * names (const char *) in order; text may be NULL. */
+void cc_inserts_embedded_templates(apr_pool_t *pool, const char *text, apr_array_header_t *names);
+
 #endif

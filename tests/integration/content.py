@@ -228,6 +228,20 @@ def t_content_http_export_import(ctx):
     plan = {i["name"]: i for i in json.loads(resp[2])["instructions"]}
     check(plan["greeting-flow"]["action"] == "convert" and plan["greeting"]["action"] == "create"
           and plan["greeting"]["existing_id"], "second plan: %r" % plan)
+    # An API client (a script deploying content) uses its bearer token, no CSRF token.
+    resp = a.request("POST", BASE + "/api/admin/clients", json.dumps({"name": "deploy"}),
+                     dict(auth, **{"Content-Type": "application/json"}))
+    check(resp[0] == 201, "client: %r" % (resp[:3],))
+    bearer = {"Authorization": "Bearer " + json.loads(resp[2])["token"]}
+    resp = a.request("GET", BASE + "/api/admin/content/export?template=greeting-page&format=json",
+                     headers=bearer)
+    check(resp[0] == 200 and json.loads(resp[2])["collection"][0]["name"] == "greeting-footer",
+          "bearer export: %r" % (resp[:3],))
+    resp = a.request("POST", BASE + "/api/admin/content/import?dry_run=1", resp[2],
+                     dict(bearer, **{"Content-Type": "application/json"}))
+    check(resp[0] == 200 and all(i["action"] == "ignore"
+                                 for i in json.loads(resp[2])["instructions"]),
+          "bearer dry run of an unchanged export: %r" % (resp[:3],))
     admin_error(a.request("POST", BASE + "/api/admin/content/import", b"{not json",
                           dict(auth, **{"Content-Type": "application/json"})), 400)
     admin_error(a.request("POST", BASE + "/api/admin/content/import",

@@ -29,10 +29,27 @@ START_TEST(ours_go_out_and_come_back)
 }
 END_TEST
 
+START_TEST(finds_embedded_templates)
+{
+    apr_array_header_t *names = apr_array_make(cc_test_pool, 2, sizeof(const char *));
+
+    cc_inserts_embedded_templates(
+        cc_test_pool,
+        "a {{template:head}} {{ template: foot , css=false }} {{template :x}} "
+        "{{trans:template}} {{template}} {{template:}}",
+        names);
+    cc_inserts_embedded_templates(cc_test_pool, NULL, names);
+    ck_assert_int_eq(names->nelts, 2);
+    ck_assert_str_eq(APR_ARRAY_IDX(names, 0, const char *), "head");
+    ck_assert_str_eq(APR_ARRAY_IDX(names, 1, const char *), "foot");
+}
+END_TEST
+
 TCase *tcase_content_inserts(void)
 {
     TCase *tc = cc_test_tcase("content/inserts");
     tcase_add_test(tc, concerto_inserts_become_raw);
     tcase_add_test(tc, ours_go_out_and_come_back);
+    tcase_add_test(tc, finds_embedded_templates);
     return tc;
 }
