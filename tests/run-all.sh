@@ -134,9 +134,10 @@ single_stage lint make --no-print-directory lint
 single_stage apxs sh tests/apxs-build.sh
 single_stage starter python3 conf/starter/check.py
 # libFuzzer prints a line per new input: keep them in a file, show the end.
-# 20 s on the CAT requests, 10 s on uploads.
+# 20 s on the CAT requests, 10 s on uploads, 10 s on content files.
 single_stage fuzz sh -c 'mkdir -p "$0" && sh tests/fuzz/run.sh catapi 20 >"$0/fuzz.log" 2>&1 &&
-    sh tests/fuzz/run.sh multipart 10 >>"$0/fuzz.log" 2>&1; rc=$?;
+    sh tests/fuzz/run.sh multipart 10 >>"$0/fuzz.log" 2>&1 &&
+    sh tests/fuzz/run.sh content 10 >>"$0/fuzz.log" 2>&1; rc=$?;
     tail -n 8 "$0/fuzz.log"; [ $rc = 0 ] || echo "fuzz: see $0/fuzz.log"; exit $rc' "$BUILD"
 
 echo "=== summary ===$report"

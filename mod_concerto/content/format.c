@@ -77,6 +77,36 @@ static int is_float_text(const char *s)
     return end && *end == '\0';
 }
 
+/* -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? as RFC 8259 has it. */
+static int is_json_number(const char *s)
+{
+    if (*s == '-')
+        s++;
+    if (*s == '0')
+        s++;
+    else if (*s >= '1' && *s <= '9')
+        while (*s >= '0' && *s <= '9')
+            s++;
+    else
+        return 0;
+    if (*s == '.') {
+        if (!(*++s >= '0' && *s <= '9'))
+            return 0;
+        while (*s >= '0' && *s <= '9')
+            s++;
+    }
+    if (*s == 'e' || *s == 'E') {
+        s++;
+        if (*s == '+' || *s == '-')
+            s++;
+        if (!(*s >= '0' && *s <= '9'))
+            return 0;
+        while (*s >= '0' && *s <= '9')
+            s++;
+    }
+    return *s == '\0';
+}
+
 /* A plain (unquoted) scalar's value by YAML's core schema, as Symfony's
  * dumper writes it: null, booleans, integers, floats; else a string. */
 static json_object *plain_scalar(const char *s)
@@ -90,7 +120,10 @@ static json_object *plain_scalar(const char *s)
     if (is_int_text(s) && strlen(s) < 19)
         return json_object_new_int64(strtoll(s, NULL, 10));
     if (is_float_text(s))
-        return json_object_new_double_s(strtod(s, NULL), s);
+        /* The text is kept when JSON can write it as it is (YAML allows
+         * ".5", "1.", "+1.0", which JSON does not). */
+        return is_json_number(s) ? json_object_new_double_s(strtod(s, NULL), s)
+                                 : json_object_new_double(strtod(s, NULL));
     return json_object_new_string(s);
 }
 
@@ -179,6 +212,10 @@ apr_status_t cc_content_yaml_parse(apr_pool_t *pool, const char *data, apr_size_
     } else {
         rv = yaml_node_to_json(pool, &document, root, 0, doc, errmsg);
         cc_json_owned(pool, *doc);
+        if (rv == APR_SUCCESS && *doc == NULL) {
+            *errmsg = "the YAML file holds only null, not a content document";
+            rv = APR_EINVAL;
+        }
         if (rv != APR_SUCCESS)
             *doc = NULL;
     }
@@ -349,8 +386,14 @@ static apr_status_t json_parse(apr_pool_t *pool, const char *data, apr_size_t le
     err = json_tokener_get_error(tok);
     used = (apr_size_t)json_tokener_get_parse_end(tok);
     json_tokener_free(tok);
+    if (err == json_tokener_success && *doc == NULL) {
+        *errmsg = "the file holds only null, not a content document";
+        return APR_EINVAL;
+    }
     if (*doc == NULL || err != json_tokener_success) {
-        *errmsg = apr_psprintf(pool, "not valid JSON: %s", json_tokener_error_desc(err));
+        *errmsg = err == json_tokener_continue
+                      ? "not valid JSON: the document is incomplete"
+                      : apr_psprintf(pool, "not valid JSON: %s", json_tokener_error_desc(err));
         json_object_put(*doc);
         *doc = NULL;
         return APR_EINVAL;

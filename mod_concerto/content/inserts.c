@@ -91,10 +91,15 @@ static void put(apr_array_header_t *out, const char *data, apr_size_t len)
         APR_ARRAY_PUSH(out, char) = data[i];
 }
 
-static void put_insert(apr_array_header_t *out, int braces, const char *name, apr_size_t len)
+/* An insert with braces around the inside of the one found at p (blanks
+ * kept: the text changes only by its braces). */
+static void put_insert(apr_array_header_t *out, int braces, insert_kind kind, const char *p,
+                       apr_size_t len)
 {
+    apr_size_t had = kind == RAW ? 3 : 2;
+
     put(out, "{{{", (apr_size_t)braces);
-    put(out, name, len);
+    put(out, p + had, len - 2 * had);
     put(out, "}}}", (apr_size_t)braces);
 }
 
@@ -124,7 +129,7 @@ const char *cc_inserts_to_concerto(apr_pool_t *pool, const char *text, apr_array
         if (kind == PARAM)
             APR_ARRAY_PUSH(*escaped, int) = ordinal;
         if (kind == PARAM || kind == RAW) {
-            put_insert(out, 2, name, name_len);
+            put_insert(out, 2, kind, p, len);
             ordinal++;
         } else {
             put(out, p, len);
@@ -161,12 +166,12 @@ const char *cc_inserts_from_concerto(apr_pool_t *pool, const char *text,
             continue;
         }
         if (kind == PARAM) {
-            put_insert(out, listed(escaped, ordinal) ? 2 : 3, name, name_len);
+            put_insert(out, listed(escaped, ordinal) ? 2 : 3, kind, p, len);
             ordinal++;
         } else if (kind == RAW) {
             /* Concerto replaces the inner {{name}} and keeps the outer braces. */
             put(out, "{", 1);
-            put_insert(out, 3, name, name_len);
+            put_insert(out, 3, kind, p, len);
             put(out, "}", 1);
             ordinal++;
         } else {

@@ -1,15 +1,16 @@
 #!/bin/sh
 # Builds one libFuzzer target and runs it for a bounded time.
-#   sh tests/fuzz/run.sh [catapi|multipart] [SECONDS] [extra libFuzzer options]
+#   sh tests/fuzz/run.sh [catapi|multipart|content] [SECONDS] [extra libFuzzer options]
 # catapi (the default): the JSON request layer and the CAT engine;
-# multipart: the upload parser and safe file names (core/multipart.c).
+# multipart: the upload parser and safe file names (core/multipart.c);
+# content: content files (JSON, YAML, zlib) and template inserts (content/).
 # Needs clang (Debian 12: clang-14 ships libFuzzer), libjson-c-dev and APR.
 # Crashes are written to build/fuzz/crash-* (replay: build/fuzz/fuzz_TARGET FILE).
 set -eu
 cd "$(dirname "$0")/../.."
 TARGET=catapi
 case "${1:-}" in
-catapi | multipart)
+catapi | multipart | content)
     TARGET=$1
     shift
     ;;
@@ -36,6 +37,13 @@ multipart)
     LIBS="$(apr-1-config --link-ld --libs)"
     CORPUS=$OUT/corpus_multipart
     OPTIONS="-max_len=2048"
+    ;;
+content)
+    CFLAGS="$(apr-1-config --cppflags --includes) $(pkg-config --cflags json-c yaml-0.1 zlib libcrypto)"
+    SOURCES="mod_concerto/content/format.c mod_concerto/content/inserts.c mod_concerto/content/ids.c mod_concerto/core/json_pool.c"
+    LIBS="$(apr-1-config --link-ld --libs) $(pkg-config --libs json-c yaml-0.1 zlib libcrypto)"
+    CORPUS=$OUT/corpus_content
+    OPTIONS="-max_len=4096"
     ;;
 esac
 mkdir -p "$CORPUS"

@@ -49,6 +49,10 @@ START_TEST(yaml_scalars_and_structure)
     ck_assert(json_object_object_get_ex(doc, "g", &v) && json_object_array_length(v) == 2);
     ck_assert(json_object_object_get_ex(doc, "h", &v));
     ck_assert_str_eq(json_object_get_string(v), "two\nlines\n");
+    /* YAML numbers JSON cannot spell are written as JSON numbers. */
+    doc = decode("a: .5\nb: +1.0\nc: 1.\n", CC_CONTENT_YAML);
+    ck_assert_str_eq(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN),
+                     "{\"a\":0.5,\"b\":1.0,\"c\":1.0}");
 }
 END_TEST
 
@@ -102,6 +106,15 @@ START_TEST(bad_input_is_refused_with_a_reason)
         compress2((Bytef *)packed, &packed_len, (const Bytef *)"{\"version\":1}", 13, 6), Z_OK);
     ck_assert_int_eq(cc_content_decode(cc_test_pool, packed, packed_len - 4, CC_CONTENT_COMPRESSED,
                                        &doc, &errmsg),
+                     APR_EINVAL);
+    /* A document that is only null is no content. */
+    ck_assert_int_eq(cc_content_decode(cc_test_pool, "null ", 5, CC_CONTENT_JSON, &doc, &errmsg),
+                     APR_EINVAL);
+    ck_assert_ptr_nonnull(strstr(errmsg, "null"));
+    ck_assert_int_eq(cc_content_decode(cc_test_pool, "[1, 2", 5, CC_CONTENT_JSON, &doc, &errmsg),
+                     APR_EINVAL);
+    ck_assert_ptr_nonnull(strstr(errmsg, "incomplete"));
+    ck_assert_int_eq(cc_content_decode(cc_test_pool, "!!", 2, CC_CONTENT_YAML, &doc, &errmsg),
                      APR_EINVAL);
     /* An alias loop is stopped by the depth limit, not the stack. */
     ck_assert_int_eq(

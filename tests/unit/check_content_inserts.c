@@ -9,7 +9,7 @@ START_TEST(concerto_inserts_become_raw)
                                               "<b>{{ name }}</b>{{template:x,css=false}}"
                                               "{{trans:k}}{{{raw}}}{{ bad insert}}",
                                               NULL),
-                     "<b>{{{name}}}</b>{{template:x,css=false}}{{trans:k}}{{{{raw}}}}"
+                     "<b>{{{ name }}}</b>{{template:x,css=false}}{{trans:k}}{{{{raw}}}}"
                      "{{ bad insert}}");
     ck_assert_ptr_null(cc_inserts_from_concerto(cc_test_pool, NULL, NULL));
 }
