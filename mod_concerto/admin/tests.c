@@ -421,7 +421,7 @@ static apr_status_t touch_test(cc_db *db, apr_pool_t *pool, long test_id,
 /* 422 unless id names a row of table under test_id (nodes and ports of
  * this flow, variables of this test). */
 static apr_status_t check_member(cc_db *db, apr_pool_t *pool, const char *sql, long test_id,
-                                 json_object *in, const char *field, const char *missing,
+                                 json_object *in, const char *field, const char *missing, int nargs,
                                  cc_admin_error *err)
 {
     json_object *v = NULL;
@@ -433,7 +433,7 @@ static apr_status_t check_member(cc_db *db, apr_pool_t *pool, const char *sql, l
         return cc_admin_fail(err, 422, field, apr_psprintf(pool, "%s must be an id", field));
     args[0] = apr_ltoa(pool, (long)json_object_get_int64(v));
     args[1] = apr_ltoa(pool, test_id);
-    if (cc_db_select_value(db, pool, &found, sql, 2, args) != APR_SUCCESS)
+    if (cc_db_select_value(db, pool, &found, sql, nargs, args) != APR_SUCCESS)
         return fail_db(err, db, pool, "checking an id");
     if (found == NULL)
         return cc_admin_fail(err, 422, field,
@@ -450,10 +450,11 @@ static apr_status_t check_member(cc_db *db, apr_pool_t *pool, const char *sql, l
 static apr_status_t check_connection(cc_db *db, apr_pool_t *pool, long test_id, json_object *in,
                                      cc_admin_error *err)
 {
-    if (check_member(db, pool, NODE_OF_FLOW, test_id, in, "source_node_id", NOT_HERE, err) ||
-        check_member(db, pool, NODE_OF_FLOW, test_id, in, "destination_node_id", NOT_HERE, err) ||
-        check_member(db, pool, PORT_OF_FLOW, test_id, in, "source_port_id", NOT_HERE, err) ||
-        check_member(db, pool, PORT_OF_FLOW, test_id, in, "destination_port_id", NOT_HERE, err))
+    if (check_member(db, pool, NODE_OF_FLOW, test_id, in, "source_node_id", NOT_HERE, 2, err) ||
+        check_member(db, pool, NODE_OF_FLOW, test_id, in, "destination_node_id", NOT_HERE, 2,
+                     err) ||
+        check_member(db, pool, PORT_OF_FLOW, test_id, in, "source_port_id", NOT_HERE, 2, err) ||
+        check_member(db, pool, PORT_OF_FLOW, test_id, in, "destination_port_id", NOT_HERE, 2, err))
         return APR_EGENERAL;
     return APR_SUCCESS;
 }
@@ -502,9 +503,9 @@ static apr_status_t node_create(cc_db *db, apr_pool_t *pool, child_args *a, cc_a
     long source = a->test_id;
     int type = 0, x = 0, y = 0;
 
-    /* Any test may run in a node; the second marker only fills the pair. */
-    if (check_member(db, pool, "SELECT id FROM test WHERE id = %s AND id <> -%s", a->test_id, a->in,
-                     "source_test_id", "there is no such test", err) != APR_SUCCESS)
+    /* Any test may run in a node. */
+    if (check_member(db, pool, "SELECT id FROM test WHERE id = %s", a->test_id, a->in,
+                     "source_test_id", "there is no such test", 1, err) != APR_SUCCESS)
         return APR_EGENERAL;
     if (json_object_object_get_ex(a->in, "type", &v)) {
         const cc_field f = {"type", CC_FIELD_INT, 0, 0, 2};

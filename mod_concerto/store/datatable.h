@@ -181,6 +181,13 @@ apr_status_t cc_datatable_page(cc_db *db, apr_pool_t *pool, const cc_datatable *
                                const char *const *filter_names, const char *const *filter_values,
                                apr_int64_t offset, int limit, cc_rows **out, apr_int64_t *total,
                                const char **errmsg);
+/* Rows (every column, ordered by id, at most limit) where column names[i]
+ * compares to values[i] by ops[i] ("=", ">=", "<=", "!="); NULL values
+ * compare with IS [NOT] NULL. APR_EINVAL naming an unknown column. */
+apr_status_t cc_datatable_select(cc_db *db, apr_pool_t *pool, const cc_datatable *dt, int n,
+                                 const char *const *names, const char *const *ops,
+                                 const char *const *values, int limit, cc_rows **out,
+                                 const char **errmsg);
 /* One row by id; APR_NOTFOUND when there is none. */
 apr_status_t cc_datatable_row(cc_db *db, apr_pool_t *pool, const cc_datatable *dt, apr_int64_t id,
                               cc_rows **out, const char **errmsg);

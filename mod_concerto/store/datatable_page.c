@@ -101,6 +101,53 @@ apr_status_t cc_datatable_page(cc_db *db, apr_pool_t *pool, const cc_datatable *
     return APR_SUCCESS;
 }
 
+apr_status_t cc_datatable_select(cc_db *db, apr_pool_t *pool, const cc_datatable *dt, int n,
+                                 const char *const *names, const char *const *ops,
+                                 const char *const *values, int limit, cc_rows **out,
+                                 const char **errmsg)
+{
+    cc_dialect d = db->dialect;
+    const char **args = apr_pcalloc(pool, sizeof(char *) * (apr_size_t)(n + 1));
+    const char *where = "";
+    int i, nargs = 0;
+
+    if (limit < 1 || limit > 100000) {
+        *errmsg = "at most 100000 rows at once";
+        return APR_EINVAL;
+    }
+    for (i = 0; i < n; i++) {
+        int c = find_column(dt, names[i]);
+        const char *op = ops[i], *col;
+        if (c < 0) {
+            *errmsg = apr_psprintf(pool, "no column \"%s\" in \"%s\"", names[i], dt->name);
+            return APR_EINVAL;
+        }
+        if (strcmp(op, "=") != 0 && strcmp(op, ">=") != 0 && strcmp(op, "<=") != 0 &&
+            strcmp(op, "!=") != 0) {
+            *errmsg = apr_psprintf(pool, "no comparison \"%s\"", op);
+            return APR_EINVAL;
+        }
+        col = cc_datatable_quote(pool, d, dt->cols[c].name);
+        if (values[i] == NULL)
+            where = apr_pstrcat(pool, where, i ? " AND " : " WHERE ", col,
+                                strcmp(op, "!=") == 0 ? " IS NOT NULL" : " IS NULL", NULL);
+        else {
+            /* The operator is one of four fixed strings, checked above. */
+            where = apr_pstrcat(pool, where, i ? " AND " : " WHERE ", col, " ",
+                                strcmp(op, "!=") == 0 ? "<>" : op, " %s", NULL);
+            args[nargs++] = values[i];
+        }
+    }
+    if (cc_db_select(db, pool, out,
+                     apr_psprintf(pool, "SELECT %s FROM %s%s ORDER BY %s LIMIT %d",
+                                  select_list(pool, d, dt), cc_datatable_quote(pool, d, dt->name),
+                                  where, cc_datatable_quote(pool, d, "id"), limit),
+                     nargs, args) != APR_SUCCESS)
+        return failed(db, pool, errmsg, "cannot read the rows");
+    cc_datatable_out_rows(pool, dt, *out);
+    return APR_SUCCESS;
+}
+
 apr_status_t cc_datatable_row(cc_db *db, apr_pool_t *pool, const cc_datatable *dt, apr_int64_t id,
                               cc_rows **out, const char **errmsg)
 {
