@@ -2,6 +2,7 @@
 
 #include "core/json_pool.h"
 #include "core/multipart.h"
+#include "sessions.h"
 #include "tables.h"
 #include "templates.h"
 #include "tests.h"
@@ -18,6 +19,12 @@ static apr_status_t handle_templates(cc_db *db, apr_pool_t *pool, const cc_rest_
                                      cc_rest_answer *answer, cc_admin_error *err);
 static apr_status_t handle_tables(cc_db *db, apr_pool_t *pool, const cc_rest_request *req,
                                   cc_rest_answer *answer, cc_admin_error *err);
+static apr_status_t handle_sessions(cc_db *db, apr_pool_t *pool, const cc_rest_request *req,
+                                    cc_rest_answer *answer, cc_admin_error *err);
+static apr_status_t handle_session_counts(cc_db *db, apr_pool_t *pool, const cc_rest_request *req,
+                                          cc_rest_answer *answer, cc_admin_error *err);
+static apr_status_t handle_dashboard(cc_db *db, apr_pool_t *pool, const cc_rest_request *req,
+                                     cc_rest_answer *answer, cc_admin_error *err);
 
 typedef struct kind_entry {
     const char *name;
@@ -29,6 +36,9 @@ static const kind_entry kinds[] = {
     {"tests", CC_AREA_TEST, handle_tests},
     {"templates", CC_AREA_TEMPLATE, handle_templates},
     {"tables", CC_AREA_TABLE, handle_tables},
+    {"sessions", CC_AREA_TEST, handle_sessions},
+    {"session_counts", CC_AREA_TEST, handle_session_counts},
+    {"dashboard", CC_AREA_TEST, handle_dashboard},
 };
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
 
@@ -292,6 +302,17 @@ static apr_status_t handle_tests(cc_db *db, apr_pool_t *pool, const cc_rest_requ
     }
     if (seg_id(pool, req, 1, &id, err))
         return APR_EGENERAL;
+    if (req->nsegs == 3 && !strcmp(req->segs[2], "responses.csv")) {
+        if (!is(req, "GET"))
+            return not_allowed(pool, req, err);
+        if (cc_admin_test_responses_csv(db, pool, id, req->actor, &answer->text, &answer->filename,
+                                        err))
+            return APR_EGENERAL;
+        answer->status = 200;
+        answer->text_len = strlen(answer->text);
+        answer->content_type = "text/csv; charset=utf-8";
+        return APR_SUCCESS;
+    }
     if (req->nsegs >= 3)
         return handle_test_children(db, pool, req, id, answer, err);
     if (is(req, "GET")) {
@@ -512,6 +533,69 @@ static apr_status_t handle_tables(cc_db *db, apr_pool_t *pool, const cc_rest_req
         return APR_SUCCESS;
     }
     return not_allowed(pool, req, err);
+}
+
+/* ---- sessions, counts, dashboard (read only) ---- */
+
+static apr_status_t handle_sessions(cc_db *db, apr_pool_t *pool, const cc_rest_request *req,
+                                    cc_rest_answer *answer, cc_admin_error *err)
+{
+    json_object *out = NULL;
+    cc_list_query lq;
+    long id = 0;
+
+    if (!is(req, "GET"))
+        return not_allowed(pool, req, err);
+    if (req->nsegs == 1) {
+        if (list_query(pool, req, &lq, err) ||
+            cc_admin_sessions_list(db, pool, &lq, req->actor, &out, err))
+            return APR_EGENERAL;
+    } else if (req->nsegs == 2) {
+        if (seg_id(pool, req, 1, &id, err) ||
+            cc_admin_session_get(db, pool, id, req->actor, &out, err))
+            return APR_EGENERAL;
+    } else
+        return no_such(pool, req, err);
+    answer_json(answer, 200, out);
+    return APR_SUCCESS;
+}
+
+static apr_status_t handle_session_counts(cc_db *db, apr_pool_t *pool, const cc_rest_request *req,
+                                          cc_rest_answer *answer, cc_admin_error *err)
+{
+    json_object *out = NULL;
+    cc_list_query lq;
+    const char *since;
+    long from = 0;
+
+    if (req->nsegs != 1)
+        return no_such(pool, req, err);
+    if (!is(req, "GET"))
+        return not_allowed(pool, req, err);
+    if (list_query(pool, req, &lq, err))
+        return APR_EGENERAL;
+    since = apr_table_get(lq.args, "since");
+    if (since && *since && !(from = cc_admin_parse_id(since)) && strcmp(since, "0") != 0)
+        return cc_admin_fail(err, 400, "since", "since must be a time in Unix seconds");
+    if (cc_admin_session_counts(db, pool, from, &out, err))
+        return APR_EGENERAL;
+    answer_json(answer, 200, out);
+    return APR_SUCCESS;
+}
+
+static apr_status_t handle_dashboard(cc_db *db, apr_pool_t *pool, const cc_rest_request *req,
+                                     cc_rest_answer *answer, cc_admin_error *err)
+{
+    json_object *out = NULL;
+
+    if (req->nsegs != 1)
+        return no_such(pool, req, err);
+    if (!is(req, "GET"))
+        return not_allowed(pool, req, err);
+    if (cc_admin_dashboard(db, pool, req->now, req->idle_seconds, req->actor, &out, err))
+        return APR_EGENERAL;
+    answer_json(answer, 200, out);
+    return APR_SUCCESS;
 }
 
 apr_status_t cc_rest_handle(cc_db *db, apr_pool_t *pool, const cc_rest_request *req,

@@ -259,3 +259,62 @@ def t_data_api(ctx):
     check_status(a.request("GET", data + "restItems/%d" % row["id"], headers=auth), 404)
     check_status(a.request("GET", data + "restItems"), 401)
     check_status(admin.call("DELETE", "/tables/%d" % tid), 204)
+
+
+@test("rest_sessions")
+def t_sessions(ctx):
+    """Sessions as the runner leaves them (a response table named in the
+    test's settings, rows keyed "i<session id>", log entries): the list,
+    one session with responses and log, responses.csv, session counts and
+    the dashboard; tester sees none of admin's private test."""
+    a, datadir = rest_site(ctx)
+    admin, tester = Client(a, "admin"), Client(a, "tester")
+    admin.ok("POST", "/tables", {"name": "restResponses", "columns": [
+        {"name": "item_id", "type": "bigint"}, {"name": "response", "type": "string"},
+        {"name": "session_id", "type": "string"}, {"name": "theta", "type": "float"},
+        {"name": "sem", "type": "float"}]}, 201)
+    test_ = admin.ok("POST", "/tests", {"name": "Rest CAT", "type": 3,
+                                        "settings": json.dumps({"responseBank": {"table": "restResponses"}})},
+                     201)
+    other = admin.ok("POST", "/tests", {"name": "Rest Other"}, 201)
+    now = int(__import__("time").time())
+    for h, t, status, err in (("a" * 40, test_["id"], 2, None), ("b" * 40, test_["id"], 3, "R said no"),
+                              ("c" * 40, other["id"], 0, None)):
+        ctx.sql(datadir, "rest", "INSERT INTO test_session (hash, test_id, status, error, created, updated) "
+                "VALUES ('%s', %d, %d, %s, %d, %d)" % (h, t, status, "'%s'" % err if err else "NULL",
+                                                        now, now))
+    sid = int(ctx.sql(datadir, "rest", "SELECT id FROM test_session WHERE hash = '%s'" % ("a" * 40)).strip())
+    ctx.sql(datadir, "rest", "INSERT INTO test_session_log (session_id, test_id, type, message, created) "
+            "VALUES (%d, %d, 2, 'started', %d)" % (sid, test_["id"], now))
+    ctx.sql(datadir, "rest", "INSERT INTO test_session_count (session_count, created) VALUES (4, %d)" % now)
+    for item, theta in ((1, 0.5), (2, 0.75)):
+        check_status(admin.call("POST", "/tables/%d/rows" % admin.ok("GET", "/tables?q=restResponses")
+                                ["items"][0]["id"],
+                                {"item_id": item, "response": "1", "session_id": "i%d" % sid,
+                                 "theta": theta, "sem": 0.4}), 201)
+    listed = admin.ok("GET", "/sessions?test_id=%d&sort=id" % test_["id"])
+    check(listed["total"] == 2 and listed["items"][0]["test_name"] == "Rest CAT"
+          and listed["items"][0]["hash"] == "a" * 40, "%r" % listed)
+    check(admin.ok("GET", "/sessions?status=3")["total"] >= 1, "status filter")
+    field_error(admin.call("GET", "/sessions?sort=hash"), 422, "sort")
+    one = admin.ok("GET", "/sessions/%d" % sid)
+    check([r["theta"] for r in one["responses"]] == ["0.5", "0.75"] and one["responses"][0]["sem"] == "0.4",
+          "responses %r" % one["responses"])
+    check(one["log"] and one["log"][0]["message"] == "started", "log %r" % one["log"])
+    resp = check_status(admin.call("GET", "/tests/%d/responses.csv" % test_["id"]), 200)
+    rows = list(csv.DictReader(io.StringIO(resp[2].decode())))
+    check(len(rows) == 2 and rows[1]["theta"] == "0.75" and rows[0]["session_id"] == "i%d" % sid,
+          "csv %r" % rows)
+    counts = admin.ok("GET", "/session_counts?since=%d" % (now - 10))
+    check(counts["items"] and counts["items"][-1]["count"] == 4, "%r" % counts)
+    dash = admin.ok("GET", "/dashboard")
+    check(dash["sessions_today"] >= 3 and dash["active_sessions"] >= 1
+          and any(e["error"] == "R said no" and e["test_name"] == "Rest CAT" for e in dash["recent_errors"]),
+          "%r" % dash)
+    # tester: admin's tests are private.
+    check(tester.ok("GET", "/sessions")["total"] == 0, "tester sees sessions")
+    admin_error(tester.call("GET", "/sessions/%d" % sid), 403)
+    admin_error(tester.call("GET", "/tests/%d/responses.csv" % test_["id"]), 403)
+    check(not any(e["test_name"] == "Rest CAT" for e in tester.ok("GET", "/dashboard")["recent_errors"]),
+          "dashboard shows another user's private test")
+    admin_error(admin.call("GET", "/sessions/999999"), 404)
