@@ -25,7 +25,6 @@
     X(CC_EP_REST_GET, "rest_get", "GET", "/api/admin/*/*")                                         \
     X(CC_EP_REST_UPDATE, "rest_update", "PUT", "/api/admin/*/*")                                   \
     X(CC_EP_REST_DELETE, "rest_delete", "DELETE", "/api/admin/*/*")                                \
-    X(CC_EP_REST_ACTION, "rest_action", "POST", "/api/admin/*/*")                                  \
     X(CC_EP_REST_SUB_LIST, "rest_sub_list", "GET", "/api/admin/*/*/*")                             \
     X(CC_EP_REST_SUB_CREATE, "rest_sub_create", "POST", "/api/admin/*/*/*")                        \
     X(CC_EP_REST_SUB_GET, "rest_sub_get", "GET", "/api/admin/*/*/*/*")                             \

@@ -211,7 +211,6 @@ static int dispatch(cc_request *req)
     case CC_EP_REST_GET:
     case CC_EP_REST_UPDATE:
     case CC_EP_REST_DELETE:
-    case CC_EP_REST_ACTION:
     case CC_EP_REST_SUB_LIST:
     case CC_EP_REST_SUB_CREATE:
     case CC_EP_REST_SUB_GET:
