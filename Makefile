@@ -63,7 +63,8 @@ GLUE_CFLAGS = $(ALL_CFLAGS) -I $(AP_INCLUDEDIR) $(AP_CPPFLAGS)
 CORE_SRC  := $(sort $(wildcard mod_concerto/core/*.c mod_concerto/store/*.c mod_concerto/monitor/*.c \
                               mod_concerto/cat/*.c mod_concerto/catapi/*.c \
                               mod_concerto/runner/*.c mod_concerto/rhost/*.c \
-                              mod_concerto/tasks/*.c mod_concerto/content/*.c))
+                              mod_concerto/tasks/*.c mod_concerto/content/*.c \
+                              mod_concerto/admin/*.c))
 GLUE_SRC  := $(sort $(wildcard mod_concerto/httpd/*.c))
 CLI_SRC   := $(sort $(wildcard mod_concerto/cli/*.c))
 UNIT_SRC  := $(sort $(wildcard tests/unit/*.c))
@@ -99,7 +100,7 @@ $(BUILD)/obj/mod_concerto/httpd/%.o: mod_concerto/httpd/%.c
 
 $(BUILD)/obj/tests/unit/%.o: tests/unit/%.c
 	@mkdir -p $(@D)
-	@echo "  CC  $@"; $(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -DSHARED_DIR='"$(SHARED_DIR)"' -MMD -MP -c $< -o $@
+	@echo "  CC  $@"; $(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -DSHARED_DIR='"$(SHARED_DIR)"' -DSOURCE_DIR='"$(CURDIR)"' -MMD -MP -c $< -o $@
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)

@@ -130,6 +130,16 @@ int cc_handle_admin_totp_begin(cc_request *req);
 int cc_handle_admin_totp_confirm(cc_request *req);
 int cc_handle_admin_totp_disable(cc_request *req);
 
+/* handler_rest.c: the REST API below /api/admin/ (admin/rest.h). */
+int cc_handle_rest(cc_request *req);
+struct cc_rest_answer;
+struct cc_admin_error;
+/* An answer of the core's dispatcher; an error as {"error"[, "field"]}. */
+int cc_rest_send_answer(cc_request *req, const struct cc_rest_answer *answer);
+int cc_rest_send_error(cc_request *req, const struct cc_admin_error *err);
+/* handler_rest_data.c: /api/data/{table}[/{id}] (spec 4.5). */
+int cc_handle_rest_data(cc_request *req);
+
 /* handler_check.c, handler_admin.c */
 int cc_handle_check_health(cc_request *req);
 int cc_handle_check_session_count(cc_request *req);

@@ -215,6 +215,27 @@ static int dispatch(cc_request *req)
         return cc_handle_admin_content_import(req);
     case CC_EP_ADMIN_CONTENT_EXPORT:
         return cc_handle_admin_content_export(req);
+    case CC_EP_REST_LIST:
+    case CC_EP_REST_CREATE:
+    case CC_EP_REST_DELETE_QUERY:
+    case CC_EP_REST_GET:
+    case CC_EP_REST_UPDATE:
+    case CC_EP_REST_DELETE:
+    case CC_EP_REST_SUB_LIST:
+    case CC_EP_REST_SUB_CREATE:
+    case CC_EP_REST_SUB_GET:
+    case CC_EP_REST_SUB_UPDATE:
+    case CC_EP_REST_SUB_DELETE:
+    case CC_EP_REST_PORT_UPDATE:
+        return cc_handle_rest(req);
+    case CC_EP_DATA_LIST:
+    case CC_EP_DATA_CREATE:
+    case CC_EP_DATA_INSERT:
+    case CC_EP_DATA_GET:
+    case CC_EP_DATA_CHANGE:
+    case CC_EP_DATA_UPDATE:
+    case CC_EP_DATA_DELETE:
+        return cc_handle_rest_data(req);
     case CC_EP_RUNNER_START:
         return cc_handle_runner_start(req);
     case CC_EP_RUNNER_SUBMIT:

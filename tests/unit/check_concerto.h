@@ -73,6 +73,20 @@ TCase *tcase_content_plan(void);
 TCase *tcase_content_apply(void);
 TCase *tcase_content_files(void);
 TCase *tcase_content_task(void);
+TCase *tcase_admin_entity(void);
+TCase *tcase_admin_tests(void);
+TCase *tcase_admin_templates(void);
+TCase *tcase_admin_tables(void);
+TCase *tcase_admin_sessions(void);
+TCase *tcase_admin_rest(void);
+TCase *tcase_admin_data(void);
+TCase *tcase_admin_users(void);
+TCase *tcase_admin_wizards(void);
+TCase *tcase_admin_settings(void);
+TCase *tcase_admin_tasks(void);
+TCase *tcase_admin_files(void);
+TCase *tcase_admin_api_doc(void);
+TCase *tcase_store_datatable_page(void);
 
 /* The pool of the running test: created before and destroyed after each
  * test by the checked fixture every TCase installs. */
