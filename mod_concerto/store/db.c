@@ -223,6 +223,7 @@ apr_status_t cc_db_open(apr_pool_t *parent, const char *driver, const char *para
     db->driver_name = apr_pstrdup(pool, driver);
     db->source = apr_pstrcat(pool, driver, "\n", params ? params : "", NULL);
     db->statements = apr_hash_make(pool);
+    db->schema_version = -1;
     rv = apr_dbd_init(pool);
     if (rv == APR_SUCCESS)
         rv = apr_dbd_get_driver(pool, driver, &db->driver);
@@ -490,6 +491,48 @@ apr_status_t cc_db_select_value(cc_db *db, apr_pool_t *pool, const char **out, c
     return rv;
 }
 
+/* The first value of an unprepared query, reading the result to its end
+ * (the driver finishes the statement there); NULL when it fails. */
+static const char *unprepared_value(cc_db *db, apr_pool_t *pool, const char *sql)
+{
+    apr_dbd_results_t *res = NULL;
+    apr_dbd_row_t *row = NULL;
+    const char *value = NULL;
+
+    if (apr_dbd_select(db->driver, pool, db->handle, &res, sql, 0) != 0)
+        return NULL;
+    if (apr_dbd_get_row(db->driver, pool, res, &row, -1) == 0) {
+        value = apr_pstrdup(pool, apr_dbd_get_entry(db->driver, row, 0));
+        while (apr_dbd_get_row(db->driver, pool, res, &row, -1) == 0)
+            ;
+    }
+    return value;
+}
+
+/* SQLite's legacy prepare leaves statements failing once ("database schema
+ * has changed") after another connection changed the schema (another child
+ * made or altered a data table), and inside a transaction a failure is not
+ * retried. apr_dbd_sqlite3 begins with BEGIN IMMEDIATE, after which the
+ * schema cannot move: when its version moved since the last look, forget
+ * the cached statements and let one statement take the failure that loads
+ * the new schema. */
+static void catch_up_with_schema(cc_db *db, apr_pool_t *pool)
+{
+    const char *version;
+    long now;
+
+    if (db->dialect != CC_DIALECT_SQLITE)
+        return;
+    version = unprepared_value(db, pool, "PRAGMA schema_version");
+    now = version ? (long)apr_atoi64(version) : -1;
+    if (now == db->schema_version)
+        return;
+    apr_hash_clear(db->statements);
+    if (unprepared_value(db, pool, "SELECT COUNT(*) FROM sqlite_master") == NULL)
+        unprepared_value(db, pool, "SELECT COUNT(*) FROM sqlite_master");
+    db->schema_version = now;
+}
+
 apr_status_t cc_db_begin(cc_db *db, apr_pool_t *pool, apr_dbd_transaction_t **txn)
 {
     int rv;
@@ -501,6 +544,7 @@ apr_status_t cc_db_begin(cc_db *db, apr_pool_t *pool, apr_dbd_transaction_t **tx
         return db_fail(db, rv, "begin transaction");
     }
     db->in_transaction = 1;
+    catch_up_with_schema(db, pool);
     return APR_SUCCESS;
 }
 

@@ -44,6 +44,9 @@ typedef struct cc_db {
     /* Prepared statements by SQL text. apr_dbd_sqlite3 keeps every statement
      * until the connection closes, so each text is prepared once. */
     apr_hash_t *statements;
+    /* SQLite: the schema version the cached statements were prepared
+     * under (-1: not read yet); see cc_db_begin. */
+    long schema_version;
     int in_transaction;
     const cc_db_write_lock *write_lock; /* SQLite only; NULL: none */
     int holds_write_lock;
