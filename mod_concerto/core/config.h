@@ -27,6 +27,8 @@
     X(int, session_max_idle, CC_UNSET_INT, 3900)                                                   \
     X(int, login_max_failures, CC_UNSET_INT, 3)                                                    \
     X(int, login_lockout, CC_UNSET_INT, 300)                                                       \
+    X(int, admin_session_idle, CC_UNSET_INT, 3600)                                                 \
+    X(int, admin_session_lifetime, CC_UNSET_INT, 43200)                                            \
     X(int, r_enabled, CC_UNSET_INT, 0)                                                             \
     X(int, r_timeout, CC_UNSET_INT, 30)                                                            \
     X(const char *, r_library, NULL, NULL)                                                         \

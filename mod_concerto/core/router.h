@@ -12,6 +12,8 @@
     X(CC_EP_SESSION_COUNT, "check_session_count", "GET", "/api/check/session_count")               \
     X(CC_EP_PROMETHEUS, "check_prometheus", "GET", "/api/check/prometheus")                        \
     X(CC_EP_ADMIN_LOGIN, "admin_login", "POST", "/api/admin/login")                                \
+    X(CC_EP_ADMIN_LOGOUT, "admin_logout", "POST", "/api/admin/logout")                             \
+    X(CC_EP_ADMIN_ME, "admin_me", "GET", "/api/admin/me")                                          \
     X(CC_EP_RUNNER_START, "runner_start", "POST", "/api/runner/test/*/session/start")              \
     X(CC_EP_RUNNER_SUBMIT, "runner_submit", "POST", "/api/runner/test/session/*/submit")           \
     X(CC_EP_TEST_START, "test_start_session", "POST", "/test/*/start_session")                     \

@@ -125,6 +125,24 @@ static const char *set_login_lockout(cmd_parms *cmd, void *dirconf, const char *
     return err ? directive_error(cmd, err) : NULL;
 }
 
+/* An admin login ends after an hour without a request... */
+static const char *set_admin_session_idle(cmd_parms *cmd, void *dirconf, const char *arg)
+{
+    cc_config *cfg = dirconf;
+    const char *err = cc_parse_seconds(cmd->pool, arg, 60, 604800, &cfg->admin_session_idle);
+
+    return err ? directive_error(cmd, err) : NULL;
+}
+
+/* ...and after 12 hours in any case, so a stolen cookie does not last. */
+static const char *set_admin_session_lifetime(cmd_parms *cmd, void *dirconf, const char *arg)
+{
+    cc_config *cfg = dirconf;
+    const char *err = cc_parse_seconds(cmd->pool, arg, 60, 2592000, &cfg->admin_session_lifetime);
+
+    return err ? directive_error(cmd, err) : NULL;
+}
+
 /* Server-wide because R lives in every child process, not per directory. */
 static const char *set_r_enabled(cmd_parms *cmd, void *dirconf, const char *arg)
 {
@@ -194,6 +212,10 @@ const command_rec cc_directives[] = {
                   "Wrong passwords in a row after which an account is locked (0: never)"),
     AP_INIT_TAKE1("ConcertoLoginLockout", set_login_lockout, NULL, FILES,
                   "Seconds an account stays locked after too many wrong passwords (1 to 86400)"),
+    AP_INIT_TAKE1("ConcertoAdminSessionIdle", set_admin_session_idle, NULL, FILES,
+                  "Seconds without a request after which an admin login ends (60 to 604800)"),
+    AP_INIT_TAKE1("ConcertoAdminSessionLifetime", set_admin_session_lifetime, NULL, FILES,
+                  "Seconds after which an admin login ends however busy (60 to 2592000)"),
     AP_INIT_TAKE1("ConcertoR", set_r_enabled, NULL, RSRC_CONF,
                   "On or Off: start an embedded R interpreter in every child process"),
     AP_INIT_TAKE1("ConcertoRTimeout", set_r_timeout, NULL, HARMLESS,

@@ -8,6 +8,7 @@
 #include "http_protocol.h"
 #include "http_request.h"
 
+#include "core/access.h"
 #include "core/config.h"
 #include "core/router.h"
 #include "monitor/metrics.h"
@@ -37,6 +38,15 @@ typedef struct cc_request {
     cc_dbpool *dbpool;
     cc_db *db;
     int db_broken;
+    /* The body, once read: cc_read_body reads the wire only once. */
+    const char *body;
+    apr_size_t body_len;
+    int body_read;
+    /* admin_auth.c: who is asking, looked up once per request. */
+    int auth_looked_up;
+    const cc_principal *principal;          /* NULL: nobody logged in */
+    const char *admin_token;                /* the cookie session's token */
+    struct cc_admin_session *admin_session; /* NULL unless a cookie session */
 } cc_request;
 
 /* config.c */
@@ -62,10 +72,13 @@ void cc_rhost_request_options(cc_request *req);
 int cc_send_text(request_rec *r, int status, const char *content_type, const char *body);
 int cc_send_json(request_rec *r, int status, const char *json);
 /* Logs (info for 4xx, error for 5xx) and answers with a readable message:
- * JSON below /api/, a small HTML page elsewhere. */
+ * JSON below /api/ ({"error":"..."} below /api/admin/, as the admin API's
+ * other errors; {"error":{"status","message"}} elsewhere), a small HTML page
+ * elsewhere. */
 int cc_send_error(cc_request *req, int status, const char *message);
 /* Reads the whole body, at most the configured size. OK, or DONE when the
- * request has been answered with an error. */
+ * request has been answered with an error. A second call returns the same
+ * body. */
 int cc_read_body(cc_request *req, const char **body, apr_size_t *len);
 
 /* database.c */
@@ -82,6 +95,27 @@ apr_status_t cc_request_db_quiet(cc_request *req, cc_db **db, const char **reaso
 apr_status_t cc_sqlite_lock_register(apr_pool_t *pconf);
 apr_status_t cc_sqlite_lock_create(apr_pool_t *pconf, server_rec *s);
 const cc_db_write_lock *cc_sqlite_lock_child_init(apr_pool_t *pchild, server_rec *s);
+
+/* admin_auth.c: who is asking (ISSUE7-CONTRACT section 2). */
+/* OK and *who for a logged-in user (session cookie) or an API client (Authorization: Bearer)
+ * holding any role of role_mask (0: any logged-in user); else DONE after answering:
+ * 401 JSON {"error": "..."} under /api/, a 303 redirect to <base>/admin/login?next=... for pages;
+ * 403 when the role is missing or, for a cookie session on POST/PUT/PATCH/DELETE, when the
+ * X-CSRF-Token header (or a form field _csrf) does not match the session's token, or when the
+ * Origin header names another site. */
+int cc_admin_require(cc_request *req, unsigned role_mask, const cc_principal **who);
+/* The CSRF token of the current cookie session (NULL if none), for pages to embed. */
+const char *cc_admin_csrf_token(cc_request *req);
+/* POST /api/admin/logout, GET /api/admin/me */
+int cc_handle_admin_logout(cc_request *req);
+int cc_handle_admin_me(cc_request *req);
+/* For the login: starts a cookie session of user_id and sets the cookie. OK,
+ * or DONE after answering an error. *csrf_token is the new session's. */
+int cc_admin_start_session(cc_request *req, long user_id, int totp_passed, const char **csrf_token);
+/* ["ROLE_...", ...] of CC_ROLE_* bits, a new json-c array. */
+struct json_object *cc_admin_role_list(unsigned roles);
+/* 403 unless the request's Origin header (when sent) is this site. OK or DONE. */
+int cc_admin_check_origin(cc_request *req);
 
 /* handler_check.c, handler_admin.c */
 int cc_handle_check_health(cc_request *req);

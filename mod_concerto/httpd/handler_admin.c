@@ -1,5 +1,5 @@
-/* The administrators' API. For now: checking credentials at
- * POST /api/admin/login; the session cookie comes with the admin interface. */
+/* The administrators' login: POST /api/admin/login checks the password
+ * (with Concerto's lockout) and starts a cookie session (admin_auth.c). */
 #include "glue.h"
 
 #include "core/body.h"
@@ -11,7 +11,8 @@
 int cc_handle_admin_login(cc_request *req)
 {
     request_rec *r = req->r;
-    const char *body = NULL, *errmsg = NULL, *username, *password;
+    const char *body = NULL, *errmsg = NULL, *username, *password, *csrf_token = NULL;
+    cc_user_record *user = NULL;
     apr_size_t len = 0;
     apr_table_t *fields = NULL;
     cc_db *db = NULL;
@@ -20,6 +21,11 @@ int cc_handle_admin_login(cc_request *req)
     int rc;
     apr_status_t rv;
 
+    /* A login from another site's page would log the browser into an
+     * account of the attacker's choosing. */
+    rc = cc_admin_check_origin(req);
+    if (rc != OK)
+        return rc;
     rc = cc_read_body(req, &body, &len);
     if (rc != OK)
         return rc;
@@ -62,12 +68,23 @@ int cc_handle_admin_login(cc_request *req)
                       locked_until ? "; the account is now locked" : "");
         return cc_send_error(req, HTTP_UNAUTHORIZED, "wrong user name or password");
     }
+    if (cc_user_load(db, r->pool, 0, username, &user) != APR_SUCCESS || user == NULL) {
+        req->db_broken = 1;
+        return cc_send_error(req, HTTP_SERVICE_UNAVAILABLE,
+                             apr_pstrcat(r->pool, "cannot read the account: ",
+                                         db->last_error ? db->last_error : "it is gone", NULL));
+    }
+    rc = cc_admin_start_session(req, user->principal.user_id, 0, &csrf_token);
+    if (rc != OK)
+        return rc;
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "user \"%s\" logged in",
                   ap_escape_logitem(r->pool, username));
     {
         json_object *answer = json_object_new_object();
         const char *text;
         json_object_object_add(answer, "username", json_object_new_string(username));
+        json_object_object_add(answer, "roles", cc_admin_role_list(user->principal.roles));
+        json_object_object_add(answer, "csrf_token", json_object_new_string(csrf_token));
         text = apr_pstrdup(r->pool, json_object_to_json_string_ext(answer, JSON_C_TO_STRING_PLAIN));
         json_object_put(answer);
         return cc_send_json(r, HTTP_OK, text);

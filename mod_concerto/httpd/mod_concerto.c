@@ -195,6 +195,10 @@ static int dispatch(cc_request *req)
         return cc_handle_check_prometheus(req);
     case CC_EP_ADMIN_LOGIN:
         return cc_handle_admin_login(req);
+    case CC_EP_ADMIN_LOGOUT:
+        return cc_handle_admin_logout(req);
+    case CC_EP_ADMIN_ME:
+        return cc_handle_admin_me(req);
     case CC_EP_RUNNER_START:
         return cc_handle_runner_start(req);
     case CC_EP_RUNNER_SUBMIT:

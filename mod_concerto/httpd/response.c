@@ -47,10 +47,24 @@ static const char *html_error_body(apr_pool_t *pool, int status, const char *mes
                         ap_escape_html(pool, message));
 }
 
+/* The admin API's errors: {"error":"a sentence"} (ISSUE7-CONTRACT). */
+static const char *admin_error_body(apr_pool_t *pool, const char *message)
+{
+    json_object *root = json_object_new_object();
+    const char *text;
+
+    json_object_object_add(root, "error", json_object_new_string(message));
+    text =
+        apr_pstrcat(pool, json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN), "\n", NULL);
+    json_object_put(root);
+    return text;
+}
+
 int cc_send_error(cc_request *req, int status, const char *message)
 {
     request_rec *r = req->r;
     int is_api = req->path && !strncmp(req->path, "/api/", 5);
+    int is_admin_api = is_api && !strncmp(req->path, "/api/admin/", 11);
 
     if (status >= 500)
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "%s %s: %d %s", r->method, r->uri, status,
@@ -61,6 +75,8 @@ int cc_send_error(cc_request *req, int status, const char *message)
     /* A refused body may still be on the wire: do not reuse the connection. */
     if (status == HTTP_REQUEST_ENTITY_TOO_LARGE)
         r->connection->keepalive = AP_CONN_CLOSE;
+    if (is_admin_api)
+        return cc_send_json(r, status, admin_error_body(r->pool, message));
     if (is_api)
         return cc_send_json(r, status, json_error_body(r->pool, status, message));
     return cc_send_text(r, status, "text/html; charset=utf-8",
@@ -86,6 +102,11 @@ int cc_read_body(cc_request *req, const char **body, apr_size_t *len)
     char *buffer;
     int rc;
 
+    if (req->body_read) {
+        *body = req->body;
+        *len = req->body_len;
+        return OK;
+    }
     if (declared && apr_atoi64(declared) > limit)
         return body_too_large(req, limit);
     rc = ap_setup_client_block(r, REQUEST_CHUNKED_DECHUNK);
@@ -119,7 +140,8 @@ int cc_read_body(cc_request *req, const char **body, apr_size_t *len)
         }
     }
     buffer[used] = '\0';
-    *body = buffer;
-    *len = used;
+    req->body = *body = buffer;
+    req->body_len = *len = used;
+    req->body_read = 1;
     return OK;
 }

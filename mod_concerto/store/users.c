@@ -194,3 +194,52 @@ apr_status_t cc_user_login(cc_db *db, apr_pool_t *pool, const char *username, co
                        "WHERE username = %s",
                        2, args);
 }
+
+/* The CC_ROLE_* bits of a user, from user_role. */
+static apr_status_t load_roles(cc_db *db, apr_pool_t *pool, long id, unsigned *roles)
+{
+    const char *args[] = {apr_ltoa(pool, id), NULL};
+    cc_rows *rows = NULL;
+    int i;
+    apr_status_t rv = cc_db_select(db, pool, &rows,
+                                   "SELECT r.role FROM user_role ur JOIN role r ON r.id = "
+                                   "ur.role_id WHERE ur.user_id = %s",
+                                   1, args);
+
+    *roles = 0;
+    for (i = 0; rv == APR_SUCCESS && i < rows->nrows; i++)
+        *roles |= cc_role_bit(rows->values[i][0]);
+    return rv;
+}
+
+apr_status_t cc_user_load(cc_db *db, apr_pool_t *pool, long id, const char *username,
+                          cc_user_record **out)
+{
+    const char *args[] = {username ? username : apr_ltoa(pool, id), NULL};
+    cc_rows *rows = NULL;
+    cc_user_record *u;
+    const char *const *v;
+    apr_status_t rv = cc_db_select(
+        db, pool, &rows,
+        username ? "SELECT id, username, email, object_groups, totp_enabled, locked_until "
+                   "FROM concerto_user WHERE username = %s"
+                 : "SELECT id, username, email, object_groups, totp_enabled, locked_until "
+                   "FROM concerto_user WHERE id = %s",
+        1, args);
+
+    *out = NULL;
+    if (rv != APR_SUCCESS || rows->nrows == 0)
+        return rv;
+    v = rows->values[0];
+    u = apr_pcalloc(pool, sizeof(*u));
+    u->principal.user_id = strtol(v[0], NULL, 10);
+    u->principal.username = v[1];
+    u->email = v[2];
+    u->principal.groups = v[3];
+    u->totp_enabled = v[4] && strtol(v[4], NULL, 10) != 0;
+    u->locked_until = v[5] ? strtol(v[5], NULL, 10) : 0;
+    rv = load_roles(db, pool, u->principal.user_id, &u->principal.roles);
+    if (rv == APR_SUCCESS)
+        *out = u;
+    return rv;
+}

@@ -4,6 +4,8 @@
 
 #include "db.h"
 
+#include "core/access.h"
+
 /* Concerto 5's roles, NULL-terminated. */
 extern const char *const cc_role_names[];
 
@@ -32,5 +34,18 @@ typedef enum { CC_LOGIN_OK, CC_LOGIN_WRONG, CC_LOGIN_LOCKED } cc_login_outcome;
 apr_status_t cc_user_login(cc_db *db, apr_pool_t *pool, const char *username, const char *password,
                            long now, int max_failures, int lockout_seconds,
                            cc_login_outcome *outcome, long *locked_until);
+
+/* A user as the admin interface sees them. */
+typedef struct cc_user_record {
+    cc_principal principal; /* id, username, roles (from user_role), groups */
+    const char *email;      /* may be NULL */
+    int totp_enabled;
+    long locked_until; /* Unix seconds, 0 when not locked */
+} cc_user_record;
+
+/* The user named username, or when username is NULL the one with this id;
+ * *out is NULL when there is none. */
+apr_status_t cc_user_load(cc_db *db, apr_pool_t *pool, long id, const char *username,
+                          cc_user_record **out);
 
 #endif

@@ -13,6 +13,7 @@ interrupted (SIGINT, SIGTERM, SIGHUP).
 import atexit
 import contextlib
 import glob
+import json
 import os
 import pwd
 import re
@@ -979,6 +980,19 @@ def check_status(resp, expected, what=""):
                headers.get("Content-Type") if headers else None, body[:300])
         )
     return resp
+
+
+def admin_error(resp, status):
+    """Checks an admin API error, {"error":"a sentence"}, and returns it."""
+    check_status(resp, status)
+    _, headers, body = resp
+    ct = headers.get("Content-Type", "")
+    check(ct.startswith("application/json"), "content type %r, expected JSON; body %r" % (ct, body[:300]))
+    doc = json.loads(body.decode("utf-8"))
+    msg = doc.get("error") if isinstance(doc, dict) else None
+    check(isinstance(msg, str) and len(msg.strip()) >= 8 and " " in msg,
+          "no readable {\"error\": \"...\"} in %r" % doc)
+    return msg
 
 
 def multipart(fields, boundary="cc-test-boundary-42"):

@@ -33,6 +33,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 from harness import (  # noqa: E402
     Apache,
+    admin_error,
     Paths,
     MariaDB,
     OdbcPostgres,
@@ -551,7 +552,7 @@ def t_login_form(ctx):
 def t_login_413(ctx):
     a = ctx.main()
     body = json.dumps({"username": ADMIN, "password": "x" * 8192})
-    json_error(a.request("POST", LOGIN, body, JSON_CT), 413)
+    admin_error(a.request("POST", LOGIN, body, JSON_CT), 413)
 
 
 @test("login_body_too_large_chunked")
@@ -574,21 +575,21 @@ def t_login_413_chunked(ctx):
 @test("login_malformed_json")
 def t_login_bad_json(ctx):
     a = ctx.main()
-    msg = json_error(a.request("POST", LOGIN, '{"username":', JSON_CT), 400)
+    msg = admin_error(a.request("POST", LOGIN, '{"username":', JSON_CT), 400)
     readable(msg)
 
 
 @test("login_missing_password")
 def t_login_missing(ctx):
     a = ctx.main()
-    msg = json_error(a.request("POST", LOGIN, json.dumps({"username": ADMIN}), JSON_CT), 400)
+    msg = admin_error(a.request("POST", LOGIN, json.dumps({"username": ADMIN}), JSON_CT), 400)
     readable(msg)
 
 
 @test("login_wrong_password")
 def t_login_wrong(ctx):
     a = ctx.main()
-    json_error(login(a, "", ADMIN, PASSWORD + "-wrong"), 401)
+    admin_error(login(a, "", ADMIN, PASSWORD + "-wrong"), 401)
 
 
 @test("login_lockout")
@@ -610,17 +611,17 @@ def t_login_lockout(ctx):
     a = ctx.new_apache("lockout", body, loglevel="warn")
     with a:
         wrong = PASSWORD + "-wrong"
-        json_error(login(a, "", ADMIN, wrong), 401)
-        json_error(login(a, "", ADMIN, wrong), 401)
+        admin_error(login(a, "", ADMIN, wrong), 401)
+        admin_error(login(a, "", ADMIN, wrong), 401)
         check_status(login(a, "", ADMIN, PASSWORD), 200)  # ends the streak
         for _ in range(3):
-            json_error(login(a, "", ADMIN, wrong), 401)
+            admin_error(login(a, "", ADMIN, wrong), 401)
         resp = login(a, "", ADMIN, PASSWORD)
-        msg = json_error(resp, 429)
+        msg = admin_error(resp, 429)
         check("locked" in msg and resp[1].get("Retry-After", "").isdigit(),
               "locked answer: %r %r" % (msg, resp[1]))
         for _ in range(4):
-            json_error(login(a, "", "nobody", wrong), 401)
+            admin_error(login(a, "", "nobody", wrong), 401)
         time.sleep(3.2)
         check_status(login(a, "", ADMIN, PASSWORD), 200)
     a.audit()
@@ -630,7 +631,7 @@ def t_login_lockout(ctx):
 def t_login_415(ctx):
     a = ctx.main()
     body = "<login><username>admin</username></login>"
-    json_error(a.request("POST", LOGIN, body, {"Content-Type": "text/xml"}), 415)
+    admin_error(a.request("POST", LOGIN, body, {"Content-Type": "text/xml"}), 415)
 
 
 @test("health_data_dir_not_writable")
@@ -1669,6 +1670,9 @@ import rtests  # noqa: E402
 import rstarter  # noqa: E402,F401  (the R starter content)
 # concertoctl sessions clear|log, schedule tick (tests/integration/tasks.py).
 import tasks  # noqa: E402,F401
+
+# Admin logins: cookie, CSRF, expiry (tests/integration/admin_auth.py).
+import admin_auth  # noqa: E402,F401
 
 
 @test("no_child_died")

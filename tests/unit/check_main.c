@@ -167,6 +167,8 @@ int main(void)
     suite_add_tcase(suite, tcase_core_shared_pool());
     suite_add_tcase(suite, tcase_core_json_pool());
     suite_add_tcase(suite, tcase_core_files());
+    suite_add_tcase(suite, tcase_core_access());
+    suite_add_tcase(suite, tcase_core_digest());
     suite_add_tcase(suite, tcase_core_body());
     suite_add_tcase(suite, tcase_core_multipart());
     suite_add_tcase(suite, tcase_core_token());
@@ -175,6 +177,7 @@ int main(void)
     suite_add_tcase(suite, tcase_store_db());
     suite_add_tcase(suite, tcase_store_migrate());
     suite_add_tcase(suite, tcase_store_users());
+    suite_add_tcase(suite, tcase_store_admin_sessions());
     suite_add_tcase(suite, tcase_store_settings());
     suite_add_tcase(suite, tcase_store_sessions());
     suite_add_tcase(suite, tcase_store_setup());
