@@ -33,8 +33,8 @@
   }
   CC.ApiError = ApiError;
 
-  /* fetch on /api/admin + path. body: an object (sent as JSON), a string
-   * with opts.type, or FormData. Resolves to the parsed JSON (or text for
+  /* fetch on /api/admin + path. body: an object (sent as JSON), a string,
+   * Blob or ArrayBuffer with opts.type, or FormData. Resolves to the parsed JSON (or text for
    * other types, null for 204); rejects with ApiError. A 401 on a page
    * sends the browser to the login page. */
   CC.api = async function (method, path, body, opts) {
@@ -44,7 +44,7 @@
     if (method !== 'GET' && method !== 'HEAD') headers['X-CSRF-Token'] = csrfToken();
     if (body instanceof FormData) {
       init.body = body;
-    } else if (typeof body === 'string') {
+    } else if (typeof body === 'string' || body instanceof Blob || body instanceof ArrayBuffer) {
       init.body = body;
       headers['Content-Type'] = opts.type || 'text/plain';
     } else if (body !== undefined && body !== null) {
