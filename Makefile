@@ -63,7 +63,7 @@ GLUE_CFLAGS = $(ALL_CFLAGS) -I $(AP_INCLUDEDIR) $(AP_CPPFLAGS)
 CORE_SRC  := $(sort $(wildcard mod_concerto/core/*.c mod_concerto/store/*.c mod_concerto/monitor/*.c \
                               mod_concerto/cat/*.c mod_concerto/catapi/*.c \
                               mod_concerto/runner/*.c mod_concerto/rhost/*.c \
-                              mod_concerto/tasks/*.c))
+                              mod_concerto/tasks/*.c mod_concerto/admin/*.c))
 GLUE_SRC  := $(sort $(wildcard mod_concerto/httpd/*.c))
 CLI_SRC   := $(sort $(wildcard mod_concerto/cli/*.c))
 UNIT_SRC  := $(sort $(wildcard tests/unit/*.c))

@@ -14,6 +14,30 @@
     X(CC_EP_ADMIN_LOGIN, "admin_login", "POST", "/api/admin/login")                                \
     X(CC_EP_ADMIN_LOGOUT, "admin_logout", "POST", "/api/admin/logout")                             \
     X(CC_EP_ADMIN_ME, "admin_me", "GET", "/api/admin/me")                                          \
+    X(CC_EP_ADMIN_CLIENTS, "admin_clients", "GET", "/api/admin/clients")                           \
+    X(CC_EP_ADMIN_CLIENT_CREATE, "admin_client_create", "POST", "/api/admin/clients")              \
+    X(CC_EP_ADMIN_CLIENT_DELETE, "admin_client_delete", "DELETE", "/api/admin/clients/*")          \
+    /* rest (admin/rest.h): generic /api/admin/{kind}[/{id}[/{sub}[/{sid}]]] after the      */     \
+    /* specific admin routes above; the ports of a node; /api/data (spec 4.5).              */     \
+    X(CC_EP_REST_LIST, "rest_list", "GET", "/api/admin/*")                                         \
+    X(CC_EP_REST_CREATE, "rest_create", "POST", "/api/admin/*")                                    \
+    X(CC_EP_REST_GET, "rest_get", "GET", "/api/admin/*/*")                                         \
+    X(CC_EP_REST_UPDATE, "rest_update", "PUT", "/api/admin/*/*")                                   \
+    X(CC_EP_REST_DELETE, "rest_delete", "DELETE", "/api/admin/*/*")                                \
+    X(CC_EP_REST_ACTION, "rest_action", "POST", "/api/admin/*/*")                                  \
+    X(CC_EP_REST_SUB_LIST, "rest_sub_list", "GET", "/api/admin/*/*/*")                             \
+    X(CC_EP_REST_SUB_CREATE, "rest_sub_create", "POST", "/api/admin/*/*/*")                        \
+    X(CC_EP_REST_SUB_GET, "rest_sub_get", "GET", "/api/admin/*/*/*/*")                             \
+    X(CC_EP_REST_SUB_UPDATE, "rest_sub_update", "PUT", "/api/admin/*/*/*/*")                       \
+    X(CC_EP_REST_SUB_DELETE, "rest_sub_delete", "DELETE", "/api/admin/*/*/*/*")                    \
+    X(CC_EP_REST_PORT_UPDATE, "rest_port_update", "PUT", "/api/admin/tests/*/nodes/*/ports/*")     \
+    X(CC_EP_DATA_LIST, "data_list", "GET", "/api/data/*")                                          \
+    X(CC_EP_DATA_CREATE, "data_create", "POST", "/api/data/*")                                     \
+    X(CC_EP_DATA_INSERT, "data_insert", "PUT", "/api/data/*")                                      \
+    X(CC_EP_DATA_GET, "data_get", "GET", "/api/data/*/*")                                          \
+    X(CC_EP_DATA_CHANGE, "data_change", "POST", "/api/data/*/*")                                   \
+    X(CC_EP_DATA_UPDATE, "data_update", "PUT", "/api/data/*/*")                                    \
+    X(CC_EP_DATA_DELETE, "data_delete", "DELETE", "/api/data/*/*")                                 \
     X(CC_EP_RUNNER_START, "runner_start", "POST", "/api/runner/test/*/session/start")              \
     X(CC_EP_RUNNER_SUBMIT, "runner_submit", "POST", "/api/runner/test/session/*/submit")           \
     X(CC_EP_TEST_START, "test_start_session", "POST", "/test/*/start_session")                     \

@@ -6,6 +6,7 @@
 #include "core/body.h"
 #include "core/digest.h"
 #include "store/admin_sessions.h"
+#include "store/api_clients.h"
 #include "store/users.h"
 
 #include <apr_strings.h>
@@ -95,6 +96,52 @@ int cc_admin_check_origin(cc_request *req)
     return DONE;
 }
 
+/* The token of an "Authorization: Bearer TOKEN" header, "" for another
+ * scheme or a malformed one, NULL without the header. */
+static const char *bearer_token(request_rec *r)
+{
+    const char *auth = apr_table_get(r->headers_in, "Authorization");
+
+    if (auth == NULL)
+        return NULL;
+    if (strncasecmp(auth, "Bearer ", 7) != 0)
+        return "";
+    auth += 7;
+    while (*auth == ' ')
+        auth++;
+    return auth;
+}
+
+/* The caller's principal: an API client's (its creator's, via_bearer), or a
+ * cookie session's; *session for the latter. */
+static apr_status_t load_caller(cc_request *req, cc_db *db, const char *bearer, const char *cookie,
+                                cc_admin_session **session, cc_user_record **user)
+{
+    request_rec *r = req->r;
+    int idle = cc_config_admin_session_idle(req->cfg);
+    apr_status_t rv;
+
+    *session = NULL;
+    *user = NULL;
+    if (bearer) {
+        cc_api_client *client = NULL;
+        rv = cc_api_client_lookup(db, r->pool, bearer, request_now(r), &client);
+        if (rv == APR_SUCCESS && client)
+            rv = cc_user_load(db, r->pool, client->user_id, NULL, user);
+        if (rv == APR_SUCCESS && *user)
+            (*user)->principal.via_bearer = 1;
+        return rv;
+    }
+    rv = cc_admin_session_lookup(db, r->pool, cookie, request_now(r), idle, session);
+    if (rv == APR_SUCCESS && *session)
+        rv = cc_user_load(db, r->pool, (*session)->user_id, NULL, user);
+    if (rv == APR_SUCCESS && *session && *user)
+        rv = cc_admin_session_touch(db, r->pool, *session, request_now(r), idle);
+    if (*user == NULL)
+        *session = NULL;
+    return rv;
+}
+
 /* Finds who is asking, once per request. OK (req->principal may be NULL), or
  * DONE after a 503 when the database fails and answer is set. */
 static int identify(cc_request *req, int answer)
@@ -103,14 +150,15 @@ static int identify(cc_request *req, int answer)
     cc_db *db = NULL;
     cc_admin_session *session = NULL;
     cc_user_record *user = NULL;
-    const char *token;
-    apr_status_t rv;
+    const char *bearer, *cookie;
     int rc;
 
     if (req->auth_looked_up)
         return OK;
-    token = cookie_value(r, ADMIN_COOKIE);
-    if (token == NULL || *token == '\0') {
+    /* A bearer token wins: a program's request is not a browser's. */
+    bearer = bearer_token(r);
+    cookie = bearer ? NULL : cookie_value(r, ADMIN_COOKIE);
+    if ((bearer == NULL || *bearer == '\0') && (cookie == NULL || *cookie == '\0')) {
         req->auth_looked_up = 1;
         return OK;
     }
@@ -123,14 +171,7 @@ static int identify(cc_request *req, int answer)
         if (cc_request_db_quiet(req, &db, &reason) != APR_SUCCESS)
             return OK; /* not looked up: a later call with answer set says why */
     }
-    rv = cc_admin_session_lookup(db, r->pool, token, request_now(r),
-                                 cc_config_admin_session_idle(req->cfg), &session);
-    if (rv == APR_SUCCESS && session)
-        rv = cc_user_load(db, r->pool, session->user_id, NULL, &user);
-    if (rv == APR_SUCCESS && session && user)
-        rv = cc_admin_session_touch(db, r->pool, session, request_now(r),
-                                    cc_config_admin_session_idle(req->cfg));
-    if (rv != APR_SUCCESS) {
+    if (load_caller(req, db, bearer, cookie, &session, &user) != APR_SUCCESS) {
         req->db_broken = 1;
         if (!answer)
             return OK;
@@ -139,10 +180,10 @@ static int identify(cc_request *req, int answer)
         return DONE;
     }
     req->auth_looked_up = 1;
-    if (session && user) {
+    if (user) {
         req->principal = &user->principal;
         req->admin_session = session;
-        req->admin_token = token;
+        req->admin_token = session ? cookie : NULL;
     }
     return OK;
 }
@@ -155,9 +196,11 @@ static int refuse_stranger(cc_request *req)
     if (!strncmp(req->path, "/api/", 5)) {
         apr_table_setn(r->err_headers_out, "WWW-Authenticate", "Bearer realm=\"concerto\"");
         cc_send_error(req, HTTP_UNAUTHORIZED,
-                      cookie_value(r, ADMIN_COOKIE)
+                      bearer_token(r) ? "this API token is not valid (or was deleted)"
+                      : cookie_value(r, ADMIN_COOKIE)
                           ? "your login has expired; please log in again"
-                          : "please log in first (or send an API client's bearer token)");
+                          : "please log in first (or send an API client's "
+                            "bearer token)");
         return DONE;
     }
     apr_table_setn(r->headers_out, "Location",

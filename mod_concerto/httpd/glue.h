@@ -117,6 +117,21 @@ struct json_object *cc_admin_role_list(unsigned roles);
 /* 403 unless the request's Origin header (when sent) is this site. OK or DONE. */
 int cc_admin_check_origin(cc_request *req);
 
+/* handler_admin_clients.c: API clients (super admin). */
+int cc_handle_admin_clients(cc_request *req);
+int cc_handle_admin_client_create(cc_request *req);
+int cc_handle_admin_client_delete(cc_request *req);
+
+/* handler_rest.c: the REST API below /api/admin/ (admin/rest.h). */
+int cc_handle_rest(cc_request *req);
+struct cc_rest_answer;
+struct cc_admin_error;
+/* An answer of the core's dispatcher; an error as {"error"[, "field"]}. */
+int cc_rest_send_answer(cc_request *req, const struct cc_rest_answer *answer);
+int cc_rest_send_error(cc_request *req, const struct cc_admin_error *err);
+/* handler_rest_data.c: /api/data/{table}[/{id}] (spec 4.5). */
+int cc_handle_rest_data(cc_request *req);
+
 /* handler_check.c, handler_admin.c */
 int cc_handle_check_health(cc_request *req);
 int cc_handle_check_session_count(cc_request *req);

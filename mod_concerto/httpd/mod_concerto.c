@@ -199,6 +199,33 @@ static int dispatch(cc_request *req)
         return cc_handle_admin_logout(req);
     case CC_EP_ADMIN_ME:
         return cc_handle_admin_me(req);
+    case CC_EP_ADMIN_CLIENTS:
+        return cc_handle_admin_clients(req);
+    case CC_EP_ADMIN_CLIENT_CREATE:
+        return cc_handle_admin_client_create(req);
+    case CC_EP_ADMIN_CLIENT_DELETE:
+        return cc_handle_admin_client_delete(req);
+    case CC_EP_REST_LIST:
+    case CC_EP_REST_CREATE:
+    case CC_EP_REST_GET:
+    case CC_EP_REST_UPDATE:
+    case CC_EP_REST_DELETE:
+    case CC_EP_REST_ACTION:
+    case CC_EP_REST_SUB_LIST:
+    case CC_EP_REST_SUB_CREATE:
+    case CC_EP_REST_SUB_GET:
+    case CC_EP_REST_SUB_UPDATE:
+    case CC_EP_REST_SUB_DELETE:
+    case CC_EP_REST_PORT_UPDATE:
+        return cc_handle_rest(req);
+    case CC_EP_DATA_LIST:
+    case CC_EP_DATA_CREATE:
+    case CC_EP_DATA_INSERT:
+    case CC_EP_DATA_GET:
+    case CC_EP_DATA_CHANGE:
+    case CC_EP_DATA_UPDATE:
+    case CC_EP_DATA_DELETE:
+        return cc_handle_rest_data(req);
     case CC_EP_RUNNER_START:
         return cc_handle_runner_start(req);
     case CC_EP_RUNNER_SUBMIT:

@@ -125,7 +125,7 @@ apr_status_t cc_datatable_check_column_name(apr_pool_t *pool, const char *name, 
 
 /* An identifier in the dialect's quotes; names are checked first, so no
  * quote character can be inside. */
-static const char *dt_quote(apr_pool_t *pool, cc_dialect dialect, const char *name)
+const char *cc_datatable_quote(apr_pool_t *pool, cc_dialect dialect, const char *name)
 {
     switch (dialect) {
     case CC_DIALECT_MYSQL:
@@ -241,7 +241,7 @@ const char *cc_dt_type_format(apr_pool_t *pool, const cc_dt_column *col)
 
 /* The column type in the dialect's SQL. Only where databases differ does
  * this depend on the dialect. */
-static const char *dt_sql_type(apr_pool_t *pool, cc_dialect d, const cc_dt_column *col)
+const char *cc_datatable_sql_type(apr_pool_t *pool, cc_dialect d, const cc_dt_column *col)
 {
     switch (col->type) {
     case CC_DT_BOOLEAN:
@@ -512,15 +512,17 @@ static apr_status_t dt_create(cc_db *db, apr_pool_t *pool, const char *name,
     }
     parts = apr_array_make(pool, ncols + 1, sizeof(const char *));
     APR_ARRAY_PUSH(parts, const char *) =
-        apr_pstrcat(pool, dt_quote(pool, db->dialect, "id"), " ",
+        apr_pstrcat(pool, cc_datatable_quote(pool, db->dialect, "id"), " ",
                     cc_schema_expand(pool, db->dialect, "@ID@"), NULL);
     for (i = 0; i < ncols; i++)
-        APR_ARRAY_PUSH(parts, const char *) = apr_pstrcat(
-            pool, dt_quote(pool, db->dialect, cols[i].name), " ",
-            dt_sql_type(pool, db->dialect, &cols[i]), cols[i].nullable ? "" : " NOT NULL", NULL);
-    rv = cc_db_exec(db, apr_pstrcat(pool, "CREATE TABLE ", dt_quote(pool, db->dialect, name), " (",
-                                    apr_array_pstrcat(pool, parts, ','), ")",
-                                    cc_schema_table_options(db->dialect), NULL));
+        APR_ARRAY_PUSH(parts, const char *) =
+            apr_pstrcat(pool, cc_datatable_quote(pool, db->dialect, cols[i].name), " ",
+                        cc_datatable_sql_type(pool, db->dialect, &cols[i]),
+                        cols[i].nullable ? "" : " NOT NULL", NULL);
+    rv = cc_db_exec(db,
+                    apr_pstrcat(pool, "CREATE TABLE ", cc_datatable_quote(pool, db->dialect, name),
+                                " (", apr_array_pstrcat(pool, parts, ','), ")",
+                                cc_schema_table_options(db->dialect), NULL));
     if (rv != APR_SUCCESS)
         return db_failed(db, pool, errmsg, apr_psprintf(pool, "cannot create table \"%s\"", name));
     rv = cc_db_query(db, pool, NULL,
@@ -535,8 +537,8 @@ static apr_status_t dt_create(cc_db *db, apr_pool_t *pool, const char *name,
 
 static apr_status_t dt_drop_table(cc_db *db, apr_pool_t *pool, const char *name)
 {
-    return cc_db_exec(db,
-                      apr_pstrcat(pool, "DROP TABLE ", dt_quote(pool, db->dialect, name), NULL));
+    return cc_db_exec(
+        db, apr_pstrcat(pool, "DROP TABLE ", cc_datatable_quote(pool, db->dialect, name), NULL));
 }
 
 apr_status_t cc_datatable_create(cc_db *db, apr_pool_t *pool, const char *name,
@@ -688,10 +690,10 @@ apr_status_t cc_datatable_count(cc_db *db, apr_pool_t *pool, const char *name, a
 
     if (rv != APR_SUCCESS)
         return rv;
-    rv = cc_db_select_value(
-        db, pool, &value,
-        apr_pstrcat(pool, "SELECT COUNT(*) FROM ", dt_quote(pool, db->dialect, dt->name), NULL), 0,
-        NULL);
+    rv = cc_db_select_value(db, pool, &value,
+                            apr_pstrcat(pool, "SELECT COUNT(*) FROM ",
+                                        cc_datatable_quote(pool, db->dialect, dt->name), NULL),
+                            0, NULL);
     if (rv != APR_SUCCESS)
         return db_failed(db, pool, errmsg, "cannot count the rows");
     *count = value ? apr_atoi64(value) : 0;
@@ -1267,7 +1269,7 @@ static const char *dt_select_list(apr_pool_t *pool, cc_dialect d, const cc_datat
     int i;
 
     for (i = 0; i < dt->ncols; i++)
-        APR_ARRAY_PUSH(parts, const char *) = dt_quote(pool, d, dt->cols[i].name);
+        APR_ARRAY_PUSH(parts, const char *) = cc_datatable_quote(pool, d, dt->cols[i].name);
     return apr_array_pstrcat(pool, parts, ',');
 }
 
@@ -1293,16 +1295,16 @@ static const char *dt_insert_sql(apr_pool_t *pool, cc_dialect d, const cc_datata
     int i;
 
     for (i = 0; i < n; i++) {
-        APR_ARRAY_PUSH(names, const char *) = dt_quote(pool, d, dt->cols[map[i]].name);
+        APR_ARRAY_PUSH(names, const char *) = cc_datatable_quote(pool, d, dt->cols[map[i]].name);
         APR_ARRAY_PUSH(marks, const char *) = "%s";
     }
     if (n == 0)
-        return apr_pstrcat(pool, "INSERT INTO ", dt_quote(pool, d, dt->name), " DEFAULT VALUES",
-                           NULL);
+        return apr_pstrcat(pool, "INSERT INTO ", cc_datatable_quote(pool, d, dt->name),
+                           " DEFAULT VALUES", NULL);
     tuple = apr_pstrcat(pool, "(", apr_array_pstrcat(pool, marks, ','), ")", NULL);
     for (i = 0; i < nrows; i++)
         APR_ARRAY_PUSH(tuples, const char *) = tuple;
-    return apr_pstrcat(pool, "INSERT INTO ", dt_quote(pool, d, dt->name), " (",
+    return apr_pstrcat(pool, "INSERT INTO ", cc_datatable_quote(pool, d, dt->name), " (",
                        apr_array_pstrcat(pool, names, ','), ") VALUES ",
                        apr_array_pstrcat(pool, tuples, ','), NULL);
 }
@@ -1325,7 +1327,7 @@ static int dt_batch_rows(cc_dialect d, int n)
  * them (SQLite and MySQL follow by themselves). */
 static apr_status_t dt_sync_sequence(cc_db *db, apr_pool_t *pool, const cc_datatable *dt)
 {
-    const char *q = dt_quote(pool, db->dialect, dt->name);
+    const char *q = cc_datatable_quote(pool, db->dialect, dt->name);
     const char *args[] = {q, NULL};
     const char *ignored = NULL;
 
@@ -1500,13 +1502,13 @@ apr_status_t cc_datatable_find(cc_db *db, apr_pool_t *pool, const cc_datatable *
             bound[nbound++] = arg[0];
         }
         where = apr_pstrcat(pool, where, i ? " AND " : " WHERE ",
-                            dt_quote(pool, db->dialect, dt->cols[c].name),
+                            cc_datatable_quote(pool, db->dialect, dt->cols[c].name),
                             values[i] ? " = %s" : " IS NULL", NULL);
     }
     if (cc_db_select(db, pool, &rows,
-                     apr_pstrcat(pool, "SELECT ", dt_quote(pool, db->dialect, "id"), " FROM ",
-                                 dt_quote(pool, db->dialect, dt->name), where, " ORDER BY ",
-                                 dt_quote(pool, db->dialect, "id"), NULL),
+                     apr_pstrcat(pool, "SELECT ", cc_datatable_quote(pool, db->dialect, "id"),
+                                 " FROM ", cc_datatable_quote(pool, db->dialect, dt->name), where,
+                                 " ORDER BY ", cc_datatable_quote(pool, db->dialect, "id"), NULL),
                      nbound, bound) != APR_SUCCESS)
         return db_failed(db, pool, errmsg, "cannot look the rows up");
     *ids = apr_array_make(pool, rows->nrows + 1, sizeof(apr_int64_t));
@@ -1532,15 +1534,15 @@ apr_status_t cc_datatable_update(cc_db *db, apr_pool_t *pool, const cc_datatable
     if (rv != APR_SUCCESS)
         return rv;
     for (i = 0; i < n; i++) {
-        APR_ARRAY_PUSH(sets, const char *) =
-            apr_pstrcat(pool, dt_quote(pool, db->dialect, dt->cols[map[i]].name), " = %s", NULL);
+        APR_ARRAY_PUSH(sets, const char *) = apr_pstrcat(
+            pool, cc_datatable_quote(pool, db->dialect, dt->cols[map[i]].name), " = %s", NULL);
         bound[i] = args[i];
     }
     bound[n] = apr_psprintf(pool, "%" APR_INT64_T_FMT, id);
     if (cc_db_query(db, pool, &affected,
-                    apr_pstrcat(pool, "UPDATE ", dt_quote(pool, db->dialect, dt->name), " SET ",
-                                apr_array_pstrcat(pool, sets, ','), " WHERE ",
-                                dt_quote(pool, db->dialect, "id"), " = %s", NULL),
+                    apr_pstrcat(pool, "UPDATE ", cc_datatable_quote(pool, db->dialect, dt->name),
+                                " SET ", apr_array_pstrcat(pool, sets, ','), " WHERE ",
+                                cc_datatable_quote(pool, db->dialect, "id"), " = %s", NULL),
                     n + 1, bound) != APR_SUCCESS)
         return db_failed(db, pool, errmsg, "the database refused the change");
     /* MySQL connections count matched rows too (CLIENT_FOUND_ROWS, db.c). */
@@ -1562,9 +1564,9 @@ apr_status_t cc_datatable_distinct_counts(cc_db *db, apr_pool_t *pool, const cc_
         *errmsg = apr_psprintf(pool, "no column \"%s\" in \"%s\"", k < 0 ? key : counted, dt->name);
         return APR_EINVAL;
     }
-    qk = dt_quote(pool, db->dialect, dt->cols[k].name);
-    qc = dt_quote(pool, db->dialect, dt->cols[c].name);
-    qt = dt_quote(pool, db->dialect, dt->name);
+    qk = cc_datatable_quote(pool, db->dialect, dt->cols[k].name);
+    qc = cc_datatable_quote(pool, db->dialect, dt->cols[c].name);
+    qt = cc_datatable_quote(pool, db->dialect, dt->name);
     if (cc_db_select(db, pool, rows,
                      apr_pstrcat(pool, "SELECT ", qk, ", COUNT(DISTINCT ", qc, ") FROM ", qt,
                                  " GROUP BY ", qk, " ORDER BY ", qk, NULL),
@@ -1578,7 +1580,7 @@ apr_status_t cc_datatable_distinct_counts(cc_db *db, apr_pool_t *pool, const cc_
 }
 
 /* Normalise a page of rows in place. */
-static void dt_out_rows(apr_pool_t *pool, const cc_datatable *dt, cc_rows *rows)
+void cc_datatable_out_rows(apr_pool_t *pool, const cc_datatable *dt, cc_rows *rows)
 {
     int r, c;
 
@@ -1597,8 +1599,8 @@ apr_status_t cc_datatable_rows(cc_db *db, apr_pool_t *pool, const cc_datatable *
         return APR_EINVAL;
     }
     from = apr_pstrcat(pool, "SELECT ", dt_select_list(pool, db->dialect, dt), " FROM ",
-                       dt_quote(pool, db->dialect, dt->name), " ORDER BY ",
-                       dt_quote(pool, db->dialect, "id"), NULL);
+                       cc_datatable_quote(pool, db->dialect, dt->name), " ORDER BY ",
+                       cc_datatable_quote(pool, db->dialect, "id"), NULL);
     /* numbers of our own making: no parameters needed */
     if (db->dialect == CC_DIALECT_ODBC || db->dialect == CC_DIALECT_ORACLE)
         sql = apr_psprintf(pool, "%s OFFSET %" APR_INT64_T_FMT " ROWS FETCH NEXT %d ROWS ONLY",
@@ -1607,7 +1609,7 @@ apr_status_t cc_datatable_rows(cc_db *db, apr_pool_t *pool, const cc_datatable *
         sql = apr_psprintf(pool, "%s LIMIT %d OFFSET %" APR_INT64_T_FMT, from, limit, offset);
     if (cc_db_select(db, pool, out, sql, 0, NULL) != APR_SUCCESS)
         return db_failed(db, pool, errmsg, "cannot read the rows");
-    dt_out_rows(pool, dt, *out);
+    cc_datatable_out_rows(pool, dt, *out);
     return APR_SUCCESS;
 }
 
@@ -1981,9 +1983,9 @@ static apr_status_t dt_import_rows(cc_db *db, apr_pool_t *pool, const char *name
             return APR_EINVAL;
         }
     }
-    if (opts->replace &&
-        cc_db_exec(db, apr_pstrcat(pool, "DELETE FROM ", dt_quote(pool, db->dialect, dt->name),
-                                   NULL)) != APR_SUCCESS)
+    if (opts->replace && cc_db_exec(db, apr_pstrcat(pool, "DELETE FROM ",
+                                                    cc_datatable_quote(pool, db->dialect, dt->name),
+                                                    NULL)) != APR_SUCCESS)
         return db_failed(db, pool, errmsg, "cannot empty the table");
     batch = opts->batch_rows > 0 ? opts->batch_rows : dt_batch_rows(db->dialect, n);
     sql = dt_insert_sql(pool, db->dialect, dt, map, n, batch);
@@ -2202,9 +2204,9 @@ apr_status_t cc_datatable_export(cc_db *db, apr_pool_t *pool, const char *name,
     csv_bytes(&w, eol, strlen(eol));
     /* keyset paging: each batch starts after the last id written */
     {
-        const char *q = dt_quote(pool, db->dialect, "id");
+        const char *q = cc_datatable_quote(pool, db->dialect, "id");
         const char *cols = dt_select_list(pool, db->dialect, dt);
-        const char *table = dt_quote(pool, db->dialect, dt->name);
+        const char *table = cc_datatable_quote(pool, db->dialect, dt->name);
         if (db->dialect == CC_DIALECT_ODBC)
             sql = apr_psprintf(pool, "SELECT TOP %d %s FROM %s WHERE %s > %%s ORDER BY %s",
                                DT_EXPORT_BATCH, cols, table, q, q);
@@ -2228,7 +2230,7 @@ apr_status_t cc_datatable_export(cc_db *db, apr_pool_t *pool, const char *name,
             apr_pool_destroy(batch);
             return db_failed(db, pool, errmsg, "cannot read the rows");
         }
-        dt_out_rows(batch, dt, page);
+        cc_datatable_out_rows(batch, dt, page);
         for (r = 0; r < page->nrows; r++) {
             for (i = 0; i < dt->ncols; i++) {
                 if (i)

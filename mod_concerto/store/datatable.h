@@ -163,6 +163,47 @@ apr_status_t cc_datatable_distinct_counts(cc_db *db, apr_pool_t *pool, const cc_
 apr_status_t cc_datatable_rows(cc_db *db, apr_pool_t *pool, const cc_datatable *dt,
                                apr_int64_t offset, int limit, cc_rows **out, const char **errmsg);
 
+/* ---- for the admin API (store/datatable_page.c) ---- */
+
+/* An identifier (a checked name) in the dialect's quotes. */
+const char *cc_datatable_quote(apr_pool_t *pool, cc_dialect dialect, const char *name);
+/* The column's SQL type in the dialect. */
+const char *cc_datatable_sql_type(apr_pool_t *pool, cc_dialect d, const cc_dt_column *col);
+/* Values of rows read with every column in table order, as export writes them. */
+void cc_datatable_out_rows(apr_pool_t *pool, const cc_datatable *dt, cc_rows *rows);
+
+/* A page of rows (every column, table order) sorted on column sort
+ * (NULL: id; ties by id), with filters: filter_values[i] is looked for as
+ * text, case-insensitively, inside column filter_names[i]. *total counts
+ * every matching row. APR_EINVAL (naming it) for an unknown column. */
+apr_status_t cc_datatable_page(cc_db *db, apr_pool_t *pool, const cc_datatable *dt,
+                               const char *sort, int desc, int nfilters,
+                               const char *const *filter_names, const char *const *filter_values,
+                               apr_int64_t offset, int limit, cc_rows **out, apr_int64_t *total,
+                               const char **errmsg);
+/* Rows (every column, ordered by id, at most limit) where column names[i]
+ * compares to values[i] by ops[i] ("=", ">=", "<=", "!="); NULL values
+ * compare with IS [NOT] NULL. APR_EINVAL naming an unknown column. */
+apr_status_t cc_datatable_select(cc_db *db, apr_pool_t *pool, const cc_datatable *dt, int n,
+                                 const char *const *names, const char *const *ops,
+                                 const char *const *values, int limit, cc_rows **out,
+                                 const char **errmsg);
+/* One row by id; APR_NOTFOUND when there is none. */
+apr_status_t cc_datatable_row(cc_db *db, apr_pool_t *pool, const cc_datatable *dt, apr_int64_t id,
+                              cc_rows **out, const char **errmsg);
+/* Delete row id (APR_NOTFOUND when there is none); bumps the revision. */
+apr_status_t cc_datatable_delete_row(cc_db *db, apr_pool_t *pool, const cc_datatable *dt,
+                                     apr_int64_t id, const char **errmsg);
+/* Add a column (nullable, or NOT NULL only on an empty table); drop one;
+ * rename one. Each bumps the revision. */
+apr_status_t cc_datatable_add_column(cc_db *db, apr_pool_t *pool, const cc_datatable *dt,
+                                     const cc_dt_column *col, const char **errmsg);
+apr_status_t cc_datatable_drop_column(cc_db *db, apr_pool_t *pool, const cc_datatable *dt,
+                                      const char *name, const char **errmsg);
+apr_status_t cc_datatable_rename_column(cc_db *db, apr_pool_t *pool, const cc_datatable *dt,
+                                        const char *name, const char *new_name,
+                                        const char **errmsg);
+
 /* ---- CSV ---- */
 
 /* Source of CSV bytes: fill up to *len bytes of buf and set *len to the

@@ -202,3 +202,91 @@ def t_expiry(ctx):
     check_status(me(a, token), 200)
     seen = int(sql(ctx, "SELECT last_seen FROM admin_session WHERE token_hash = '%s'" % h).strip())
     check(seen >= now, "last_seen %d was not moved to now (%d)" % (seen, now))
+
+
+def admin_roles(ctx, roles):
+    """Gives the admin exactly these roles (user_role rows)."""
+    sql(ctx, "DELETE FROM user_role WHERE user_id = (SELECT id FROM concerto_user WHERE username = '%s')"
+        % ADMIN)
+    for role in roles:
+        sql(ctx, "INSERT INTO user_role (user_id, role_id) SELECT u.id, r.id FROM concerto_user u, role r "
+            "WHERE u.username = '%s' AND r.role = '%s'" % (ADMIN, role))
+
+
+CLIENTS = BASE + "/api/admin/clients"
+
+
+@test("auth_roles_from_user_role")
+def t_roles(ctx):
+    """The roles are read from user_role on every request; the clients
+    endpoints need ROLE_SUPER_ADMIN."""
+    a, _ = auth_site(ctx)
+    token, csrf, _ = log_in(a)
+    try:
+        check_status(a.request("GET", CLIENTS, headers=with_cookie(token)), 200)
+        admin_roles(ctx, ["ROLE_TEST", "ROLE_TABLE"])
+        msg = admin_error(a.request("GET", CLIENTS, headers=with_cookie(token)), 403)
+        check("role" in msg, "message %r" % msg)
+        doc = json.loads(check_status(me(a, token), 200)[2])
+        check(sorted(doc["roles"]) == ["ROLE_TABLE", "ROLE_TEST"], "/me roles %r" % doc["roles"])
+        admin_error(a.request("POST", CLIENTS, json.dumps({"name": "x"}),
+                              with_cookie(token, dict(JSON_CT, **{"X-CSRF-Token": csrf}))), 403)
+        admin_roles(ctx, [])
+        doc = json.loads(check_status(me(a, token), 200)[2])
+        check(doc["roles"] == [], "/me roles %r, expected none" % doc["roles"])
+    finally:
+        admin_roles(ctx, ["ROLE_SUPER_ADMIN"])
+    check_status(a.request("GET", CLIENTS, headers=with_cookie(token)), 200)
+
+
+@test("auth_api_clients")
+def t_api_clients(ctx):
+    a, _ = auth_site(ctx)
+    token, csrf, _ = log_in(a)
+    cookie_json = with_cookie(token, dict(JSON_CT, **{"X-CSRF-Token": csrf}))
+    admin_error(a.request("GET", CLIENTS), 401)
+    admin_error(a.request("POST", CLIENTS, json.dumps({"name": "nightly"}), with_cookie(token, JSON_CT)),
+                403)  # a cookie session needs its CSRF token
+    for bad in ({}, {"name": "  "}, {"name": "n" * 65}):
+        resp = a.request("POST", CLIENTS, json.dumps(bad), cookie_json)
+        admin_error(resp, 422)
+        check(json.loads(resp[2]).get("field") == "name", "422 without field name: %r" % resp[2])
+    resp = check_status(a.request("POST", CLIENTS, json.dumps({"name": " nightly export "}), cookie_json), 201)
+    doc = json.loads(resp[2])
+    check(doc.get("name") == "nightly export" and isinstance(doc.get("id"), int)
+          and HEX64.match(doc.get("token") or ""), "created %r" % doc)
+    client_id, bearer = doc["id"], doc["token"]
+    check(resp[1].get("Location", "").endswith("/api/admin/clients/%d" % client_id),
+          "Location %r" % resp[1].get("Location"))
+    stored = sql(ctx, "SELECT token_hash FROM api_client WHERE id = %d" % client_id)
+    check(hashlib.sha256(bearer.encode()).hexdigest() in stored and bearer not in stored,
+          "the database should hold the token's hash only: %r" % stored)
+    listed = json.loads(check_status(a.request("GET", CLIENTS, headers=with_cookie(token)), 200)[2])
+    mine = [c for c in listed["items"] if c["id"] == client_id]
+    check(mine and mine[0]["name"] == "nightly export" and mine[0]["username"] == ADMIN
+          and "token" not in mine[0], "list %r" % listed)
+    check(listed["total"] == len(listed["items"]), "total %r" % listed)
+    # The bearer acts as the admin, without cookie or CSRF token.
+    auth = {"Authorization": "Bearer " + bearer}
+    doc = json.loads(check_status(a.request("GET", BASE + "/api/admin/me", headers=auth), 200)[2])
+    check(doc["username"] == ADMIN and doc["csrf_token"] is None, "/me by bearer %r" % doc)
+    resp = check_status(a.request("POST", CLIENTS, json.dumps({"name": "second"}), dict(JSON_CT, **auth)), 201)
+    second = json.loads(resp[2])["id"]
+    used = sql(ctx, "SELECT last_used FROM api_client WHERE id = %d" % client_id).strip()
+    check(used.isdigit() and int(used) >= int(time.time()) - 60, "last_used %r" % used)
+    msg = admin_error(a.request("GET", CLIENTS, headers={"Authorization": "Bearer " + "0" * 64}), 401)
+    check("token" in msg, "wrong bearer: %r" % msg)
+    admin_error(a.request("GET", CLIENTS, headers={"Authorization": "Basic YWRtaW46eA=="}), 401)
+    # With the creator's roles: no super admin, no clients.
+    try:
+        admin_roles(ctx, ["ROLE_TEST"])
+        admin_error(a.request("GET", CLIENTS, headers=auth), 403)
+    finally:
+        admin_roles(ctx, ["ROLE_SUPER_ADMIN"])
+    # Delete: by number; the token stops working at once.
+    admin_error(a.request("DELETE", "%s/%d" % (CLIENTS, client_id), headers=with_cookie(token)), 403)
+    check_status(a.request("DELETE", "%s/%d" % (CLIENTS, client_id), headers=cookie_json), 204)
+    admin_error(a.request("GET", BASE + "/api/admin/me", headers=auth), 401)
+    admin_error(a.request("DELETE", "%s/%d" % (CLIENTS, client_id), headers=cookie_json), 404)
+    admin_error(a.request("DELETE", CLIENTS + "/abc", headers=cookie_json), 404)
+    check_status(a.request("DELETE", "%s/%d" % (CLIENTS, second), headers=cookie_json), 204)

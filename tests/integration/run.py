@@ -1673,6 +1673,8 @@ import tasks  # noqa: E402,F401
 
 # Admin logins: cookie, CSRF, expiry (tests/integration/admin_auth.py).
 import admin_auth  # noqa: E402,F401
+# The admin REST API (tests/integration/admin_api.py).
+import admin_api  # noqa: E402,F401
 
 
 @test("no_child_died")

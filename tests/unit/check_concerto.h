@@ -29,6 +29,7 @@ TCase *tcase_store_db(void);
 TCase *tcase_store_migrate(void);
 TCase *tcase_store_users(void);
 TCase *tcase_store_admin_sessions(void);
+TCase *tcase_store_api_clients(void);
 TCase *tcase_store_settings(void);
 TCase *tcase_store_sessions(void);
 TCase *tcase_store_setup(void);
@@ -62,6 +63,11 @@ TCase *tcase_tasks_lock(void);
 TCase *tcase_tasks_cleanup(void);
 TCase *tcase_tasks_session_count(void);
 TCase *tcase_tasks_schedule(void);
+TCase *tcase_admin_entity(void);
+TCase *tcase_admin_tests(void);
+TCase *tcase_admin_templates(void);
+TCase *tcase_admin_tables(void);
+TCase *tcase_store_datatable_page(void);
 
 /* The pool of the running test: created before and destroyed after each
  * test by the checked fixture every TCase installs. */

@@ -178,6 +178,7 @@ int main(void)
     suite_add_tcase(suite, tcase_store_migrate());
     suite_add_tcase(suite, tcase_store_users());
     suite_add_tcase(suite, tcase_store_admin_sessions());
+    suite_add_tcase(suite, tcase_store_api_clients());
     suite_add_tcase(suite, tcase_store_settings());
     suite_add_tcase(suite, tcase_store_sessions());
     suite_add_tcase(suite, tcase_store_setup());
@@ -211,6 +212,11 @@ int main(void)
     suite_add_tcase(suite, tcase_tasks_cleanup());
     suite_add_tcase(suite, tcase_tasks_session_count());
     suite_add_tcase(suite, tcase_tasks_schedule());
+    suite_add_tcase(suite, tcase_admin_entity());
+    suite_add_tcase(suite, tcase_admin_tests());
+    suite_add_tcase(suite, tcase_admin_templates());
+    suite_add_tcase(suite, tcase_admin_tables());
+    suite_add_tcase(suite, tcase_store_datatable_page());
 
     runner = srunner_create(suite);
     srunner_run_all(runner, CK_NORMAL);

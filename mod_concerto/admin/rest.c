@@ -1,0 +1,526 @@
+#include "rest.h"
+
+#include "core/json_pool.h"
+#include "core/multipart.h"
+#include "tables.h"
+#include "templates.h"
+#include "tests.h"
+
+#include <apr_strings.h>
+#include <string.h>
+
+typedef apr_status_t kind_handler(cc_db *db, apr_pool_t *pool, const cc_rest_request *req,
+                                  cc_rest_answer *answer, cc_admin_error *err);
+
+static apr_status_t handle_tests(cc_db *db, apr_pool_t *pool, const cc_rest_request *req,
+                                 cc_rest_answer *answer, cc_admin_error *err);
+static apr_status_t handle_templates(cc_db *db, apr_pool_t *pool, const cc_rest_request *req,
+                                     cc_rest_answer *answer, cc_admin_error *err);
+static apr_status_t handle_tables(cc_db *db, apr_pool_t *pool, const cc_rest_request *req,
+                                  cc_rest_answer *answer, cc_admin_error *err);
+
+typedef struct kind_entry {
+    const char *name;
+    cc_admin_area area;
+    kind_handler *handle;
+} kind_entry;
+
+static const kind_entry kinds[] = {
+    {"tests", CC_AREA_TEST, handle_tests},
+    {"templates", CC_AREA_TEMPLATE, handle_templates},
+    {"tables", CC_AREA_TABLE, handle_tables},
+};
+#define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
+
+static const kind_entry *find_kind(const char *name)
+{
+    apr_size_t i;
+
+    for (i = 0; name && i < NKINDS; i++)
+        if (!strcmp(kinds[i].name, name))
+            return &kinds[i];
+    return NULL;
+}
+
+cc_admin_area cc_rest_area(const char *kind)
+{
+    const kind_entry *k = find_kind(kind);
+
+    return k ? k->area : CC_AREA_UNKNOWN;
+}
+
+int cc_rest_split(apr_pool_t *pool, const char *path, cc_rest_request *req)
+{
+    const char *p = path;
+
+    req->nsegs = 0;
+    while (p && *p) {
+        const char *slash = strchr(p, '/');
+        apr_size_t len = slash ? (apr_size_t)(slash - p) : strlen(p);
+        if (len == 0 || req->nsegs == CC_REST_MAX_SEGMENTS)
+            return 0;
+        req->segs[req->nsegs++] = apr_pstrmemdup(pool, p, len);
+        p = slash ? slash + 1 : NULL;
+        if (slash && *p == '\0')
+            return 0;
+    }
+    return req->nsegs > 0;
+}
+
+static int is(const cc_rest_request *req, const char *method)
+{
+    return !strcmp(req->method, method) || (!strcmp(method, "GET") && !strcmp(req->method, "HEAD"));
+}
+
+static apr_status_t not_allowed(apr_pool_t *pool, const cc_rest_request *req, cc_admin_error *err)
+{
+    return cc_admin_fail(err, 405, NULL,
+                         apr_psprintf(pool, "%s is not allowed on this address", req->method));
+}
+
+static apr_status_t no_such(apr_pool_t *pool, const cc_rest_request *req, cc_admin_error *err)
+{
+    const char *path = "";
+    int i;
+
+    for (i = 0; i < req->nsegs; i++)
+        path = apr_pstrcat(pool, path, "/", req->segs[i], NULL);
+    return cc_admin_fail(err, 404, NULL,
+                         apr_psprintf(pool, "there is nothing at /api/admin%s", path));
+}
+
+static apr_status_t seg_id(apr_pool_t *pool, const cc_rest_request *req, int i, long *id,
+                           cc_admin_error *err)
+{
+    *id = cc_admin_parse_id(req->segs[i]);
+    if (*id == 0)
+        return cc_admin_fail(
+            err, 404, NULL,
+            apr_psprintf(pool, "\"%s\" is not an id (a positive whole number)", req->segs[i]));
+    return APR_SUCCESS;
+}
+
+static apr_status_t body_object(apr_pool_t *pool, const cc_rest_request *req, json_object **in,
+                                cc_admin_error *err)
+{
+    return cc_admin_parse_object(pool, req->body, req->len, in, err);
+}
+
+static apr_status_t list_query(apr_pool_t *pool, const cc_rest_request *req, cc_list_query *lq,
+                               cc_admin_error *err)
+{
+    return cc_list_query_parse(pool, req->query, lq, err);
+}
+
+static void answer_json(cc_rest_answer *answer, int status, json_object *json)
+{
+    answer->status = status;
+    answer->json = json;
+}
+
+static void answer_empty(cc_rest_answer *answer)
+{
+    answer->status = 204;
+    answer->json = NULL;
+    answer->text = "";
+}
+
+/* ---- generic kinds (templates) ---- */
+
+static apr_status_t handle_generic(cc_db *db, apr_pool_t *pool, const cc_rest_request *req,
+                                   const cc_kind *kind, cc_rest_answer *answer, cc_admin_error *err)
+{
+    json_object *in = NULL, *out = NULL;
+    cc_list_query lq;
+    long id = 0;
+
+    if (req->nsegs == 1) {
+        if (is(req, "GET")) {
+            if (list_query(pool, req, &lq, err) ||
+                cc_entity_list(db, pool, kind, 0, &lq, req->actor, &out, err))
+                return APR_EGENERAL;
+            answer_json(answer, 200, out);
+            return APR_SUCCESS;
+        }
+        if (!is(req, "POST"))
+            return not_allowed(pool, req, err);
+        if (body_object(pool, req, &in, err) ||
+            cc_entity_create(db, pool, kind, 0, in, req->actor, req->now, &id, err) ||
+            cc_entity_get(db, pool, kind, 0, id, req->actor, &out, err))
+            return APR_EGENERAL;
+        answer_json(answer, 201, out);
+        return APR_SUCCESS;
+    }
+    if (req->nsegs != 2)
+        return no_such(pool, req, err);
+    if (seg_id(pool, req, 1, &id, err))
+        return APR_EGENERAL;
+    if (is(req, "GET")) {
+        if (cc_entity_get(db, pool, kind, 0, id, req->actor, &out, err))
+            return APR_EGENERAL;
+        answer_json(answer, 200, out);
+        return APR_SUCCESS;
+    }
+    if (is(req, "PUT")) {
+        if (body_object(pool, req, &in, err) ||
+            cc_entity_update(db, pool, kind, 0, id, in, req->actor, req->now, err) ||
+            cc_entity_get(db, pool, kind, 0, id, req->actor, &out, err))
+            return APR_EGENERAL;
+        answer_json(answer, 200, out);
+        return APR_SUCCESS;
+    }
+    if (is(req, "DELETE")) {
+        if (cc_entity_delete(db, pool, kind, 0, id, req->actor, err))
+            return APR_EGENERAL;
+        answer_empty(answer);
+        return APR_SUCCESS;
+    }
+    return not_allowed(pool, req, err);
+}
+
+static apr_status_t handle_templates(cc_db *db, apr_pool_t *pool, const cc_rest_request *req,
+                                     cc_rest_answer *answer, cc_admin_error *err)
+{
+    return handle_generic(db, pool, req, &cc_kind_template, answer, err);
+}
+
+/* ---- tests ---- */
+
+static const cc_kind *test_child_kind(const char *name)
+{
+    if (!strcmp(name, "variables"))
+        return &cc_kind_test_variable;
+    if (!strcmp(name, "nodes"))
+        return &cc_kind_test_node;
+    if (!strcmp(name, "connections"))
+        return &cc_kind_test_connection;
+    return NULL;
+}
+
+static apr_status_t handle_test_children(cc_db *db, apr_pool_t *pool, const cc_rest_request *req,
+                                         long test_id, cc_rest_answer *answer, cc_admin_error *err)
+{
+    const cc_kind *kind = test_child_kind(req->segs[2]);
+    json_object *in = NULL, *out = NULL;
+    cc_list_query lq;
+    long id = 0;
+
+    if (kind == NULL)
+        return no_such(pool, req, err);
+    if (req->nsegs == 3) {
+        if (is(req, "GET")) {
+            if (list_query(pool, req, &lq, err) ||
+                cc_admin_test_child_list(db, pool, kind, test_id, &lq, req->actor, &out, err))
+                return APR_EGENERAL;
+            answer_json(answer, 200, out);
+            return APR_SUCCESS;
+        }
+        if (!is(req, "POST"))
+            return not_allowed(pool, req, err);
+        if (body_object(pool, req, &in, err) ||
+            cc_admin_test_child_create(db, pool, kind, test_id, in, req->actor, req->now, &id,
+                                       err) ||
+            cc_admin_test_child_get(db, pool, kind, test_id, id, req->actor, &out, err))
+            return APR_EGENERAL;
+        answer_json(answer, 201, out);
+        return APR_SUCCESS;
+    }
+    if (seg_id(pool, req, 3, &id, err))
+        return APR_EGENERAL;
+    if (req->nsegs == 6) {
+        long port = 0;
+        if (kind != &cc_kind_test_node || strcmp(req->segs[4], "ports") != 0)
+            return no_such(pool, req, err);
+        if (!is(req, "PUT"))
+            return not_allowed(pool, req, err);
+        if (seg_id(pool, req, 5, &port, err) || body_object(pool, req, &in, err) ||
+            cc_admin_test_port_update(db, pool, test_id, id, port, in, req->actor, req->now, err) ||
+            cc_entity_get(db, pool, &cc_kind_test_port, id, port, req->actor, &out, err))
+            return APR_EGENERAL;
+        answer_json(answer, 200, out);
+        return APR_SUCCESS;
+    }
+    if (req->nsegs != 4)
+        return no_such(pool, req, err);
+    if (is(req, "GET")) {
+        if (cc_admin_test_child_get(db, pool, kind, test_id, id, req->actor, &out, err))
+            return APR_EGENERAL;
+        answer_json(answer, 200, out);
+        return APR_SUCCESS;
+    }
+    if (is(req, "PUT")) {
+        if (body_object(pool, req, &in, err) ||
+            cc_admin_test_child_update(db, pool, kind, test_id, id, in, req->actor, req->now,
+                                       err) ||
+            cc_admin_test_child_get(db, pool, kind, test_id, id, req->actor, &out, err))
+            return APR_EGENERAL;
+        answer_json(answer, 200, out);
+        return APR_SUCCESS;
+    }
+    if (is(req, "DELETE")) {
+        if (cc_admin_test_child_delete(db, pool, kind, test_id, id, req->actor, req->now, err))
+            return APR_EGENERAL;
+        answer_empty(answer);
+        return APR_SUCCESS;
+    }
+    return not_allowed(pool, req, err);
+}
+
+static apr_status_t handle_tests(cc_db *db, apr_pool_t *pool, const cc_rest_request *req,
+                                 cc_rest_answer *answer, cc_admin_error *err)
+{
+    json_object *in = NULL, *out = NULL;
+    cc_list_query lq;
+    long id = 0;
+
+    if (req->nsegs == 1) {
+        if (is(req, "GET")) {
+            if (list_query(pool, req, &lq, err) ||
+                cc_entity_list(db, pool, &cc_kind_test, 0, &lq, req->actor, &out, err))
+                return APR_EGENERAL;
+            answer_json(answer, 200, out);
+            return APR_SUCCESS;
+        }
+        if (!is(req, "POST"))
+            return not_allowed(pool, req, err);
+        if (body_object(pool, req, &in, err) ||
+            cc_admin_test_create(db, pool, in, req->actor, req->now, &id, err) ||
+            cc_admin_test_get(db, pool, id, req->actor, &out, err))
+            return APR_EGENERAL;
+        answer_json(answer, 201, out);
+        return APR_SUCCESS;
+    }
+    if (seg_id(pool, req, 1, &id, err))
+        return APR_EGENERAL;
+    if (req->nsegs >= 3)
+        return handle_test_children(db, pool, req, id, answer, err);
+    if (is(req, "GET")) {
+        if (cc_admin_test_get(db, pool, id, req->actor, &out, err))
+            return APR_EGENERAL;
+        answer_json(answer, 200, out);
+        return APR_SUCCESS;
+    }
+    if (is(req, "PUT")) {
+        if (body_object(pool, req, &in, err) ||
+            cc_admin_test_update(db, pool, id, in, req->actor, req->now, err) ||
+            cc_admin_test_get(db, pool, id, req->actor, &out, err))
+            return APR_EGENERAL;
+        answer_json(answer, 200, out);
+        return APR_SUCCESS;
+    }
+    if (is(req, "DELETE")) {
+        if (cc_admin_test_delete(db, pool, id, req->actor, err))
+            return APR_EGENERAL;
+        answer_empty(answer);
+        return APR_SUCCESS;
+    }
+    return not_allowed(pool, req, err);
+}
+
+/* ---- tables ---- */
+
+apr_status_t cc_rest_csv_body(apr_pool_t *pool, const cc_rest_request *req, const char **csv,
+                              apr_size_t *len, cc_admin_error *err)
+{
+    const char *boundary = NULL, *errmsg = NULL;
+    apr_array_header_t *parts = NULL;
+    const cc_multipart_part *file;
+
+    if (req->content_type && !strncasecmp(req->content_type, "multipart/", 10)) {
+        if (cc_multipart_boundary(pool, req->content_type, &boundary, &errmsg) != APR_SUCCESS ||
+            cc_multipart_parse(pool, boundary, req->body, req->len, &parts, &errmsg) != APR_SUCCESS)
+            return cc_admin_fail(err, 400, NULL, errmsg);
+        file = cc_multipart_find(parts, "file");
+        if (file == NULL)
+            return cc_admin_fail(err, 422, "file", "send the CSV as the form field \"file\"");
+        *csv = file->data;
+        *len = file->len;
+        return APR_SUCCESS;
+    }
+    if (req->body == NULL || req->len == 0)
+        return cc_admin_fail(err, 422, "csv", "the CSV is empty: send at least its header line");
+    *csv = req->body;
+    *len = req->len;
+    return APR_SUCCESS;
+}
+
+static apr_status_t handle_table_csv(cc_db *db, apr_pool_t *pool, const cc_rest_request *req,
+                                     long id, cc_rest_answer *answer, cc_admin_error *err)
+{
+    cc_list_query lq;
+    const char *csv = NULL, *mode;
+    apr_size_t len = 0;
+    long rows = 0;
+    json_object *out;
+
+    if (is(req, "GET")) {
+        if (cc_admin_table_csv(db, pool, id, req->actor, &answer->text, &answer->filename, err))
+            return APR_EGENERAL;
+        answer->status = 200;
+        answer->text_len = strlen(answer->text);
+        answer->content_type = "text/csv; charset=utf-8";
+        return APR_SUCCESS;
+    }
+    if (!is(req, "POST"))
+        return not_allowed(pool, req, err);
+    if (list_query(pool, req, &lq, err))
+        return APR_EGENERAL;
+    mode = apr_table_get(lq.args, "mode");
+    if (mode && strcmp(mode, "append") != 0 && strcmp(mode, "replace") != 0)
+        return cc_admin_fail(err, 400, "mode", "mode must be append or replace");
+    if (cc_rest_csv_body(pool, req, &csv, &len, err) ||
+        cc_admin_table_import(db, pool, id, csv, len, mode && !strcmp(mode, "replace"), req->actor,
+                              &rows, err))
+        return APR_EGENERAL;
+    out = cc_json_owned(pool, json_object_new_object());
+    json_object_object_add(out, "imported", json_object_new_int64(rows));
+    answer_json(answer, 200, out);
+    return APR_SUCCESS;
+}
+
+static apr_status_t handle_table_parts(cc_db *db, apr_pool_t *pool, const cc_rest_request *req,
+                                       long id, cc_rest_answer *answer, cc_admin_error *err)
+{
+    const char *what = req->segs[2];
+    json_object *in = NULL, *out = NULL;
+    cc_list_query lq;
+    long row = 0;
+
+    if (!strcmp(what, "csv") && req->nsegs == 3)
+        return handle_table_csv(db, pool, req, id, answer, err);
+    if (!strcmp(what, "columns")) {
+        if (req->nsegs == 3 && is(req, "POST")) {
+            if (body_object(pool, req, &in, err) ||
+                cc_admin_column_create(db, pool, id, in, req->actor, err) ||
+                cc_admin_table_get(db, pool, id, req->actor, &out, err))
+                return APR_EGENERAL;
+            answer_json(answer, 201, out);
+            return APR_SUCCESS;
+        }
+        if (req->nsegs == 3)
+            return not_allowed(pool, req, err);
+        if (req->nsegs != 4)
+            return no_such(pool, req, err);
+        if (is(req, "PUT")) {
+            if (body_object(pool, req, &in, err) ||
+                cc_admin_column_update(db, pool, id, req->segs[3], in, req->actor, err) ||
+                cc_admin_table_get(db, pool, id, req->actor, &out, err))
+                return APR_EGENERAL;
+            answer_json(answer, 200, out);
+            return APR_SUCCESS;
+        }
+        if (is(req, "DELETE")) {
+            if (cc_admin_column_delete(db, pool, id, req->segs[3], req->actor, err))
+                return APR_EGENERAL;
+            answer_empty(answer);
+            return APR_SUCCESS;
+        }
+        return not_allowed(pool, req, err);
+    }
+    if (strcmp(what, "rows") != 0)
+        return no_such(pool, req, err);
+    if (req->nsegs == 3) {
+        if (is(req, "GET")) {
+            if (list_query(pool, req, &lq, err) ||
+                cc_admin_rows_list(db, pool, id, &lq, req->actor, &out, err))
+                return APR_EGENERAL;
+            answer_json(answer, 200, out);
+            return APR_SUCCESS;
+        }
+        if (!is(req, "POST"))
+            return not_allowed(pool, req, err);
+        if (body_object(pool, req, &in, err) ||
+            cc_admin_row_create(db, pool, id, in, req->actor, &row, err) ||
+            cc_admin_row_get(db, pool, id, row, req->actor, &out, err))
+            return APR_EGENERAL;
+        answer_json(answer, 201, out);
+        return APR_SUCCESS;
+    }
+    if (req->nsegs != 4)
+        return no_such(pool, req, err);
+    if (seg_id(pool, req, 3, &row, err))
+        return APR_EGENERAL;
+    if (is(req, "GET")) {
+        if (cc_admin_row_get(db, pool, id, row, req->actor, &out, err))
+            return APR_EGENERAL;
+        answer_json(answer, 200, out);
+        return APR_SUCCESS;
+    }
+    if (is(req, "PUT")) {
+        if (body_object(pool, req, &in, err) ||
+            cc_admin_row_update(db, pool, id, row, in, req->actor, err) ||
+            cc_admin_row_get(db, pool, id, row, req->actor, &out, err))
+            return APR_EGENERAL;
+        answer_json(answer, 200, out);
+        return APR_SUCCESS;
+    }
+    if (is(req, "DELETE")) {
+        if (cc_admin_row_delete(db, pool, id, row, req->actor, err))
+            return APR_EGENERAL;
+        answer_empty(answer);
+        return APR_SUCCESS;
+    }
+    return not_allowed(pool, req, err);
+}
+
+static apr_status_t handle_tables(cc_db *db, apr_pool_t *pool, const cc_rest_request *req,
+                                  cc_rest_answer *answer, cc_admin_error *err)
+{
+    json_object *in = NULL, *out = NULL;
+    cc_list_query lq;
+    long id = 0;
+
+    if (req->nsegs == 1) {
+        if (is(req, "GET")) {
+            if (list_query(pool, req, &lq, err) ||
+                cc_admin_table_list(db, pool, &lq, req->actor, &out, err))
+                return APR_EGENERAL;
+            answer_json(answer, 200, out);
+            return APR_SUCCESS;
+        }
+        if (!is(req, "POST"))
+            return not_allowed(pool, req, err);
+        if (body_object(pool, req, &in, err) ||
+            cc_admin_table_create(db, pool, in, req->actor, req->now, &id, err) ||
+            cc_admin_table_get(db, pool, id, req->actor, &out, err))
+            return APR_EGENERAL;
+        answer_json(answer, 201, out);
+        return APR_SUCCESS;
+    }
+    if (seg_id(pool, req, 1, &id, err))
+        return APR_EGENERAL;
+    if (req->nsegs >= 3)
+        return handle_table_parts(db, pool, req, id, answer, err);
+    if (is(req, "GET")) {
+        if (cc_admin_table_get(db, pool, id, req->actor, &out, err))
+            return APR_EGENERAL;
+        answer_json(answer, 200, out);
+        return APR_SUCCESS;
+    }
+    if (is(req, "PUT")) {
+        if (body_object(pool, req, &in, err) ||
+            cc_admin_table_update(db, pool, id, in, req->actor, req->now, err) ||
+            cc_admin_table_get(db, pool, id, req->actor, &out, err))
+            return APR_EGENERAL;
+        answer_json(answer, 200, out);
+        return APR_SUCCESS;
+    }
+    if (is(req, "DELETE")) {
+        if (cc_admin_table_delete(db, pool, id, req->actor, err))
+            return APR_EGENERAL;
+        answer_empty(answer);
+        return APR_SUCCESS;
+    }
+    return not_allowed(pool, req, err);
+}
+
+apr_status_t cc_rest_handle(cc_db *db, apr_pool_t *pool, const cc_rest_request *req,
+                            cc_rest_answer *answer, cc_admin_error *err)
+{
+    const kind_entry *k = req->nsegs > 0 ? find_kind(req->segs[0]) : NULL;
+
+    memset(answer, 0, sizeof(*answer));
+    if (k == NULL)
+        return no_such(pool, req, err);
+    return k->handle(db, pool, req, answer, err);
+}
