@@ -22,7 +22,13 @@ if (!baseUrl || !outDir || !password) {
 
 const STEP_MS = 15000;
 const results = { passed: 0, failed: 0, test_id: null, session_hash: null, answers: [] };
-const { check, expect } = makeChecks(results);
+const checks = makeChecks(results);
+const { expect } = checks;
+let consoleErrors = [];
+/* Each check starts with no console errors recorded. */
+function check(name, fn) {
+  return checks.check(name, async () => { consoleErrors = []; await fn(); });
+}
 
 const QUIZ_CODE = [
   '# ui_quiz: two questions from ui_items; a made-up running estimate.',
@@ -70,7 +76,6 @@ async function main() {
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
-  let consoleErrors = [];
   let allowFailedLoads = false;
   page.on('pageerror', (e) => consoleErrors.push('page error: ' + e.message));
   page.on('console', (m) => {
@@ -136,7 +141,7 @@ async function main() {
 
     let tableId = null;
     await check('admin_tables_build_items', async () => {
-      for (const [name, desc] of [['ui_items', 'Two questions'], ['ui_responses', 'Answers of ui_quiz']]) {
+      for (const [name, desc] of [['ui_responses', 'Answers of ui_quiz'], ['ui_items', 'Two questions']]) {
         await page.goto(baseUrl + '/admin/tables');
         await settled(page);
         await page.getByLabel('Name', { exact: true }).first().fill(name);
@@ -169,17 +174,17 @@ async function main() {
     await check('admin_table_sort_filter_edit', async () => {
       await page.click('th button:has-text("question")');
       await page.waitForSelector('th[aria-sort=ascending] button:has-text("question")', { timeout: STEP_MS });
-      const firstCell = await page.locator('table.cca-table tbody tr').first().locator('td').nth(1).textContent();
+      const firstCell = await page.locator('[role=tabpanel]:not([hidden]) table.cca-table tbody tr').first().locator('td').nth(1).textContent();
       expect(firstCell === 'Capital of France?', 'sorted by question, first row is ' + firstCell);
       await page.getByLabel('Filter answer').fill('5');
       await page.click('button:text-is("Filter")');
-      await page.waitForFunction(() => document.querySelectorAll('table.cca-table tbody tr').length === 1, null, { timeout: STEP_MS });
+      await page.waitForFunction(() => document.querySelectorAll('[role=tabpanel]:not([hidden]) table.cca-table tbody tr').length === 1, null, { timeout: STEP_MS });
       await page.click('button[aria-label^="Edit row"]');
       await page.locator('form:has(h3:text("Edit row"))').getByLabel('question').fill('What is 2 + 3 ?');
       await page.click('text=Save the row');
       await page.waitForSelector('td:text-is("What is 2 + 3 ?")', { timeout: STEP_MS });
       await page.click('button:text-is("Clear")');
-      await page.waitForFunction(() => document.querySelectorAll('table.cca-table tbody tr').length === 2, null, { timeout: STEP_MS });
+      await page.waitForFunction(() => document.querySelectorAll('[role=tabpanel]:not([hidden]) table.cca-table tbody tr').length === 2, null, { timeout: STEP_MS });
       await shot(page, 'table');
       const csv = await page.evaluate(async (u) => (await fetch(u)).text(), baseUrl + '/api/admin/tables/' + tableId + '/csv');
       expect(/question/.test(csv) && /Paris/.test(csv) && /2 \+ 3 \?/.test(csv), 'CSV export: ' + csv.slice(0, 200));
@@ -223,6 +228,9 @@ async function main() {
       const highlighted = await page.locator('.CodeMirror .cm-string').count();
       expect(highlighted > 0, 'the R code is not highlighted');
       await shot(page, 'test-code');
+      const run = await page.getAttribute('a:text("Run as a participant")', 'href');
+      expect(/^\/test\/[a-z0-9_-]+$/.test(run), 'participant link ' + run);
+      results.participant_path = run;
       await page.click('role=tab[name="Variables"]');
       await page.waitForSelector('table.cca-table', { timeout: STEP_MS });
       noErrors('test page');
@@ -231,7 +239,7 @@ async function main() {
     await check('participant_takes_ui_quiz', async () => {
       const p = await context.newPage();
       p.on('pageerror', (e) => consoleErrors.push('participant page: ' + e.message));
-      await p.goto(baseUrl + '/test/ui_quiz');
+      await p.goto(baseUrl + results.participant_path);
       for (const answer of ['5', 'Rome']) {
         await p.waitForSelector('#cc-main #ui-answer', { timeout: STEP_MS });
         const before = await p.textContent('#cc-main h1');
