@@ -123,7 +123,8 @@ static const char *select_list(apr_pool_t *pool, const cc_kind *kind, const fiel
     int i;
 
     for (i = 0; i < l->n; i++)
-        if (!(for_list && (l->f[i]->flags & CC_FIELD_NOLIST)))
+        if (!(for_list && (l->f[i]->flags & CC_FIELD_NOLIST)) &&
+            !(l->f[i]->flags & CC_FIELD_SECRET))
             cols = apr_pstrcat(pool, cols, ", ", l->f[i]->name, NULL);
     return cols;
 }

@@ -49,7 +49,8 @@ enum {
     CC_FIELD_SORT = 0x04,     /* lists may be sorted on it */
     CC_FIELD_SEARCH = 0x08,   /* q= looks for its text */
     CC_FIELD_FILTER = 0x10,   /* ?name=VALUE restricts a list to rows holding VALUE */
-    CC_FIELD_NOLIST = 0x20    /* left out of lists (long text: code, html) */
+    CC_FIELD_NOLIST = 0x20,   /* left out of lists (long text: code, html) */
+    CC_FIELD_SECRET = 0x40    /* written, never read back (password_hash) */
 };
 
 typedef struct cc_field {

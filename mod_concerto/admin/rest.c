@@ -2,6 +2,11 @@
 
 #include "core/json_pool.h"
 #include "core/multipart.h"
+#include "sessions.h"
+#include "settings.h"
+#include "tasks.h"
+#include "users.h"
+#include "wizards.h"
 #include "tables.h"
 #include "templates.h"
 #include "tests.h"
@@ -18,6 +23,20 @@ static apr_status_t handle_templates(cc_db *db, apr_pool_t *pool, const cc_rest_
                                      cc_rest_answer *answer, cc_admin_error *err);
 static apr_status_t handle_tables(cc_db *db, apr_pool_t *pool, const cc_rest_request *req,
                                   cc_rest_answer *answer, cc_admin_error *err);
+static apr_status_t handle_sessions(cc_db *db, apr_pool_t *pool, const cc_rest_request *req,
+                                    cc_rest_answer *answer, cc_admin_error *err);
+static apr_status_t handle_session_counts(cc_db *db, apr_pool_t *pool, const cc_rest_request *req,
+                                          cc_rest_answer *answer, cc_admin_error *err);
+static apr_status_t handle_dashboard(cc_db *db, apr_pool_t *pool, const cc_rest_request *req,
+                                     cc_rest_answer *answer, cc_admin_error *err);
+static apr_status_t handle_users(cc_db *db, apr_pool_t *pool, const cc_rest_request *req,
+                                 cc_rest_answer *answer, cc_admin_error *err);
+static apr_status_t handle_wizards(cc_db *db, apr_pool_t *pool, const cc_rest_request *req,
+                                   cc_rest_answer *answer, cc_admin_error *err);
+static apr_status_t handle_settings(cc_db *db, apr_pool_t *pool, const cc_rest_request *req,
+                                    cc_rest_answer *answer, cc_admin_error *err);
+static apr_status_t handle_tasks(cc_db *db, apr_pool_t *pool, const cc_rest_request *req,
+                                 cc_rest_answer *answer, cc_admin_error *err);
 
 typedef struct kind_entry {
     const char *name;
@@ -29,6 +48,13 @@ static const kind_entry kinds[] = {
     {"tests", CC_AREA_TEST, handle_tests},
     {"templates", CC_AREA_TEMPLATE, handle_templates},
     {"tables", CC_AREA_TABLE, handle_tables},
+    {"sessions", CC_AREA_TEST, handle_sessions},
+    {"session_counts", CC_AREA_TEST, handle_session_counts},
+    {"dashboard", CC_AREA_TEST, handle_dashboard},
+    {"users", CC_AREA_SUPER_ADMIN, handle_users},
+    {"wizards", CC_AREA_WIZARD, handle_wizards},
+    {"settings", CC_AREA_SUPER_ADMIN, handle_settings},
+    {"tasks", CC_AREA_SUPER_ADMIN, handle_tasks},
 };
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
 
@@ -292,6 +318,17 @@ static apr_status_t handle_tests(cc_db *db, apr_pool_t *pool, const cc_rest_requ
     }
     if (seg_id(pool, req, 1, &id, err))
         return APR_EGENERAL;
+    if (req->nsegs == 3 && !strcmp(req->segs[2], "responses.csv")) {
+        if (!is(req, "GET"))
+            return not_allowed(pool, req, err);
+        if (cc_admin_test_responses_csv(db, pool, id, req->actor, &answer->text, &answer->filename,
+                                        err))
+            return APR_EGENERAL;
+        answer->status = 200;
+        answer->text_len = strlen(answer->text);
+        answer->content_type = "text/csv; charset=utf-8";
+        return APR_SUCCESS;
+    }
     if (req->nsegs >= 3)
         return handle_test_children(db, pool, req, id, answer, err);
     if (is(req, "GET")) {
@@ -512,6 +549,267 @@ static apr_status_t handle_tables(cc_db *db, apr_pool_t *pool, const cc_rest_req
         return APR_SUCCESS;
     }
     return not_allowed(pool, req, err);
+}
+
+/* ---- sessions, counts, dashboard (read only) ---- */
+
+static apr_status_t handle_sessions(cc_db *db, apr_pool_t *pool, const cc_rest_request *req,
+                                    cc_rest_answer *answer, cc_admin_error *err)
+{
+    json_object *out = NULL;
+    cc_list_query lq;
+    long id = 0;
+
+    if (!is(req, "GET"))
+        return not_allowed(pool, req, err);
+    if (req->nsegs == 1) {
+        if (list_query(pool, req, &lq, err) ||
+            cc_admin_sessions_list(db, pool, &lq, req->actor, &out, err))
+            return APR_EGENERAL;
+    } else if (req->nsegs == 2) {
+        if (seg_id(pool, req, 1, &id, err) ||
+            cc_admin_session_get(db, pool, id, req->actor, &out, err))
+            return APR_EGENERAL;
+    } else
+        return no_such(pool, req, err);
+    answer_json(answer, 200, out);
+    return APR_SUCCESS;
+}
+
+static apr_status_t handle_session_counts(cc_db *db, apr_pool_t *pool, const cc_rest_request *req,
+                                          cc_rest_answer *answer, cc_admin_error *err)
+{
+    json_object *out = NULL;
+    cc_list_query lq;
+    const char *since;
+    long from = 0;
+
+    if (req->nsegs != 1)
+        return no_such(pool, req, err);
+    if (!is(req, "GET"))
+        return not_allowed(pool, req, err);
+    if (list_query(pool, req, &lq, err))
+        return APR_EGENERAL;
+    since = apr_table_get(lq.args, "since");
+    if (since && *since && !(from = cc_admin_parse_id(since)) && strcmp(since, "0") != 0)
+        return cc_admin_fail(err, 400, "since", "since must be a time in Unix seconds");
+    if (cc_admin_session_counts(db, pool, from, &out, err))
+        return APR_EGENERAL;
+    answer_json(answer, 200, out);
+    return APR_SUCCESS;
+}
+
+static apr_status_t handle_dashboard(cc_db *db, apr_pool_t *pool, const cc_rest_request *req,
+                                     cc_rest_answer *answer, cc_admin_error *err)
+{
+    json_object *out = NULL;
+
+    if (req->nsegs != 1)
+        return no_such(pool, req, err);
+    if (!is(req, "GET"))
+        return not_allowed(pool, req, err);
+    if (cc_admin_dashboard(db, pool, req->now, req->idle_seconds, req->actor, &out, err))
+        return APR_EGENERAL;
+    answer_json(answer, 200, out);
+    return APR_SUCCESS;
+}
+
+/* ---- users ---- */
+
+static apr_status_t handle_users(cc_db *db, apr_pool_t *pool, const cc_rest_request *req,
+                                 cc_rest_answer *answer, cc_admin_error *err)
+{
+    json_object *in = NULL, *out = NULL;
+    cc_list_query lq;
+    long id = 0;
+
+    if (req->nsegs == 1) {
+        if (is(req, "GET")) {
+            if (list_query(pool, req, &lq, err) || cc_admin_user_list(db, pool, &lq, &out, err))
+                return APR_EGENERAL;
+            answer_json(answer, 200, out);
+            return APR_SUCCESS;
+        }
+        if (!is(req, "POST"))
+            return not_allowed(pool, req, err);
+        if (body_object(pool, req, &in, err) ||
+            cc_admin_user_create(db, pool, in, req->actor, req->now, &id, err) ||
+            cc_admin_user_get(db, pool, id, &out, err))
+            return APR_EGENERAL;
+        answer_json(answer, 201, out);
+        return APR_SUCCESS;
+    }
+    if (req->nsegs != 2)
+        return no_such(pool, req, err);
+    if (seg_id(pool, req, 1, &id, err))
+        return APR_EGENERAL;
+    if (is(req, "GET")) {
+        if (cc_admin_user_get(db, pool, id, &out, err))
+            return APR_EGENERAL;
+        answer_json(answer, 200, out);
+        return APR_SUCCESS;
+    }
+    if (is(req, "PUT")) {
+        if (body_object(pool, req, &in, err) ||
+            cc_admin_user_update(db, pool, id, in, req->actor, req->now, err) ||
+            cc_admin_user_get(db, pool, id, &out, err))
+            return APR_EGENERAL;
+        answer_json(answer, 200, out);
+        return APR_SUCCESS;
+    }
+    if (is(req, "DELETE")) {
+        if (cc_admin_user_delete(db, pool, id, req->actor, err))
+            return APR_EGENERAL;
+        answer_empty(answer);
+        return APR_SUCCESS;
+    }
+    return not_allowed(pool, req, err);
+}
+
+/* ---- wizards ---- */
+
+static apr_status_t handle_wizard_children(cc_db *db, apr_pool_t *pool, const cc_rest_request *req,
+                                           long wizard_id, cc_rest_answer *answer,
+                                           cc_admin_error *err)
+{
+    const cc_kind *kind = !strcmp(req->segs[2], "steps")    ? &cc_kind_wizard_step
+                          : !strcmp(req->segs[2], "params") ? &cc_kind_wizard_param
+                                                            : NULL;
+    json_object *in = NULL, *out = NULL;
+    cc_list_query lq;
+    long id = 0;
+
+    if (kind == NULL || req->nsegs > 4)
+        return no_such(pool, req, err);
+    if (req->nsegs == 3) {
+        if (is(req, "GET")) {
+            if (list_query(pool, req, &lq, err) ||
+                cc_entity_check(db, pool, &cc_kind_wizard, 0, wizard_id, req->actor, NULL, err) ||
+                cc_entity_list(db, pool, kind, wizard_id, &lq, req->actor, &out, err))
+                return APR_EGENERAL;
+            answer_json(answer, 200, out);
+            return APR_SUCCESS;
+        }
+        if (!is(req, "POST"))
+            return not_allowed(pool, req, err);
+        if (body_object(pool, req, &in, err) ||
+            cc_admin_wizard_child(db, pool, kind, wizard_id, 0, &id, in, req->actor, req->now,
+                                  err) ||
+            cc_entity_get(db, pool, kind, wizard_id, id, req->actor, &out, err))
+            return APR_EGENERAL;
+        answer_json(answer, 201, out);
+        return APR_SUCCESS;
+    }
+    if (seg_id(pool, req, 3, &id, err))
+        return APR_EGENERAL;
+    if (is(req, "GET")) {
+        if (cc_entity_check(db, pool, &cc_kind_wizard, 0, wizard_id, req->actor, NULL, err) ||
+            cc_entity_get(db, pool, kind, wizard_id, id, req->actor, &out, err))
+            return APR_EGENERAL;
+        answer_json(answer, 200, out);
+        return APR_SUCCESS;
+    }
+    if (is(req, "PUT")) {
+        if (body_object(pool, req, &in, err) ||
+            cc_admin_wizard_child(db, pool, kind, wizard_id, 1, &id, in, req->actor, req->now,
+                                  err) ||
+            cc_entity_get(db, pool, kind, wizard_id, id, req->actor, &out, err))
+            return APR_EGENERAL;
+        answer_json(answer, 200, out);
+        return APR_SUCCESS;
+    }
+    if (is(req, "DELETE")) {
+        if (cc_admin_wizard_child(db, pool, kind, wizard_id, 2, &id, NULL, req->actor, req->now,
+                                  err))
+            return APR_EGENERAL;
+        answer_empty(answer);
+        return APR_SUCCESS;
+    }
+    return not_allowed(pool, req, err);
+}
+
+static apr_status_t handle_wizards(cc_db *db, apr_pool_t *pool, const cc_rest_request *req,
+                                   cc_rest_answer *answer, cc_admin_error *err)
+{
+    json_object *in = NULL, *out = NULL;
+    long id = 0;
+
+    if (req->nsegs >= 3) {
+        if (seg_id(pool, req, 1, &id, err))
+            return APR_EGENERAL;
+        return handle_wizard_children(db, pool, req, id, answer, err);
+    }
+    if (req->nsegs == 1 && is(req, "POST")) {
+        if (body_object(pool, req, &in, err) ||
+            cc_admin_wizard_create(db, pool, in, req->actor, req->now, &id, err) ||
+            cc_admin_wizard_get(db, pool, id, req->actor, &out, err))
+            return APR_EGENERAL;
+        answer_json(answer, 201, out);
+        return APR_SUCCESS;
+    }
+    if (req->nsegs == 2 && (is(req, "GET") || is(req, "PUT"))) {
+        if (seg_id(pool, req, 1, &id, err))
+            return APR_EGENERAL;
+        if (is(req, "PUT") &&
+            (body_object(pool, req, &in, err) ||
+             cc_entity_update(db, pool, &cc_kind_wizard, 0, id, in, req->actor, req->now, err)))
+            return APR_EGENERAL;
+        if (cc_admin_wizard_get(db, pool, id, req->actor, &out, err))
+            return APR_EGENERAL;
+        answer_json(answer, 200, out);
+        return APR_SUCCESS;
+    }
+    return handle_generic(db, pool, req, &cc_kind_wizard, answer, err);
+}
+
+/* ---- settings, tasks ---- */
+
+static apr_status_t handle_settings(cc_db *db, apr_pool_t *pool, const cc_rest_request *req,
+                                    cc_rest_answer *answer, cc_admin_error *err)
+{
+    json_object *in = NULL, *out = NULL;
+
+    if (req->nsegs == 1 && is(req, "GET")) {
+        if (cc_admin_settings_list(db, pool, &out, err))
+            return APR_EGENERAL;
+    } else if (req->nsegs == 2 && is(req, "PUT")) {
+        if (body_object(pool, req, &in, err) ||
+            cc_admin_setting_put(db, pool, req->segs[1], in, &out, err))
+            return APR_EGENERAL;
+    } else if (req->nsegs <= 2)
+        return not_allowed(pool, req, err);
+    else
+        return no_such(pool, req, err);
+    answer_json(answer, 200, out);
+    return APR_SUCCESS;
+}
+
+static apr_status_t handle_tasks(cc_db *db, apr_pool_t *pool, const cc_rest_request *req,
+                                 cc_rest_answer *answer, cc_admin_error *err)
+{
+    json_object *in = NULL, *out = NULL;
+    long id = 0;
+
+    if (req->nsegs == 1 && is(req, "POST")) {
+        if (body_object(pool, req, &in, err) ||
+            cc_admin_task_create(db, pool, in, req->now, &id, err) ||
+            cc_entity_get(db, pool, &cc_kind_task, 0, id, NULL, &out, err))
+            return APR_EGENERAL;
+        answer_json(answer, 201, out);
+        return APR_SUCCESS;
+    }
+    if (req->nsegs == 3 && !strcmp(req->segs[2], "cancel")) {
+        if (!is(req, "POST"))
+            return not_allowed(pool, req, err);
+        if (seg_id(pool, req, 1, &id, err) || cc_admin_task_cancel(db, pool, id, req->now, err) ||
+            cc_entity_get(db, pool, &cc_kind_task, 0, id, NULL, &out, err))
+            return APR_EGENERAL;
+        answer_json(answer, 200, out);
+        return APR_SUCCESS;
+    }
+    if (req->nsegs <= 2 && !is(req, "GET"))
+        return not_allowed(pool, req, err);
+    return handle_generic(db, pool, req, &cc_kind_task, answer, err);
 }
 
 apr_status_t cc_rest_handle(cc_db *db, apr_pool_t *pool, const cc_rest_request *req,

@@ -31,6 +31,7 @@ typedef struct cc_rest_request {
     const cc_admin_actor *actor;
     long now;
     const char *data_dir; /* the platform's data directory (files) */
+    int idle_seconds;     /* a running session idle longer is not active */
 } cc_rest_request;
 
 typedef struct cc_rest_answer {

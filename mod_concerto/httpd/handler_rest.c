@@ -125,6 +125,10 @@ int cc_handle_rest(cc_request *req)
     call.actor = &actor;
     call.now = (long)apr_time_sec(r->request_time);
     call.data_dir = cc_config_data_dir(req->cfg);
+    /* The window of /api/check/session_count: idle time, capped by the max. */
+    call.idle_seconds = cc_config_session_idle_time(req->cfg) < cc_config_session_max_idle(req->cfg)
+                            ? cc_config_session_idle_time(req->cfg)
+                            : cc_config_session_max_idle(req->cfg);
     if (cc_rest_handle(db, r->pool, &call, &answer, &err) != APR_SUCCESS)
         return send_rest_error(req, &err);
     return cc_rest_send_answer(req, &answer);

@@ -259,3 +259,129 @@ def t_data_api(ctx):
     check_status(a.request("GET", data + "restItems/%d" % row["id"], headers=auth), 404)
     check_status(a.request("GET", data + "restItems"), 401)
     check_status(admin.call("DELETE", "/tables/%d" % tid), 204)
+
+
+@test("rest_sessions")
+def t_sessions(ctx):
+    """Sessions as the runner leaves them (a response table named in the
+    test's settings, rows keyed "i<session id>", log entries): the list,
+    one session with responses and log, responses.csv, session counts and
+    the dashboard; tester sees none of admin's private test."""
+    a, datadir = rest_site(ctx)
+    admin, tester = Client(a, "admin"), Client(a, "tester")
+    admin.ok("POST", "/tables", {"name": "restResponses", "columns": [
+        {"name": "item_id", "type": "bigint"}, {"name": "response", "type": "string"},
+        {"name": "session_id", "type": "string"}, {"name": "theta", "type": "float"},
+        {"name": "sem", "type": "float"}]}, 201)
+    test_ = admin.ok("POST", "/tests", {"name": "Rest CAT", "type": 3,
+                                        "settings": json.dumps({"responseBank": {"table": "restResponses"}})},
+                     201)
+    other = admin.ok("POST", "/tests", {"name": "Rest Other"}, 201)
+    now = int(__import__("time").time())
+    for h, t, status, err in (("a" * 40, test_["id"], 2, None), ("b" * 40, test_["id"], 3, "R said no"),
+                              ("c" * 40, other["id"], 0, None)):
+        ctx.sql(datadir, "rest", "INSERT INTO test_session (hash, test_id, status, error, created, updated) "
+                "VALUES ('%s', %d, %d, %s, %d, %d)" % (h, t, status, "'%s'" % err if err else "NULL",
+                                                        now, now))
+    sid = int(ctx.sql(datadir, "rest", "SELECT id FROM test_session WHERE hash = '%s'" % ("a" * 40)).strip())
+    ctx.sql(datadir, "rest", "INSERT INTO test_session_log (session_id, test_id, type, message, created) "
+            "VALUES (%d, %d, 2, 'started', %d)" % (sid, test_["id"], now))
+    ctx.sql(datadir, "rest", "INSERT INTO test_session_count (session_count, created) VALUES (4, %d)" % now)
+    for item, theta in ((1, 0.5), (2, 0.75)):
+        check_status(admin.call("POST", "/tables/%d/rows" % admin.ok("GET", "/tables?q=restResponses")
+                                ["items"][0]["id"],
+                                {"item_id": item, "response": "1", "session_id": "i%d" % sid,
+                                 "theta": theta, "sem": 0.4}), 201)
+    listed = admin.ok("GET", "/sessions?test_id=%d&sort=id" % test_["id"])
+    check(listed["total"] == 2 and listed["items"][0]["test_name"] == "Rest CAT"
+          and listed["items"][0]["hash"] == "a" * 40, "%r" % listed)
+    check(admin.ok("GET", "/sessions?status=3")["total"] >= 1, "status filter")
+    field_error(admin.call("GET", "/sessions?sort=hash"), 422, "sort")
+    one = admin.ok("GET", "/sessions/%d" % sid)
+    check([r["theta"] for r in one["responses"]] == ["0.5", "0.75"] and one["responses"][0]["sem"] == "0.4",
+          "responses %r" % one["responses"])
+    check(one["log"] and one["log"][0]["message"] == "started", "log %r" % one["log"])
+    resp = check_status(admin.call("GET", "/tests/%d/responses.csv" % test_["id"]), 200)
+    rows = list(csv.DictReader(io.StringIO(resp[2].decode())))
+    check(len(rows) == 2 and rows[1]["theta"] == "0.75" and rows[0]["session_id"] == "i%d" % sid,
+          "csv %r" % rows)
+    counts = admin.ok("GET", "/session_counts?since=%d" % (now - 10))
+    check(counts["items"] and counts["items"][-1]["count"] == 4, "%r" % counts)
+    dash = admin.ok("GET", "/dashboard")
+    check(dash["sessions_today"] >= 3 and dash["active_sessions"] >= 1
+          and any(e["error"] == "R said no" and e["test_name"] == "Rest CAT" for e in dash["recent_errors"]),
+          "%r" % dash)
+    # tester: admin's tests are private.
+    check(tester.ok("GET", "/sessions")["total"] == 0, "tester sees sessions")
+    admin_error(tester.call("GET", "/sessions/%d" % sid), 403)
+    admin_error(tester.call("GET", "/tests/%d/responses.csv" % test_["id"]), 403)
+    check(not any(e["test_name"] == "Rest CAT" for e in tester.ok("GET", "/dashboard")["recent_errors"]),
+          "dashboard shows another user's private test")
+    admin_error(admin.call("GET", "/sessions/999999"), 404)
+
+
+@test("rest_users_wizards_settings_tasks")
+def t_users_etc(ctx):
+    a, _ = rest_site(ctx)
+    admin, tester = Client(a, "admin"), Client(a, "tester")
+    # Users (super admin only): password written, never read back.
+    admin_error(tester.call("GET", "/users"), 403)
+    user = admin.ok("POST", "/users", {"username": "rest_new", "password": "Secret-Pass-1",
+                                       "email": "n@example.org", "roles": ["ROLE_TEMPLATE"]}, 201)
+    check(user["roles"] == ["ROLE_TEMPLATE"] and user["revision"] == 0, "%r" % user)
+    check("password" not in user and "password_hash" not in user, "secret returned: %r" % user)
+    field_error(admin.call("POST", "/users", {"username": "x", "password": "short"}), 422, "password")
+    field_error(admin.call("POST", "/users", {"username": "y", "password": "Secret-Pass-1",
+                                              "roles": ["ROLE_KING"]}), 422, "roles")
+    field_error(admin.call("POST", "/users", {"username": "REST_NEW", "password": "Secret-Pass-1"}),
+                409, "username")
+    user = admin.ok("PUT", "/users/%d" % user["id"], {"roles": ["ROLE_TEST", "ROLE_TABLE"],
+                                                      "password": "Other-Pass-22", "revision": 0})
+    check(sorted(user["roles"]) == ["ROLE_TABLE", "ROLE_TEST"] and user["revision"] == 1, "%r" % user)
+    field_error(admin.call("PUT", "/users/%d" % user["id"], {"email": "z@example.org", "revision": 0}),
+                409, "revision")
+    resp = a.request("POST", API + "/login", json.dumps({"username": "rest_new",
+                                                         "password": "Other-Pass-22"}), JSON_CT)
+    check_status(resp, 200)
+    listed = admin.ok("GET", "/users?q=rest_new")
+    check(listed["total"] == 1 and listed["items"][0]["roles"], "%r" % listed)
+    me = admin.ok("GET", "/me")
+    admin_error(admin.call("DELETE", "/users/%d" % me["id"]), 409)
+    check_status(admin.call("DELETE", "/users/%d" % user["id"]), 204)
+    # Wizards: steps and params below the wizard, each write bumps it.
+    t = admin.ok("POST", "/tests", {"name": "Rest Wizard Source"}, 201)
+    var = admin.ok("POST", "/tests/%d/variables" % t["id"], {"name": "n", "type": 0}, 201)
+    wiz = admin.ok("POST", "/wizards", {"name": "rest wizard", "test_id": t["id"]}, 201)
+    check(wiz["steps"] == [] and wiz["params"] == [] and wiz["revision"] == 0, "%r" % wiz)
+    field_error(admin.call("POST", "/wizards", {"name": "w2", "test_id": 999999}), 422, "test_id")
+    step = admin.ok("POST", "/wizards/%d/steps" % wiz["id"], {"title": "First", "order_num": 1}, 201)
+    param = admin.ok("POST", "/wizards/%d/params" % wiz["id"],
+                     {"step_id": step["id"], "variable_id": var["id"], "label": "N", "value": "3"}, 201)
+    field_error(admin.call("POST", "/wizards/%d/params" % wiz["id"],
+                           {"step_id": step["id"], "variable_id": 999999}), 422, "variable_id")
+    wiz = admin.ok("GET", "/wizards/%d" % wiz["id"])
+    check(wiz["revision"] == 2 and wiz["steps"][0]["title"] == "First"
+          and wiz["params"][0]["id"] == param["id"], "%r" % wiz)
+    wiz = admin.ok("PUT", "/wizards/%d" % wiz["id"], {"description": "d", "revision": 2})
+    check(wiz["revision"] == 3, "%r" % wiz)
+    check_status(admin.call("DELETE", "/wizards/%d/params/%d" % (wiz["id"], param["id"])), 204)
+    check(admin.ok("GET", "/wizards")["total"] >= 1, "wizard list")
+    admin_error(tester.call("GET", "/wizards"), 403)
+    check_status(admin.call("DELETE", "/wizards/%d" % wiz["id"]), 204)
+    check_status(admin.call("DELETE", "/tests/%d" % t["id"]), 204)
+    # Settings.
+    s = admin.ok("PUT", "/settings/rest_note", {"value": "hello"})
+    check(s == {"key": "rest_note", "value": "hello", "exposed": False}, "%r" % s)
+    check(any(i["key"] == "rest_note" and i["value"] == "hello" for i in admin.ok("GET", "/settings")["items"]),
+          "settings list")
+    field_error(admin.call("PUT", "/settings/rest_note", {"nothing": 1}), 422, "value")
+    admin_error(tester.call("GET", "/settings"), 403)
+    # Tasks: pending until cancelled; a second cancel is refused.
+    task = admin.ok("POST", "/tasks", {"type": 4, "description": "install x", "info": {"name": "x"}}, 201)
+    check(task["status"] == 0 and task["info"] == '{"name":"x"}', "%r" % task)
+    field_error(admin.call("POST", "/tasks", {"type": 42}), 422, "type")
+    task = admin.ok("POST", "/tasks/%d/cancel" % task["id"])
+    check(task["status"] == 4, "%r" % task)
+    admin_error(admin.call("POST", "/tasks/%d/cancel" % task["id"]), 409)
+    check(admin.ok("GET", "/tasks?status=4")["total"] >= 1, "task list")
+    check(admin.ok("GET", "/tasks/%d" % task["id"])["description"] == "install x", "task get")

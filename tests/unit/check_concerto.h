@@ -67,6 +67,13 @@ TCase *tcase_admin_entity(void);
 TCase *tcase_admin_tests(void);
 TCase *tcase_admin_templates(void);
 TCase *tcase_admin_tables(void);
+TCase *tcase_admin_sessions(void);
+TCase *tcase_admin_rest(void);
+TCase *tcase_admin_data(void);
+TCase *tcase_admin_users(void);
+TCase *tcase_admin_wizards(void);
+TCase *tcase_admin_settings(void);
+TCase *tcase_admin_tasks(void);
 TCase *tcase_store_datatable_page(void);
 
 /* The pool of the running test: created before and destroyed after each

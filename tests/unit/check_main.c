@@ -216,6 +216,13 @@ int main(void)
     suite_add_tcase(suite, tcase_admin_tests());
     suite_add_tcase(suite, tcase_admin_templates());
     suite_add_tcase(suite, tcase_admin_tables());
+    suite_add_tcase(suite, tcase_admin_sessions());
+    suite_add_tcase(suite, tcase_admin_rest());
+    suite_add_tcase(suite, tcase_admin_data());
+    suite_add_tcase(suite, tcase_admin_users());
+    suite_add_tcase(suite, tcase_admin_wizards());
+    suite_add_tcase(suite, tcase_admin_settings());
+    suite_add_tcase(suite, tcase_admin_tasks());
     suite_add_tcase(suite, tcase_store_datatable_page());
 
     runner = srunner_create(suite);

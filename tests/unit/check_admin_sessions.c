@@ -1,0 +1,133 @@
+/* admin/sessions.c: lists by access, one session with responses and log,
+ * responses.csv, counts and the dashboard. */
+#include "admin_fixture.h"
+
+#include "admin/sessions.h"
+#include "admin/tests.h"
+#include "store/datatable.h"
+
+static long setup_sessions(cc_db *db, long *sid)
+{
+    static const cc_dt_column cols[] = {{"item_id", CC_DT_BIGINT, 0, 0, 1, NULL},
+                                        {"session_id", CC_DT_STRING, 64, 0, 1, NULL},
+                                        {"theta", CC_DT_FLOAT, 0, 0, 1, NULL},
+                                        {"note", CC_DT_TEXT, 0, 0, 1, NULL}};
+    cc_admin_error err = {0, NULL, NULL};
+    const char *errmsg = NULL;
+    long tid = 0;
+
+    ck_assert_int_eq(cc_datatable_create(db, cc_test_pool, "resp", NULL, cols, 4, NULL, &errmsg),
+                     APR_SUCCESS);
+    ck_assert_int_eq(
+        cc_admin_test_create(db, cc_test_pool,
+                             admin_fixture_json(cc_test_pool,
+                                                "{\"name\":\"cat\",\"type\":3,\"settings\":"
+                                                "\"{\\\"responseBank\\\":{\\\"table\\\":"
+                                                "\\\"resp\\\"}}\"}"),
+                             &admin_fixture_alice, 1000, &tid, &err),
+        APR_SUCCESS);
+    cc_test_exec(db,
+                 apr_psprintf(cc_test_pool,
+                              "INSERT INTO test_session (hash, test_id, status, error, created, "
+                              "updated) VALUES ('h1', %ld, 3, 'boom', 90000, 90000)",
+                              tid));
+    cc_test_exec(db, apr_psprintf(cc_test_pool,
+                                  "INSERT INTO test_session (hash, test_id, status, created, "
+                                  "updated) VALUES ('h2', %ld, 0, 10, 95000)",
+                                  tid));
+    *sid = cc_admin_number(
+        cc_test_value(db, cc_test_pool, "SELECT id FROM test_session WHERE hash = 'h1'"));
+    cc_test_exec(db, apr_psprintf(cc_test_pool,
+                                  "INSERT INTO resp (item_id, session_id, theta, note) VALUES "
+                                  "(7, 'i%ld', 0.5, 'a,\"b\"'), (8, 'i999', 1, NULL)",
+                                  *sid));
+    cc_test_exec(db, apr_psprintf(cc_test_pool,
+                                  "INSERT INTO test_session_log (session_id, type, message, "
+                                  "created) VALUES (%ld, 1, 'R error', 90000)",
+                                  *sid));
+    return tid;
+}
+
+START_TEST(list_get_and_csv)
+{
+    cc_db *db = admin_fixture_db(cc_test_pool);
+    cc_admin_error err = {0, NULL, NULL};
+    json_object *out = NULL, *list = NULL;
+    const char *csv = NULL, *filename = NULL;
+    cc_list_query lq;
+    long sid = 0, tid = setup_sessions(db, &sid);
+
+    ck_assert_int_eq(cc_list_query_parse(cc_test_pool, "status=3", &lq, &err), APR_SUCCESS);
+    ck_assert_int_eq(
+        cc_admin_sessions_list(db, cc_test_pool, &lq, &admin_fixture_alice, &out, &err),
+        APR_SUCCESS);
+    ck_assert_int_eq(admin_fixture_int(out, "total"), 1);
+    ck_assert_int_eq(cc_admin_sessions_list(db, cc_test_pool, &lq, &admin_fixture_bob, &out, &err),
+                     APR_SUCCESS);
+    ck_assert_int_eq(admin_fixture_int(out, "total"), 0);
+    ck_assert_int_eq(cc_list_query_parse(cc_test_pool, "status=9", &lq, &err), APR_SUCCESS);
+    ck_assert_int_ne(
+        cc_admin_sessions_list(db, cc_test_pool, &lq, &admin_fixture_alice, &out, &err),
+        APR_SUCCESS);
+    ck_assert_int_eq(err.status, 400);
+    ck_assert_int_eq(cc_admin_session_get(db, cc_test_pool, sid, &admin_fixture_alice, &out, &err),
+                     APR_SUCCESS);
+    ck_assert_str_eq(admin_fixture_str(out, "test_name"), "cat");
+    json_object_object_get_ex(out, "responses", &list);
+    ck_assert_int_eq((int)json_object_array_length(list), 1);
+    ck_assert_str_eq(admin_fixture_str(json_object_array_get_idx(list, 0), "theta"), "0.5");
+    json_object_object_get_ex(out, "log", &list);
+    ck_assert_str_eq(admin_fixture_str(json_object_array_get_idx(list, 0), "message"), "R error");
+    ck_assert_int_ne(cc_admin_session_get(db, cc_test_pool, sid, &admin_fixture_bob, &out, &err),
+                     APR_SUCCESS);
+    ck_assert_int_eq(err.status, 403);
+    ck_assert_int_eq(cc_admin_test_responses_csv(db, cc_test_pool, tid, &admin_fixture_alice, &csv,
+                                                 &filename, &err),
+                     APR_SUCCESS);
+    ck_assert_str_eq(
+        csv, apr_psprintf(cc_test_pool,
+                          "id,item_id,session_id,theta,note\n1,7,i%ld,0.5,\"a,\"\"b\"\"\"\n", sid));
+    ck_assert_str_eq(filename, "cat-responses.csv");
+}
+END_TEST
+
+START_TEST(counts_and_dashboard)
+{
+    cc_db *db = admin_fixture_db(cc_test_pool);
+    cc_admin_error err = {0, NULL, NULL};
+    json_object *out = NULL, *list = NULL;
+    long sid = 0;
+
+    setup_sessions(db, &sid);
+    cc_test_exec(db, "INSERT INTO test_session_count (session_count, created) VALUES (3, 100), "
+                     "(5, 200)");
+    ck_assert_int_eq(cc_admin_session_counts(db, cc_test_pool, 150, &out, &err), APR_SUCCESS);
+    json_object_object_get_ex(out, "items", &list);
+    ck_assert_int_eq((int)json_object_array_length(list), 1);
+    ck_assert_int_eq(admin_fixture_int(json_object_array_get_idx(list, 0), "count"), 5);
+    /* now = 95100: one running session updated 100 s ago; both created
+     * "today" (day 1 of 1970) except the one at 10. */
+    ck_assert_int_eq(
+        cc_admin_dashboard(db, cc_test_pool, 95100, 300, &admin_fixture_alice, &out, &err),
+        APR_SUCCESS);
+    ck_assert_int_eq(admin_fixture_int(out, "active_sessions"), 1);
+    ck_assert_int_eq(admin_fixture_int(out, "sessions_today"), 1);
+    json_object_object_get_ex(out, "recent_errors", &list);
+    ck_assert_int_eq((int)json_object_array_length(list), 1);
+    ck_assert_str_eq(admin_fixture_str(json_object_array_get_idx(list, 0), "error"), "boom");
+    ck_assert_int_eq(
+        cc_admin_dashboard(db, cc_test_pool, 95100, 300, &admin_fixture_bob, &out, &err),
+        APR_SUCCESS);
+    json_object_object_get_ex(out, "recent_errors", &list);
+    ck_assert_int_eq((int)json_object_array_length(list), 0);
+}
+END_TEST
+
+TCase *tcase_admin_sessions(void)
+{
+    TCase *tc = cc_test_tcase("admin/sessions");
+
+    tcase_add_test(tc, list_get_and_csv);
+    tcase_add_test(tc, counts_and_dashboard);
+    return tc;
+}
