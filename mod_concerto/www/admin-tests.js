@@ -5,7 +5,7 @@
   'use strict';
   const CC = window.CC;
   const el = CC.el;
-  const TYPES = [[0, 'Code (R)'], [1, 'Wizard'], [2, 'Flow']];
+  const TYPES = [[0, 'Code (R)'], [1, 'Wizard'], [2, 'Flow'], [3, 'Adaptive (built in)']];
   const VAR_TYPES = [[0, 'Parameter (input)'], [1, 'Return value'], [2, 'Branch']];
   const PORT_TYPES = ['input', 'return', 'branch'];
 
@@ -80,16 +80,41 @@
     const access = CC.select(CC.ACCESS, t.accessibility || 0);
     const groups = el('input', { value: t.object_groups || '' });
     const archived = CC.checkbox('Archived', Number(t.archived) === 1);
+    let settings = {};
+    try { settings = t.settings ? JSON.parse(t.settings) : {}; } catch (e) { settings = {}; }
+    const bank = settings.responseBank && settings.responseBank.table ? settings.responseBank.table : '';
+    const responses = CC.select([['', '(none)']], bank);
+    const settingsText = el('textarea', { rows: 6 }, t.settings ? JSON.stringify(settings, null, 2) : '');
     CC.api('GET', '/templates?per_page=500&sort=name').then((list) => {
       (list.items || []).forEach((tp) => template.appendChild(el('option', { value: String(tp.id) }, tp.name)));
       template.value = t.base_template_id ? String(t.base_template_id) : '';
     }).catch(() => {});
+    CC.api('GET', '/tables?per_page=500&sort=name').then((list) => {
+      (list.items || []).forEach((tb) => responses.appendChild(el('option', { value: tb.name }, tb.name)));
+      responses.value = bank;
+    }).catch(() => {});
+    /* The settings JSON with the chosen response table (its column map kept). */
+    function settingsValue() {
+      let s = {};
+      if (settingsText.value.trim()) {
+        try { s = JSON.parse(settingsText.value); } catch (e) {
+          settingsText.focus();
+          throw new Error('The settings are not valid JSON: ' + e.message);
+        }
+      }
+      if (responses.value) s.responseBank = Object.assign({}, s.responseBank || {}, { table: responses.value });
+      else if (s.responseBank) delete s.responseBank.table;
+      return Object.keys(s).length ? JSON.stringify(s) : null;
+    }
     const save = el('button', { type: 'submit', class: 'cca-primary' }, 'Save');
     const form = el('form', { class: 'cca-card' }, [
       el('div', { class: 'cca-form-grid' }, [CC.field('Name', name), CC.field('Address (slug)', slug, 'Participants open /test/SLUG'),
         CC.field('Visibility', visibility), CC.field('Base template', template, 'Wraps every page of the test'),
-        CC.field('Who else may edit', access), CC.field('Groups', groups, 'Comma-separated')]),
-      CC.field('Description', description), archived.node, save,
+        CC.field('Who else may edit', access), CC.field('Groups', groups, 'Comma-separated'),
+        CC.field('Response table', responses, 'Where the answers go; the results pages read it')]),
+      CC.field('Description', description),
+      el('details', {}, [el('summary', {}, 'Advanced settings (JSON)'), CC.field('Settings', settingsText, 'Item bank, response bank and the other test settings, as JSON')]),
+      archived.node, save,
       el('p', { class: 'cca-muted' }, 'Revision ' + t.revision + (t.updated ? ', changed ' + CC.fmtTime(t.updated) + (t.updated_by ? ' by ' + t.updated_by : '') : ''))
     ]);
     form.addEventListener('submit', (e) => {
@@ -98,7 +123,7 @@
         const saved = await saveTest(get(), {
           name: name.value.trim(), slug: slug.value.trim(), description: description.value, visibility: Number(visibility.value),
           base_template_id: template.value ? Number(template.value) : null, accessibility: Number(access.value),
-          object_groups: groups.value, archived: archived.input.checked ? 1 : 0
+          object_groups: groups.value, archived: archived.input.checked ? 1 : 0, settings: settingsValue()
         });
         set(saved);
         form.lastChild.textContent = 'Revision ' + saved.revision + ', saved just now.';
@@ -203,7 +228,9 @@
   function nodeLabel(n) { return n.title || (Number(n.type) === 1 ? 'begin' : Number(n.type) === 2 ? 'finish' : 'node ' + n.id); }
 
   function drawFlow(nodes, connections, selected, onSelect) {
-    let maxX = 400, maxY = 200, minX = 0, minY = 0;
+    /* The box around the nodes (Concerto puts begin near 15000,15000). */
+    let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+    if (!nodes.length) { minX = minY = 0; maxX = 400; maxY = 200; }
     nodes.forEach((n) => {
       minX = Math.min(minX, Number(n.pos_x) || 0); minY = Math.min(minY, Number(n.pos_y) || 0);
       maxX = Math.max(maxX, (Number(n.pos_x) || 0) + NODE_W); maxY = Math.max(maxY, (Number(n.pos_y) || 0) + nodeHeight(n));
@@ -276,8 +303,10 @@
       CC.clear(forms);
       const source = CC.select(tests.map((t) => [t.id, t.name]), null);
       const title = el('input', {});
-      const px = el('input', { type: 'number', value: 60 + nodes.length * 30, step: 10 });
-      const py = el('input', { type: 'number', value: 260, step: 10 });
+      // A new node goes right of the rightmost one, level with the first.
+      const right = nodes.reduce((m, n) => Math.max(m, (Number(n.pos_x) || 0) + NODE_W + 60), 0);
+      const px = el('input', { type: 'number', value: nodes.length ? right : 0, step: 10 });
+      const py = el('input', { type: 'number', value: nodes.length ? Number(nodes[0].pos_y) || 0 : 0, step: 10 });
       const add = el('form', { class: 'cca-card' }, [el('h3', {}, 'Add a node'), CC.field('Test it runs', source), CC.field('Title', title),
         el('div', { class: 'cca-form-grid' }, [CC.field('Position x', px), CC.field('Position y', py)]),
         el('button', { type: 'submit', class: 'cca-primary' }, 'Add the node')]);

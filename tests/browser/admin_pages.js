@@ -220,6 +220,9 @@ async function main() {
       await page.waitForURL(/\/admin\/tests\/\d+$/, { timeout: STEP_MS });
       results.test_id = Number(/\/(\d+)$/.exec(page.url())[1]);
       await settled(page);
+      await page.getByLabel('Response table').selectOption('ui_responses');
+      await page.click('button:text-is("Save")');
+      await page.waitForSelector('text=saved just now', { timeout: STEP_MS });
       await page.click('role=tab[name="R code"]');
       await page.waitForSelector('.CodeMirror', { timeout: STEP_MS });
       await setEditor(page, 0, QUIZ_CODE);

@@ -1,15 +1,17 @@
 #!/usr/bin/env python3
 """Browser test: the starter tests taken in headless Chromium through the
 runner page: demo-cat (native), r-cat (a flow of R nodes) and
-r-questionnaire (an R code test with several pages).
+r-questionnaire (an R code test with several pages); then the admin pages
+(admin_pages.js: log in, build a code test with a template and an item
+table, take it, read its results, open every page).
 
     python3 tests/browser/run.py --build build     (after make all r-install)
 
 Starts a private Apache on SQLite with the starter content and ConcertoR On
 (the integration harness), runs take_test.js and take_r_tests.js
-(playwright-core driving /usr/bin/chromium), then checks through the
-database that the response tables have one row per item the browser
-answered. Screenshots go to BUILD/test-output/browser/. Last line:
+and admin_pages.js (playwright-core driving /usr/bin/chromium), then checks
+through the database that the response tables have one row per item the
+browser answered. Screenshots go to BUILD/test-output/browser/. Last line:
 "N passed, M failed".
 """
 
@@ -29,6 +31,7 @@ import harness  # noqa: E402
 from harness import Apache, Paths, check, concertoctl, log  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
+ADMIN_PASSWORD = "Browser-Secret-42"
 NODE_TIMEOUT = 150  # seconds for the whole browser run
 
 
@@ -63,7 +66,7 @@ def main():
     datadir = harness.make_data_dir(tmp, "data")
     code, out, err = concertoctl(["-d", datadir, "setup", "--owner", "www-data", "--starter",
                                   os.path.join(REPO, "conf", "starter")],
-                                 env={"CONCERTO_PASSWORD": "Browser-Secret-42"})
+                                 env={"CONCERTO_PASSWORD": ADMIN_PASSWORD})
     if code != 0:
         runner.fail("browser_setup", "setup --starter exited %d: %s%s" % (code, out, err))
         return runner.summary()
@@ -84,6 +87,9 @@ def main():
         result = run_browser(apache, out_dir, runner, "take_r_tests.js")
         if result is not None:
             runner.run("r_responses_in_database", check_r_database, datadir, result)
+        result = run_browser(apache, out_dir, runner, "admin_pages.js", ADMIN_PASSWORD)
+        if result is not None:
+            runner.run("admin_built_test_in_database", check_admin_database, datadir, result)
         runner.run("screenshots_kept", check_screenshots, out_dir)
         runner.run("error_log_clean", apache.audit)
     finally:
@@ -92,9 +98,9 @@ def main():
     return runner.summary()
 
 
-def run_browser(apache, out_dir, runner, script):
+def run_browser(apache, out_dir, runner, script, *extra):
     """Runs script (take_test.js, ...), counts its PASS/FAIL lines; returns its RESULT."""
-    cmd = ["node", os.path.join(HERE, script), apache.url, out_dir]
+    cmd = ["node", os.path.join(HERE, script), apache.url, out_dir] + list(extra)
     try:
         p = subprocess.run(cmd, capture_output=True, text=True, timeout=NODE_TIMEOUT,
                            stdin=subprocess.DEVNULL, env=harness.base_env())
@@ -161,10 +167,33 @@ def check_r_database(datadir, result):
           % (stored, quest["answers"]))
 
 
+def check_admin_database(datadir, result):
+    """The test built in the admin pages exists as a code test with its
+    template and tables, and the participant's answers are in its response
+    table under the session the browser took."""
+    db = os.path.join(datadir, "concerto.db")
+    test_id = result.get("test_id")
+    check(test_id and result.get("session_hash"), "no test or session: %r" % result)
+    row = harness.sqlite(db, "SELECT type, settings FROM test WHERE id = %d" % test_id).strip()
+    check(row.startswith("0|") and '"ui_responses"' in row, "ui_quiz: type and settings %r" % row)
+    check(harness.sqlite(db, "SELECT count(*) FROM view_template WHERE name = 'ui_page' AND "
+                         "html LIKE '%{{question}}%'").strip() == "1", "no template ui_page")
+    session = harness.sqlite(db, "SELECT id FROM test_session WHERE hash = '%s' AND test_id = %d"
+                             % (result["session_hash"], test_id)).strip()
+    check(session, "no session %s of test %d" % (result["session_hash"], test_id))
+    rows = harness.sqlite(db, "SELECT response FROM ui_responses WHERE session_id = %s ORDER BY id"
+                          % session).strip().splitlines()
+    check(rows == result["answers"], "ui_responses holds %r; the browser answered %r"
+          % (rows, result["answers"]))
+
+
 def check_screenshots(out_dir):
     for name in ("start.png", "item.png", "item-zoom200.png", "results.png", "r-cat-start.png",
                  "r-cat-item.png", "r-cat-results.png", "r-questionnaire-page2.png",
-                 "r-questionnaire-feedback.png"):
+                 "r-questionnaire-feedback.png", "admin-login.png", "admin-dashboard.png",
+                 "admin-table.png", "admin-template.png", "admin-test-code.png",
+                 "admin-sessions.png", "admin-session.png", "admin-flow.png", "admin-users.png",
+                 "admin-settings.png", "admin-content.png"):
         f = os.path.join(out_dir, name)
         check(os.path.exists(f) and os.path.getsize(f) > 1000, "no screenshot %s" % f)
 
