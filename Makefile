@@ -107,7 +107,7 @@ $(BUILD)/obj/mod_concerto/httpd/%.o: mod_concerto/httpd/%.c
 
 $(BUILD)/obj/tests/unit/%.o: tests/unit/%.c
 	@mkdir -p $(@D)
-	@echo "  CC  $@"; $(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -DSHARED_DIR='"$(SHARED_DIR)"' -MMD -MP -c $< -o $@
+	@echo "  CC  $@"; $(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -DSHARED_DIR='"$(SHARED_DIR)"' -DSOURCE_DIR='"$(CURDIR)"' -MMD -MP -c $< -o $@
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)

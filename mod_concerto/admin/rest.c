@@ -2,6 +2,7 @@
 
 #include "core/json_pool.h"
 #include "core/multipart.h"
+#include "files.h"
 #include "sessions.h"
 #include "settings.h"
 #include "tasks.h"
@@ -37,6 +38,8 @@ static apr_status_t handle_settings(cc_db *db, apr_pool_t *pool, const cc_rest_r
                                     cc_rest_answer *answer, cc_admin_error *err);
 static apr_status_t handle_tasks(cc_db *db, apr_pool_t *pool, const cc_rest_request *req,
                                  cc_rest_answer *answer, cc_admin_error *err);
+static apr_status_t handle_files(cc_db *db, apr_pool_t *pool, const cc_rest_request *req,
+                                 cc_rest_answer *answer, cc_admin_error *err);
 
 typedef struct kind_entry {
     const char *name;
@@ -55,6 +58,7 @@ static const kind_entry kinds[] = {
     {"wizards", CC_AREA_WIZARD, handle_wizards},
     {"settings", CC_AREA_SUPER_ADMIN, handle_settings},
     {"tasks", CC_AREA_SUPER_ADMIN, handle_tasks},
+    {"files", CC_AREA_FILE, handle_files},
 };
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
 
@@ -810,6 +814,43 @@ static apr_status_t handle_tasks(cc_db *db, apr_pool_t *pool, const cc_rest_requ
     if (req->nsegs <= 2 && !is(req, "GET"))
         return not_allowed(pool, req, err);
     return handle_generic(db, pool, req, &cc_kind_task, answer, err);
+}
+
+/* ---- files ---- */
+
+static apr_status_t handle_files(cc_db *db, apr_pool_t *pool, const cc_rest_request *req,
+                                 cc_rest_answer *answer, cc_admin_error *err)
+{
+    json_object *out = NULL;
+    cc_list_query lq;
+    const char *path;
+
+    (void)db;
+    if (req->nsegs != 1)
+        return no_such(pool, req, err);
+    if (list_query(pool, req, &lq, err))
+        return APR_EGENERAL;
+    path = apr_table_get(lq.args, "path");
+    if (is(req, "GET")) {
+        if (cc_admin_files_list(pool, req->data_dir, path, &out, err))
+            return APR_EGENERAL;
+        answer_json(answer, 200, out);
+        return APR_SUCCESS;
+    }
+    if (is(req, "POST")) {
+        if (cc_admin_files_upload(pool, req->data_dir, path, req->content_type, req->body, req->len,
+                                  &out, err))
+            return APR_EGENERAL;
+        answer_json(answer, 201, out);
+        return APR_SUCCESS;
+    }
+    if (is(req, "DELETE")) {
+        if (cc_admin_files_delete(pool, req->data_dir, path, err))
+            return APR_EGENERAL;
+        answer_empty(answer);
+        return APR_SUCCESS;
+    }
+    return not_allowed(pool, req, err);
 }
 
 apr_status_t cc_rest_handle(cc_db *db, apr_pool_t *pool, const cc_rest_request *req,

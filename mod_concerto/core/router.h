@@ -21,10 +21,10 @@
     /* specific admin routes above; the ports of a node; /api/data (spec 4.5).              */     \
     X(CC_EP_REST_LIST, "rest_list", "GET", "/api/admin/*")                                         \
     X(CC_EP_REST_CREATE, "rest_create", "POST", "/api/admin/*")                                    \
+    X(CC_EP_REST_DELETE_QUERY, "rest_delete_query", "DELETE", "/api/admin/*")                      \
     X(CC_EP_REST_GET, "rest_get", "GET", "/api/admin/*/*")                                         \
     X(CC_EP_REST_UPDATE, "rest_update", "PUT", "/api/admin/*/*")                                   \
     X(CC_EP_REST_DELETE, "rest_delete", "DELETE", "/api/admin/*/*")                                \
-    X(CC_EP_REST_ACTION, "rest_action", "POST", "/api/admin/*/*")                                  \
     X(CC_EP_REST_SUB_LIST, "rest_sub_list", "GET", "/api/admin/*/*/*")                             \
     X(CC_EP_REST_SUB_CREATE, "rest_sub_create", "POST", "/api/admin/*/*/*")                        \
     X(CC_EP_REST_SUB_GET, "rest_sub_get", "GET", "/api/admin/*/*/*/*")                             \

@@ -207,10 +207,10 @@ static int dispatch(cc_request *req)
         return cc_handle_admin_client_delete(req);
     case CC_EP_REST_LIST:
     case CC_EP_REST_CREATE:
+    case CC_EP_REST_DELETE_QUERY:
     case CC_EP_REST_GET:
     case CC_EP_REST_UPDATE:
     case CC_EP_REST_DELETE:
-    case CC_EP_REST_ACTION:
     case CC_EP_REST_SUB_LIST:
     case CC_EP_REST_SUB_CREATE:
     case CC_EP_REST_SUB_GET:

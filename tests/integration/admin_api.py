@@ -8,6 +8,7 @@ data dir and an Apache serving the platform below /rest.
 Imported by run.py, which runs them in the order they are registered."""
 
 import csv
+import os
 import io
 import json
 
@@ -385,3 +386,28 @@ def t_users_etc(ctx):
     admin_error(admin.call("POST", "/tasks/%d/cancel" % task["id"]), 409)
     check(admin.ok("GET", "/tasks?status=4")["total"] >= 1, "task list")
     check(admin.ok("GET", "/tasks/%d" % task["id"])["description"] == "install x", "task get")
+
+
+@test("rest_files")
+def t_files(ctx):
+    a, datadir = rest_site(ctx)
+    admin, tester = Client(a, "admin"), Client(a, "tester")
+    body = (b"--XYZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"logo one.png\"\r\n"
+            b"Content-Type: image/png\r\n\r\nPNGDATA\r\n--XYZ--\r\n")
+    doc = admin.ok("POST", "/files?path=img", raw=body, status=201,
+                   headers={"Content-Type": "multipart/form-data; boundary=XYZ"})
+    check(doc["saved"] == [{"name": "logo_one.png", "size": 7}], "%r" % doc)
+    with open(os.path.join(datadir, "files", "img", "logo_one.png"), "rb") as f:
+        check(f.read() == b"PNGDATA", "stored bytes")
+    listing = admin.ok("GET", "/files?path=img")
+    check([(i["name"], i["type"], i["size"]) for i in listing["items"]] == [("logo_one.png", "file", 7)],
+          "%r" % listing)
+    check(any(i["name"] == "img" and i["type"] == "dir" for i in admin.ok("GET", "/files")["items"]),
+          "top listing")
+    field_error(admin.call("GET", "/files?path=../.."), 422, "path")
+    field_error(admin.call("DELETE", "/files?path=img/../../concerto.db"), 422, "path")
+    admin_error(admin.call("DELETE", "/files?path=img"), 409)
+    admin_error(tester.call("GET", "/files"), 403)
+    check_status(admin.call("DELETE", "/files?path=img/logo_one.png"), 204)
+    check_status(admin.call("DELETE", "/files?path=img"), 204)
+    admin_error(admin.call("GET", "/files?path=img"), 404)

@@ -74,6 +74,8 @@ TCase *tcase_admin_users(void);
 TCase *tcase_admin_wizards(void);
 TCase *tcase_admin_settings(void);
 TCase *tcase_admin_tasks(void);
+TCase *tcase_admin_files(void);
+TCase *tcase_admin_api_doc(void);
 TCase *tcase_store_datatable_page(void);
 
 /* The pool of the running test: created before and destroyed after each

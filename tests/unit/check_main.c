@@ -223,6 +223,8 @@ int main(void)
     suite_add_tcase(suite, tcase_admin_wizards());
     suite_add_tcase(suite, tcase_admin_settings());
     suite_add_tcase(suite, tcase_admin_tasks());
+    suite_add_tcase(suite, tcase_admin_files());
+    suite_add_tcase(suite, tcase_admin_api_doc());
     suite_add_tcase(suite, tcase_store_datatable_page());
 
     runner = srunner_create(suite);
