@@ -24,7 +24,7 @@
       if (test.value) exportBox.appendChild(CC.downloadLink('All responses of this test as CSV', '/tests/' + test.value + '/responses.csv', 'cca-primary'));
       CC.clear(list);
       CC.listView(list, {
-        kind: 'sessions', sort: 'id', order: 'desc',
+        kind: 'sessions', sort: 'id', order: 'desc', search: false,
         extraQuery: () => ({ test_id: test.value, status: status.value }),
         columns: [
           { key: 'id', label: 'Session', num: true, render: (s) => el('a', { href: CC.adminUrl('sessions/' + s.id) }, 'Session ' + s.id) },

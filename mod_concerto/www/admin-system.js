@@ -161,8 +161,8 @@
         if (!file.files.length) throw new Error('Choose a file first.');
         const f = file.files[0];
         const body = await f.arrayBuffer();
-        const q = '?dry_run=1&filename=' + encodeURIComponent(f.name);
-        const answer = await CC.api('POST', '/content/import' + q, body, { type: contentType(f) });
+        // The server tells the format by Content-Type, or zlib's first byte (.concerto).
+        const answer = await CC.api('POST', '/content/import?dry_run=1', body, { type: contentType(f) });
         const choices = [];
         CC.clear(plan);
         CC.append(plan, [el('h3', {}, 'What the import would do'), CC.table({
@@ -173,7 +173,7 @@
         }), problems(answer.problems)]);
         const go = CC.button('Import now', (ev) => CC.busy(ev.target, async () => {
           const params = choices.map((c) => 'action.' + encodeURIComponent(c[0].class_name) + '.' + encodeURIComponent(c[0].name) + '=' + c[1].value).join('&');
-          const done = await CC.api('POST', '/content/import?filename=' + encodeURIComponent(f.name) + (params ? '&' + params : ''), body, { type: contentType(f) });
+          const done = await CC.api('POST', '/content/import' + (params ? '?' + params : ''), body, { type: contentType(f) });
           CC.clear(plan);
           CC.append(plan, [el('p', { class: 'cca-ok' }, 'Imported ' + (done.imported || []).length + ' objects.'),
             el('ul', {}, (done.imported || []).map((i) => el('li', {}, typeof i === 'string' ? i : (i.class_name || '') + ' ' + (i.name || '')))), problems(done.problems)]);

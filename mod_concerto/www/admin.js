@@ -203,14 +203,15 @@
   };
 
   /* A list of an API kind with search, sortable columns and pages.
-   * spec: {kind, columns, sort, extraQuery(), toolbar: [nodes]} */
+   * spec: {kind, columns, sort, extraQuery(), toolbar: [nodes], search
+   * (false: no search box)} */
   CC.listView = function (root, spec) {
     const state = { page: 1, perPage: spec.perPage || 50, sort: spec.sort || 'id', order: spec.order || 'asc', q: '' };
     const search = CC.el('input', { type: 'search', placeholder: 'Name contains…' });
     const out = CC.el('div', { 'aria-live': 'polite' });
     const form = CC.el('form', { class: 'cca-toolbar', role: 'search', onsubmit: (e) => { e.preventDefault(); state.q = search.value; state.page = 1; load(); } },
       [CC.field('Search', search), CC.el('p', {}, CC.el('button', { type: 'submit' }, 'Search'))].concat(spec.toolbar || []));
-    append(root, [form, out]);
+    append(root, [spec.search === false ? null : form, out]);
     async function load() {
       const q = Object.assign({ page: state.page, per_page: state.perPage, sort: state.sort, order: state.order, q: state.q },
         spec.extraQuery ? spec.extraQuery() : {});
@@ -290,10 +291,10 @@
   CC.lineChart = function (spec) {
     const W = 720, H = 260, L = 56, R = 16, T = 16, B = 44;
     const pts = spec.points;
-    const svg = CC.svg('svg', { class: 'cca-chart', viewBox: '0 0 ' + W + ' ' + H, role: 'img', 'aria-label': spec.title });
+    const svg = CC.svg('svg', { class: 'cca-chart', viewBox: '0 0 ' + W + ' ' + (pts.length ? H : 60), role: 'img', 'aria-label': spec.title });
     svg.appendChild(CC.svg('title', {}, spec.title));
     if (!pts.length) {
-      svg.appendChild(CC.svg('text', { x: W / 2, y: H / 2, 'text-anchor': 'middle' }, 'No data yet'));
+      svg.appendChild(CC.svg('text', { x: W / 2, y: 34, 'text-anchor': 'middle' }, 'No data yet'));
       return svg;
     }
     const xs = pts.map((p) => p.x);
@@ -316,9 +317,15 @@
       svg.appendChild(CC.svg('line', { class: 'cca-grid', x1: L, x2: W - R, y1: sy(y), y2: sy(y) }));
       svg.appendChild(CC.svg('text', { x: L - 6, y: sy(y) + 4, 'text-anchor': 'end' }, yf(y)));
     }
+    // Whole-number x values (response numbers) get whole-number ticks.
+    const whole = xs.every((x) => Number.isInteger(x));
     const ticks = Math.min(6, pts.length);
+    const seen = {};
     for (let i = 0; i < ticks; i++) {
-      const x = ticks === 1 ? xs[0] : x0 + (x1 - x0) * i / (ticks - 1);
+      let x = ticks === 1 ? xs[0] : x0 + (x1 - x0) * i / (ticks - 1);
+      if (whole) x = Math.round(x);
+      if (seen[x]) continue;
+      seen[x] = true;
       svg.appendChild(CC.svg('text', { x: sx(x), y: H - B + 18, 'text-anchor': 'middle' }, xf(x)));
     }
     svg.appendChild(CC.svg('line', { class: 'cca-axis', x1: L, x2: L, y1: T, y2: H - B }));

@@ -126,7 +126,8 @@ async function main() {
       await page.goto(baseUrl + '/admin/');
       await settled(page);
       await page.waitForSelector('.cca-figure', { timeout: STEP_MS });
-      await page.waitForSelector('svg.cca-chart title', { state: 'attached', timeout: STEP_MS });
+      // run.py recorded the session count once: one point on the chart.
+      await page.waitForSelector('svg.cca-chart circle.cca-dot', { state: 'attached', timeout: STEP_MS });
       const h1 = await page.textContent('h1');
       expect(h1 === 'Dashboard', 'heading ' + h1);
       const current = await page.getAttribute('nav a[aria-current=page]', 'href');
@@ -185,7 +186,17 @@ async function main() {
       await page.waitForSelector('td:text-is("What is 2 + 3 ?")', { timeout: STEP_MS });
       await page.click('button:text-is("Clear")');
       await page.waitForFunction(() => document.querySelectorAll('[role=tabpanel]:not([hidden]) table.cca-table tbody tr').length === 2, null, { timeout: STEP_MS });
+      // CSV import (append) through the file field.
+      await page.click('role=tab[name="CSV import"]');
+      await page.setInputFiles('input[type=file]', { name: 'more.csv', mimeType: 'text/csv', buffer: Buffer.from('question,answer\n"Colour of the sky, by day?",blue\n') });
+      await page.click('button:text-is("Import")');
+      await page.waitForSelector('text=CSV imported.', { timeout: STEP_MS });
+      await page.click('role=tab[name="Rows"]');
+      await page.waitForSelector('td:text-is("Colour of the sky, by day?")', { timeout: STEP_MS });
       await shot(page, 'table');
+      // Deleted again (the quiz asks two questions).
+      await page.locator('tr:has(td:text-is("Colour of the sky, by day?")) button:text-is("Delete")').click();
+      await page.waitForSelector('td:text-is("Colour of the sky, by day?")', { state: 'detached', timeout: STEP_MS });
       const csv = await page.evaluate(async (u) => (await fetch(u)).text(), baseUrl + '/api/admin/tables/' + tableId + '/csv');
       expect(/question/.test(csv) && /Paris/.test(csv) && /2 \+ 3 \?/.test(csv), 'CSV export: ' + csv.slice(0, 200));
       noErrors('table page');
@@ -267,6 +278,10 @@ async function main() {
       await shot(page, 'sessions');
       await page.click('table.cca-table a[href*="/admin/sessions/"]');
       await page.waitForURL(/\/admin\/sessions\/\d+$/, { timeout: STEP_MS });
+      const sid = /(\d+)$/.exec(page.url())[1];
+      const got = JSON.parse((await api(page, 'GET', '/sessions/' + sid)).text);
+      expect((got.responses || []).length === 2, 'GET /api/admin/sessions/' + sid + ' has ' + (got.responses || []).length +
+        ' responses; ui_responses holds the 2 the R code wrote with session_id ' + sid + ' (the plain id, as the starter R tests write it)');
       await settled(page);
       await page.waitForSelector('svg.cca-chart polyline.cca-line', { state: 'attached', timeout: STEP_MS });
       const dots = await page.locator('svg.cca-chart circle.cca-dot').count();

@@ -87,6 +87,10 @@ def main():
         result = run_browser(apache, out_dir, runner, "take_r_tests.js")
         if result is not None:
             runner.run("r_responses_in_database", check_r_database, datadir, result)
+        # One point for the dashboard's chart: the sessions just taken.
+        code, out, err = concertoctl(["-d", datadir, "sessions", "log"])
+        if code != 0 or "recorded" not in out:
+            runner.fail("admin_session_count", "sessions log exited %d: %s%s" % (code, out, err))
         result = run_browser(apache, out_dir, runner, "admin_pages.js", ADMIN_PASSWORD)
         if result is not None:
             runner.run("admin_built_test_in_database", check_admin_database, datadir, result)
