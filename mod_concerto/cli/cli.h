@@ -33,7 +33,9 @@ apr_status_t cli_connect(cli_context *ctx, cc_db **db);
 int cli_cmd_setup(cli_context *ctx, int argc, const char *const *argv);
 int cli_cmd_migrate(cli_context *ctx, int argc, const char *const *argv);
 int cli_cmd_status(cli_context *ctx, int argc, const char *const *argv);
+/* passwd USER; also `user passwd USER`. Ends the user's admin logins. */
 int cli_cmd_passwd(cli_context *ctx, int argc, const char *const *argv);
+int cli_cmd_user(cli_context *ctx, int argc, const char *const *argv);
 int cli_cmd_table(cli_context *ctx, int argc, const char *const *argv);
 int cli_cmd_sessions(cli_context *ctx, int argc, const char *const *argv);
 int cli_cmd_schedule(cli_context *ctx, int argc, const char *const *argv);

@@ -3,6 +3,7 @@
 
 #include "core/random.h"
 #include "store/dbparams.h"
+#include "store/admin_sessions.h"
 #include "store/migrate.h"
 #include "store/sessions.h"
 #include "store/users.h"
@@ -65,6 +66,13 @@ int cli_cmd_passwd(cli_context *ctx, int argc, const char *const *argv)
     if (cli_connect(ctx, &db) != APR_SUCCESS)
         return CLI_FAILED;
     rv = cc_user_set_password(db, ctx->pool, argv[1], password);
+    if (rv == APR_SUCCESS) {
+        /* Whoever used the old password is logged out. */
+        cc_user_record *user = NULL;
+        rv = cc_user_load(db, ctx->pool, 0, argv[1], &user);
+        if (rv == APR_SUCCESS && user)
+            rv = cc_admin_sessions_delete_user(db, ctx->pool, user->principal.user_id);
+    }
     if (rv == APR_NOTFOUND) {
         cli_error("no user '%s'", argv[1]);
         cc_db_close(db);

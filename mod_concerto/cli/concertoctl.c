@@ -24,7 +24,12 @@ static const char usage_text[] =
     "  migrate                       apply pending schema migrations only\n"
     "  status                        show the database and schema state\n"
     "                                (exit 0 current, 3 behind, 1 unreachable)\n"
-    "  passwd USER                   set a new password ($CONCERTO_PASSWORD, or generated)\n"
+    "  user add NAME [--role ROLE_X ...] [--email E]\n"
+    "                                create an account (password from $CONCERTO_PASSWORD, or\n"
+    "                                generated and printed once)\n"
+    "  user passwd NAME              set a new password ($CONCERTO_PASSWORD, or generated);\n"
+    "                                ends the user's admin logins (also: passwd NAME)\n"
+    "  user list                     the accounts: name, roles, locked until, TOTP\n"
     "  table list|describe NAME|drop NAME   data tables (real tables in the database)\n"
     "  table import NAME FILE.csv|- [--create items|responses|--create-from-header] [--replace]\n"
     "                                add a CSV's rows (header row names the columns), all or none\n"
@@ -178,6 +183,8 @@ int main(int argc, const char *const *argv)
         code = cli_cmd_status(&ctx, argc, argv);
     else if (!strcmp(command, "passwd"))
         code = cli_cmd_passwd(&ctx, argc, argv);
+    else if (!strcmp(command, "user"))
+        code = cli_cmd_user(&ctx, argc, argv);
     else if (!strcmp(command, "table"))
         code = cli_cmd_table(&ctx, argc, argv);
     else if (!strcmp(command, "sessions"))

@@ -55,6 +55,18 @@ static int pattern_match(apr_pool_t *pool, const char *pattern, const char *path
     return 1;
 }
 
+/* 1 when the comma-separated list names method. */
+static int allow_has(const char *allow, const char *method)
+{
+    apr_size_t len = strlen(method);
+    const char *p;
+
+    for (p = strstr(allow, method); p; p = strstr(p + 1, method))
+        if ((p == allow || p[-1] == ' ') && (p[len] == ',' || p[len] == '\0'))
+            return 1;
+    return 0;
+}
+
 static int method_accepts(const char *route_method, const char *method)
 {
     return !strcmp(route_method, method) ||
@@ -79,6 +91,9 @@ cc_route_result cc_route(apr_pool_t *pool, const char *method, const char *path,
             match->endpoint = routes[i].endpoint;
             return CC_ROUTE_FOUND;
         }
+        /* Each method once, though several routes of the path take it. */
+        if (allow && allow_has(allow, routes[i].method))
+            continue;
         allow = allow ? apr_pstrcat(pool, allow, ", ", routes[i].method, NULL) : routes[i].method;
         if (!strcmp(routes[i].method, "GET"))
             allow = apr_pstrcat(pool, allow, ", HEAD", NULL);

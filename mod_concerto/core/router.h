@@ -14,6 +14,9 @@
     X(CC_EP_ADMIN_LOGIN, "admin_login", "POST", "/api/admin/login")                                \
     X(CC_EP_ADMIN_LOGOUT, "admin_logout", "POST", "/api/admin/logout")                             \
     X(CC_EP_ADMIN_ME, "admin_me", "GET", "/api/admin/me")                                          \
+    X(CC_EP_ADMIN_TOTP_BEGIN, "admin_totp_begin", "POST", "/api/admin/me/totp")                    \
+    X(CC_EP_ADMIN_TOTP_CONFIRM, "admin_totp_confirm", "POST", "/api/admin/me/totp/confirm")        \
+    X(CC_EP_ADMIN_TOTP_DISABLE, "admin_totp_disable", "DELETE", "/api/admin/me/totp")              \
     X(CC_EP_ADMIN_CLIENTS, "admin_clients", "GET", "/api/admin/clients")                           \
     X(CC_EP_ADMIN_CLIENT_CREATE, "admin_client_create", "POST", "/api/admin/clients")              \
     X(CC_EP_ADMIN_CLIENT_DELETE, "admin_client_delete", "DELETE", "/api/admin/clients/*")          \

@@ -75,11 +75,27 @@ static void set_cookie(cc_request *req, const char *value)
     apr_table_addn(r->err_headers_out, "Set-Cookie", cookie);
 }
 
+/* 1 when host (an Origin's "host[:port]") is one this request was sent to:
+ * the Host header, or the first X-Forwarded-Host a proxy in front set (a
+ * page of another site cannot make a browser send that header). */
+static int own_host(request_rec *r, const char *host)
+{
+    const char *sent = apr_table_get(r->headers_in, "Host");
+    const char *forwarded = apr_table_get(r->headers_in, "X-Forwarded-Host");
+
+    if (sent && !strcasecmp(host, sent))
+        return 1;
+    if (forwarded) {
+        apr_size_t len = strcspn(forwarded, ", ");
+        return len > 0 && strlen(host) == len && !strncasecmp(host, forwarded, len);
+    }
+    return 0;
+}
+
 int cc_admin_check_origin(cc_request *req)
 {
     request_rec *r = req->r;
     const char *origin = apr_table_get(r->headers_in, "Origin");
-    const char *host = apr_table_get(r->headers_in, "Host");
     const char *origin_host;
 
     if (origin == NULL)
@@ -87,25 +103,27 @@ int cc_admin_check_origin(cc_request *req)
     /* Scheme aside (a TLS proxy in front changes it), the Origin's host and
      * port must be the one the request was sent to. */
     origin_host = strstr(origin, "://");
-    if (origin_host && host && !strcasecmp(origin_host + 3, host))
+    if (origin_host && own_host(r, origin_host + 3))
         return OK;
     ap_log_rerror(APLOG_MARK, APLOG_NOTICE, 0, r,
                   "admin request refused: Origin \"%s\" is not this site (Host \"%s\")",
-                  ap_escape_logitem(r->pool, origin), ap_escape_logitem(r->pool, host ? host : ""));
+                  ap_escape_logitem(r->pool, origin),
+                  ap_escape_logitem(r->pool, apr_table_get(r->headers_in, "Host")
+                                                 ? apr_table_get(r->headers_in, "Host")
+                                                 : ""));
     cc_send_error(req, HTTP_FORBIDDEN, "this request came from another web site and was refused");
     return DONE;
 }
 
-/* The token of an "Authorization: Bearer TOKEN" header, "" for another
- * scheme or a malformed one, NULL without the header. */
+/* The token of an "Authorization: Bearer TOKEN" header ("" when empty), or
+ * NULL without one. Other schemes are not ours (Basic in front of the site,
+ * say) and leave the cookie to decide. */
 static const char *bearer_token(request_rec *r)
 {
     const char *auth = apr_table_get(r->headers_in, "Authorization");
 
-    if (auth == NULL)
+    if (auth == NULL || strncasecmp(auth, "Bearer ", 7) != 0)
         return NULL;
-    if (strncasecmp(auth, "Bearer ", 7) != 0)
-        return "";
     auth += 7;
     while (*auth == ' ')
         auth++;
@@ -294,7 +312,6 @@ int cc_admin_start_session(cc_request *req, long user_id, int totp_passed, const
     const char *token = NULL;
     cc_admin_session *session = NULL;
     cc_db *db = NULL;
-    int idle = cc_config_admin_session_idle(req->cfg);
     apr_status_t rv;
     int rc = cc_request_db(req, &db);
 
@@ -303,7 +320,7 @@ int cc_admin_start_session(cc_request *req, long user_id, int totp_passed, const
     /* Logging in again replaces the session this browser had. */
     rv = old && *old ? cc_admin_session_delete(db, r->pool, old) : APR_SUCCESS;
     if (rv == APR_SUCCESS)
-        rv = cc_admin_sessions_purge(db, r->pool, request_now(r), idle, NULL);
+        rv = cc_admin_sessions_purge(db, r->pool, request_now(r), NULL);
     if (rv == APR_SUCCESS)
         rv = cc_admin_session_create(db, r->pool, user_id, request_now(r),
                                      cc_config_admin_session_lifetime(req->cfg), totp_passed,

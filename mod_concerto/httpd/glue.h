@@ -122,6 +122,11 @@ int cc_handle_admin_clients(cc_request *req);
 int cc_handle_admin_client_create(cc_request *req);
 int cc_handle_admin_client_delete(cc_request *req);
 
+/* handler_admin_totp.c: the logged-in user's two-step login. */
+int cc_handle_admin_totp_begin(cc_request *req);
+int cc_handle_admin_totp_confirm(cc_request *req);
+int cc_handle_admin_totp_disable(cc_request *req);
+
 /* handler_rest.c: the REST API below /api/admin/ (admin/rest.h). */
 int cc_handle_rest(cc_request *req);
 struct cc_rest_answer;

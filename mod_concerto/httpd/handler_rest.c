@@ -82,6 +82,24 @@ int cc_rest_send_error(cc_request *req, const cc_admin_error *err)
     return send_rest_error(req, err);
 }
 
+/* The methods of the routes other than the REST API's that take path
+ * (e.g. POST, DELETE for /api/admin/me/totp), or NULL: a generic route
+ * took a request the specific ones refuse by method. */
+static const char *specific_methods(apr_pool_t *pool, const char *path)
+{
+    static const char *const methods[] = {"GET", "POST", "PUT", "DELETE", NULL};
+    const char *allow = NULL;
+    int i;
+
+    for (i = 0; methods[i]; i++) {
+        cc_route_match m;
+        if (cc_route(pool, methods[i], path, &m) == CC_ROUTE_FOUND &&
+            strncmp(cc_endpoint_label(m.endpoint), "rest_", 5) != 0)
+            allow = allow ? apr_pstrcat(pool, allow, ", ", methods[i], NULL) : methods[i];
+    }
+    return allow;
+}
+
 int cc_handle_rest(cc_request *req)
 {
     request_rec *r = req->r;
@@ -92,9 +110,16 @@ int cc_handle_rest(cc_request *req)
     const cc_principal *who = NULL;
     cc_admin_area area;
     cc_db *db = NULL;
+    const char *allow;
     int rc;
 
     memset(&call, 0, sizeof(call));
+    if ((allow = specific_methods(r->pool, req->path)) != NULL) {
+        apr_table_setn(r->headers_out, "Allow", allow);
+        return cc_send_error(
+            req, HTTP_METHOD_NOT_ALLOWED,
+            apr_psprintf(r->pool, "%s is not allowed here; use %s", r->method, allow));
+    }
     if (!cc_rest_split(r->pool, req->path + strlen("/api/admin/"), &call))
         return cc_send_error(req, HTTP_NOT_FOUND,
                              apr_psprintf(r->pool, "there is nothing at %s", r->uri));

@@ -199,6 +199,12 @@ static int dispatch(cc_request *req)
         return cc_handle_admin_logout(req);
     case CC_EP_ADMIN_ME:
         return cc_handle_admin_me(req);
+    case CC_EP_ADMIN_TOTP_BEGIN:
+        return cc_handle_admin_totp_begin(req);
+    case CC_EP_ADMIN_TOTP_CONFIRM:
+        return cc_handle_admin_totp_confirm(req);
+    case CC_EP_ADMIN_TOTP_DISABLE:
+        return cc_handle_admin_totp_disable(req);
     case CC_EP_ADMIN_CLIENTS:
         return cc_handle_admin_clients(req);
     case CC_EP_ADMIN_CLIENT_CREATE:

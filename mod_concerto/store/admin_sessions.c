@@ -123,10 +123,9 @@ apr_status_t cc_admin_sessions_delete_user(cc_db *db, apr_pool_t *pool, long use
     return cc_db_query(db, pool, NULL, "DELETE FROM admin_session WHERE user_id = %s", 1, args);
 }
 
-apr_status_t cc_admin_sessions_purge(cc_db *db, apr_pool_t *pool, long now, int idle, int *deleted)
+apr_status_t cc_admin_sessions_purge(cc_db *db, apr_pool_t *pool, long now, int *deleted)
 {
-    const char *args[] = {apr_ltoa(pool, now), apr_ltoa(pool, now - idle), NULL};
+    const char *args[] = {apr_ltoa(pool, now), NULL};
 
-    return cc_db_query(db, pool, deleted,
-                       "DELETE FROM admin_session WHERE expires <= %s OR last_seen < %s", 2, args);
+    return cc_db_query(db, pool, deleted, "DELETE FROM admin_session WHERE expires <= %s", 1, args);
 }

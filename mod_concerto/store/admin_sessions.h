@@ -42,8 +42,9 @@ apr_status_t cc_admin_session_touch(cc_db *db, apr_pool_t *pool, cc_admin_sessio
 apr_status_t cc_admin_session_delete(cc_db *db, apr_pool_t *pool, const char *token);
 /* Ends every session of a user (a changed password, a deleted account). */
 apr_status_t cc_admin_sessions_delete_user(cc_db *db, apr_pool_t *pool, long user_id);
-/* Deletes the sessions that ended by now (expired or idle); *deleted may be
- * NULL. */
-apr_status_t cc_admin_sessions_purge(cc_db *db, apr_pool_t *pool, long now, int idle, int *deleted);
+/* Deletes the sessions past their absolute end; *deleted may be NULL. Idle
+ * ones are left to lookup (the idle limit is the location's, and two
+ * locations may share a database) and to their end. */
+apr_status_t cc_admin_sessions_purge(cc_db *db, apr_pool_t *pool, long now, int *deleted);
 
 #endif

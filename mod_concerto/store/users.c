@@ -147,17 +147,23 @@ apr_status_t cc_user_login(cc_db *db, apr_pool_t *pool, const char *username, co
                            long now, int max_failures, int lockout_seconds,
                            cc_login_outcome *outcome, long *locked_until)
 {
-    const char *args[] = {username, NULL, NULL};
-    const char *until = NULL, *streak = NULL;
-    int valid = 0, affected = 0;
+    const char *args[] = {username, NULL};
+    const char *until = NULL;
+    cc_rows *rows = NULL;
+    int valid = 0, totp = 0;
     apr_status_t rv;
 
     *outcome = CC_LOGIN_WRONG;
     *locked_until = 0;
-    rv = cc_db_select_value(db, pool, &until,
-                            "SELECT locked_until FROM concerto_user WHERE username = %s", 1, args);
+    rv = cc_db_select(db, pool, &rows,
+                      "SELECT locked_until, totp_enabled FROM concerto_user WHERE username = %s", 1,
+                      args);
     if (rv != APR_SUCCESS)
         return rv;
+    if (rows->nrows > 0) {
+        until = rows->values[0][0];
+        totp = rows->values[0][1] && strtol(rows->values[0][1], NULL, 10) != 0;
+    }
     if (until != NULL && strtol(until, NULL, 10) > now) {
         *outcome = CC_LOGIN_LOCKED;
         *locked_until = strtol(until, NULL, 10);
@@ -168,16 +174,37 @@ apr_status_t cc_user_login(cc_db *db, apr_pool_t *pool, const char *username, co
         return rv;
     if (valid) {
         *outcome = CC_LOGIN_OK;
-        return cc_db_query(db, pool, &affected,
-                           "UPDATE concerto_user SET failed_auth_streak = 0, locked_until = NULL "
-                           "WHERE username = %s AND (failed_auth_streak <> 0 OR locked_until IS "
-                           "NOT NULL)",
-                           1, args);
+        /* With TOTP on, the second step decides whether the streak ends. */
+        return totp ? APR_SUCCESS : cc_user_login_succeeded(db, pool, username);
     }
-    rv = cc_db_query(db, pool, &affected,
-                     "UPDATE concerto_user SET failed_auth_streak = failed_auth_streak + 1 "
-                     "WHERE username = %s",
-                     1, args);
+    return cc_user_login_failed(db, pool, username, now, max_failures, lockout_seconds,
+                                locked_until);
+}
+
+apr_status_t cc_user_login_succeeded(cc_db *db, apr_pool_t *pool, const char *username)
+{
+    const char *args[] = {username, NULL};
+    int affected = 0;
+
+    return cc_db_query(db, pool, &affected,
+                       "UPDATE concerto_user SET failed_auth_streak = 0, locked_until = NULL "
+                       "WHERE username = %s AND (failed_auth_streak <> 0 OR locked_until IS "
+                       "NOT NULL)",
+                       1, args);
+}
+
+apr_status_t cc_user_login_failed(cc_db *db, apr_pool_t *pool, const char *username, long now,
+                                  int max_failures, int lockout_seconds, long *locked_until)
+{
+    const char *args[] = {username, NULL, NULL};
+    const char *streak = NULL;
+    int affected = 0;
+    apr_status_t rv = cc_db_query(db, pool, &affected,
+                                  "UPDATE concerto_user SET failed_auth_streak = "
+                                  "failed_auth_streak + 1 WHERE username = %s",
+                                  1, args);
+
+    *locked_until = 0;
     if (rv != APR_SUCCESS || affected == 0 || max_failures <= 0)
         return rv;
     rv = cc_db_select_value(db, pool, &streak,
@@ -241,5 +268,63 @@ apr_status_t cc_user_load(cc_db *db, apr_pool_t *pool, long id, const char *user
     rv = load_roles(db, pool, u->principal.user_id, &u->principal.roles);
     if (rv == APR_SUCCESS)
         *out = u;
+    return rv;
+}
+
+apr_status_t cc_user_list(cc_db *db, apr_pool_t *pool, cc_user_record **users, int *count)
+{
+    cc_rows *rows = NULL;
+    cc_user_record *list;
+    int i, n = 0;
+    apr_status_t rv = cc_db_select(
+        db, pool, &rows,
+        "SELECT u.id, u.username, u.email, u.object_groups, u.totp_enabled, u.locked_until, "
+        "r.role FROM concerto_user u LEFT JOIN user_role ur ON ur.user_id = u.id "
+        "LEFT JOIN role r ON r.id = ur.role_id ORDER BY u.username, u.id",
+        0, NULL);
+
+    *users = NULL;
+    *count = 0;
+    if (rv != APR_SUCCESS)
+        return rv;
+    list = apr_pcalloc(pool, sizeof(*list) * (apr_size_t)(rows->nrows + 1));
+    /* One row per role: consecutive rows of one user are folded. */
+    for (i = 0; i < rows->nrows; i++) {
+        const char *const *v = rows->values[i];
+        long id = strtol(v[0], NULL, 10);
+        cc_user_record *u;
+        if (n == 0 || list[n - 1].principal.user_id != id) {
+            u = &list[n++];
+            u->principal.user_id = id;
+            u->principal.username = v[1];
+            u->email = v[2];
+            u->principal.groups = v[3];
+            u->totp_enabled = v[4] && strtol(v[4], NULL, 10) != 0;
+            u->locked_until = v[5] ? strtol(v[5], NULL, 10) : 0;
+        }
+        list[n - 1].principal.roles |= cc_role_bit(v[6]);
+    }
+    *users = list;
+    *count = n;
+    return APR_SUCCESS;
+}
+
+apr_status_t cc_user_set_email(cc_db *db, apr_pool_t *pool, const char *username, const char *email)
+{
+    int clear = email == NULL || *email == '\0';
+    const char *args[] = {clear ? now_text(pool) : email, clear ? username : now_text(pool),
+                          username, NULL};
+    int affected = 0;
+    apr_status_t rv =
+        clear
+            ? cc_db_query(db, pool, &affected,
+                          "UPDATE concerto_user SET email = NULL, updated = %s WHERE username = %s",
+                          2, args)
+            : cc_db_query(db, pool, &affected,
+                          "UPDATE concerto_user SET email = %s, updated = %s WHERE username = %s",
+                          3, args);
+
+    if (rv == APR_SUCCESS && affected == 0)
+        return APR_NOTFOUND;
     return rv;
 }

@@ -35,6 +35,16 @@ apr_status_t cc_user_login(cc_db *db, apr_pool_t *pool, const char *username, co
                            long now, int max_failures, int lockout_seconds,
                            cc_login_outcome *outcome, long *locked_until);
 
+/* For an account with TOTP on, an OK password does not end the streak of
+ * failures: the caller calls cc_user_login_succeeded once the code passed,
+ * or cc_user_login_failed when it did not. */
+apr_status_t cc_user_login_succeeded(cc_db *db, apr_pool_t *pool, const char *username);
+/* Counts a failed login of username (a wrong password, or a wrong second
+ * step) towards the lockout, as cc_user_login does; *locked_until is set
+ * when this failure locked the account. */
+apr_status_t cc_user_login_failed(cc_db *db, apr_pool_t *pool, const char *username, long now,
+                                  int max_failures, int lockout_seconds, long *locked_until);
+
 /* A user as the admin interface sees them. */
 typedef struct cc_user_record {
     cc_principal principal; /* id, username, roles (from user_role), groups */
@@ -42,6 +52,12 @@ typedef struct cc_user_record {
     int totp_enabled;
     long locked_until; /* Unix seconds, 0 when not locked */
 } cc_user_record;
+
+/* Every user, by name, with their roles. */
+apr_status_t cc_user_list(cc_db *db, apr_pool_t *pool, cc_user_record **users, int *count);
+/* APR_NOTFOUND for an unknown user. email NULL or "" clears it. */
+apr_status_t cc_user_set_email(cc_db *db, apr_pool_t *pool, const char *username,
+                               const char *email);
 
 /* The user named username, or when username is NULL the one with this id;
  * *out is NULL when there is none. */

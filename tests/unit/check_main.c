@@ -169,6 +169,7 @@ int main(void)
     suite_add_tcase(suite, tcase_core_files());
     suite_add_tcase(suite, tcase_core_access());
     suite_add_tcase(suite, tcase_core_digest());
+    suite_add_tcase(suite, tcase_core_totp());
     suite_add_tcase(suite, tcase_core_body());
     suite_add_tcase(suite, tcase_core_multipart());
     suite_add_tcase(suite, tcase_core_token());
@@ -179,6 +180,7 @@ int main(void)
     suite_add_tcase(suite, tcase_store_users());
     suite_add_tcase(suite, tcase_store_admin_sessions());
     suite_add_tcase(suite, tcase_store_api_clients());
+    suite_add_tcase(suite, tcase_store_user_totp());
     suite_add_tcase(suite, tcase_store_settings());
     suite_add_tcase(suite, tcase_store_sessions());
     suite_add_tcase(suite, tcase_store_setup());

@@ -158,13 +158,14 @@ START_TEST(delete_and_purge)
     ck_assert_int_eq(cc_admin_sessions_delete_user(db, cc_test_pool, uid), APR_SUCCESS);
     ck_assert_ptr_null(lookup(db, b, T0));
 
-    create(db, uid, T0, NULL);                       /* idle by T0 + IDLE + 1 */
+    create(db, uid, T0, NULL);                       /* idle by T0 + IDLE + 1: kept */
     create(db, uid, T0 + IDLE, NULL);                /* alive */
-    create(db, uid, T0 + IDLE + 1 - LIFETIME, NULL); /* past its end */
-    ck_assert_int_eq(cc_admin_sessions_purge(db, cc_test_pool, T0 + IDLE + 1, IDLE, &deleted),
+    create(db, uid, T0 + IDLE + 1 - LIFETIME, NULL); /* ends at T0 + IDLE + 1 */
+    create(db, uid, T0 - LIFETIME, NULL);            /* ended at T0 */
+    ck_assert_int_eq(cc_admin_sessions_purge(db, cc_test_pool, T0 + IDLE + 1, &deleted),
                      APR_SUCCESS);
     ck_assert_int_eq(deleted, 2);
-    ck_assert_int_eq(cc_test_count(db, cc_test_pool, "admin_session", NULL), 1);
+    ck_assert_int_eq(cc_test_count(db, cc_test_pool, "admin_session", NULL), 2);
 }
 END_TEST
 

@@ -194,6 +194,65 @@ START_TEST(login_lockout)
 }
 END_TEST
 
+/* With TOTP on, a right password alone does not end a streak: wrong
+ * second steps (cc_user_login_failed) lock as wrong passwords do. */
+START_TEST(login_lockout_with_totp)
+{
+    cc_db *db = users_db();
+    long until = 0;
+
+    ck_assert_int_eq(cc_user_create(db, cc_test_pool, "erin", "right", NULL), APR_SUCCESS);
+    cc_test_exec(db, "UPDATE concerto_user SET totp_enabled = 1, totp_secret = 'GEZDGNBV'");
+    ck_assert_int_eq(login_at(db, "erin", "right", 1000, &until), CC_LOGIN_OK);
+    ck_assert_int_eq(cc_user_login_failed(db, cc_test_pool, "erin", 1000, 3, 300, &until),
+                     APR_SUCCESS);
+    ck_assert_int_eq(login_at(db, "erin", "right", 1001, &until), CC_LOGIN_OK);
+    ck_assert_int_eq(cc_user_login_failed(db, cc_test_pool, "erin", 1001, 3, 300, &until),
+                     APR_SUCCESS);
+    ck_assert_int_eq(login_at(db, "erin", "right", 1002, &until), CC_LOGIN_OK);
+    ck_assert_int_eq(cc_user_login_failed(db, cc_test_pool, "erin", 1002, 3, 300, &until),
+                     APR_SUCCESS);
+    ck_assert_int_eq(until, 1302);
+    ck_assert_int_eq(login_at(db, "erin", "right", 1003, &until), CC_LOGIN_LOCKED);
+    /* After the lock, a passed second step ends the streak. */
+    ck_assert_int_eq(login_at(db, "erin", "right", 1303, &until), CC_LOGIN_OK);
+    ck_assert_int_eq(cc_user_login_failed(db, cc_test_pool, "erin", 1303, 3, 300, &until),
+                     APR_SUCCESS);
+    ck_assert_int_eq(cc_user_login_succeeded(db, cc_test_pool, "erin"), APR_SUCCESS);
+    ck_assert_str_eq(
+        cc_test_value(db, cc_test_pool, "SELECT failed_auth_streak FROM concerto_user"), "0");
+}
+END_TEST
+
+START_TEST(list_and_email)
+{
+    cc_db *db = users_db();
+    static const char *const admin_roles[] = {"ROLE_SUPER_ADMIN", NULL};
+    cc_user_record *users = NULL;
+    int count = -1;
+
+    ck_assert_int_eq(cc_user_list(db, cc_test_pool, &users, &count), APR_SUCCESS);
+    ck_assert_int_eq(count, 0);
+    ck_assert_int_eq(cc_user_create(db, cc_test_pool, "zoe", "pw", test_roles), APR_SUCCESS);
+    ck_assert_int_eq(cc_user_create(db, cc_test_pool, "amy", "pw", admin_roles), APR_SUCCESS);
+    ck_assert_int_eq(cc_user_create(db, cc_test_pool, "max", "pw", NULL), APR_SUCCESS);
+    ck_assert_int_eq(cc_user_set_email(db, cc_test_pool, "zoe", "zoe@example.org"), APR_SUCCESS);
+    ck_assert_int_eq(cc_user_set_email(db, cc_test_pool, "nobody", "x@example.org"), APR_NOTFOUND);
+    ck_assert_int_eq(cc_user_list(db, cc_test_pool, &users, &count), APR_SUCCESS);
+    ck_assert_int_eq(count, 3);
+    ck_assert_str_eq(users[0].principal.username, "amy");
+    ck_assert_uint_eq(users[0].principal.roles, CC_ROLE_SUPER_ADMIN);
+    ck_assert_str_eq(users[1].principal.username, "max");
+    ck_assert_uint_eq(users[1].principal.roles, 0);
+    ck_assert_str_eq(users[2].principal.username, "zoe");
+    ck_assert_uint_eq(users[2].principal.roles, CC_ROLE_TEST | CC_ROLE_FILE);
+    ck_assert_str_eq(users[2].email, "zoe@example.org");
+    ck_assert_int_eq(cc_user_set_email(db, cc_test_pool, "zoe", ""), APR_SUCCESS);
+    ck_assert_ptr_null(
+        cc_test_value(db, cc_test_pool, "SELECT email FROM concerto_user WHERE username = 'zoe'"));
+}
+END_TEST
+
 START_TEST(duplicate_username_fails)
 {
     cc_db *db = users_db();
@@ -263,6 +322,8 @@ TCase *tcase_store_users(void)
     tcase_add_test(tc, unknown_user_takes_as_long);
     tcase_add_test(tc, set_password);
     tcase_add_test(tc, login_lockout);
+    tcase_add_test(tc, login_lockout_with_totp);
+    tcase_add_test(tc, list_and_email);
     tcase_add_test(tc, duplicate_username_fails);
     tcase_add_test(tc, unknown_role_rolls_back);
     tcase_add_test(tc, only_unknown_role_fails);
