@@ -10,18 +10,45 @@
     return el('div', { class: 'cca-card' }, [el('div', { class: 'cca-figure' }, String(value)), el('div', { class: 'cca-figure-label' }, label)]);
   }
 
+  /* The user's own TOTP second factor: set up (secret, then a code to
+   * confirm) or turned off (with a code). */
+  async function totp(box) {
+    const me = await CC.api('GET', '/me').catch(CC.fail);
+    if (!me) return;
+    CC.clear(box);
+    const code = el('input', { inputmode: 'numeric', maxlength: 6, autocomplete: 'one-time-code' });
+    if (me.totp_enabled) {
+      const off = el('form', { class: 'cca-toolbar' }, [el('p', {}, 'Two-factor login is on.'), CC.field('Current code', code), el('p', {}, el('button', { type: 'submit', class: 'cca-danger' }, 'Turn it off'))]);
+      off.addEventListener('submit', (e) => { e.preventDefault(); CC.busy(off.querySelector('button'), async () => { await CC.api('DELETE', '/me/totp', { code: code.value }); CC.toast('Two-factor login is off.'); totp(box); }); });
+      box.appendChild(off);
+      return;
+    }
+    const start = CC.button('Set up two-factor login', (e) => CC.busy(e.target, async () => {
+      const t = await CC.api('POST', '/me/totp');
+      const confirm = el('form', {}, [el('p', {}, 'Add this key to your authenticator app, then enter the code it shows.'),
+        el('p', {}, ['Key: ', el('code', { id: 'cc-totp-secret' }, t.secret)]), el('p', { class: 'cca-hint' }, t.otpauth_uri),
+        CC.field('Code', code), el('button', { type: 'submit', class: 'cca-primary' }, 'Turn it on')]);
+      confirm.addEventListener('submit', (ev) => { ev.preventDefault(); CC.busy(confirm.querySelector('button'), async () => { await CC.api('POST', '/me/totp/confirm', { code: code.value }); CC.toast('Two-factor login is on.'); totp(box); }); });
+      CC.clear(box).appendChild(confirm);
+    }));
+    CC.append(box, [el('p', {}, 'Two-factor login is off.'), start]);
+  }
+
   CC.pages[''] = async function (app) {
     const figures = el('div', { class: 'cca-cards' }, el('p', { class: 'cca-loading' }, 'Loading…'));
     const range = CC.select(RANGES, 1, { id: 'cc-range' });
     const chartBox = el('div', {});
     const errors = el('div', {});
+    const account = el('div', { class: 'cca-card' });
     CC.append(app, [
       el('h2', {}, 'Now'), figures,
       el('h2', {}, 'Sessions over time'),
       el('div', { class: 'cca-toolbar' }, CC.field('Period', range)),
       el('div', { class: 'cca-card' }, chartBox),
-      el('h2', {}, 'Recent errors'), errors
+      el('h2', {}, 'Recent errors'), errors,
+      el('h2', {}, 'Your account: two-factor login'), account
     ]);
+    totp(account);
     async function loadChart() {
       const days = Number(range.value);
       const since = Math.floor(Date.now() / 1000) - days * 86400;

@@ -114,32 +114,6 @@
         { key: 'exposed', label: 'Exposed', render: (s) => (Number(s.exposed) ? 'yes' : 'no') }
       ], rows: items, empty: 'No settings.'
     }));
-    app.appendChild(el('h2', {}, 'Your account: two-factor login'));
-    const box = el('div', { class: 'cca-card' });
-    app.appendChild(box);
-    totp(box);
-  }
-
-  async function totp(box) {
-    const me = await CC.api('GET', '/me').catch(CC.fail);
-    if (!me) return;
-    CC.clear(box);
-    const code = el('input', { inputmode: 'numeric', maxlength: 6, autocomplete: 'one-time-code' });
-    if (me.totp_enabled) {
-      const off = el('form', { class: 'cca-toolbar' }, [el('p', {}, 'Two-factor login is on.'), CC.field('Current code', code), el('p', {}, el('button', { type: 'submit', class: 'cca-danger' }, 'Turn it off'))]);
-      off.addEventListener('submit', (e) => { e.preventDefault(); CC.busy(off.querySelector('button'), async () => { await CC.api('DELETE', '/me/totp', { code: code.value }); CC.toast('Two-factor login is off.'); totp(box); }); });
-      box.appendChild(off);
-      return;
-    }
-    const start = CC.button('Set up two-factor login', (e) => CC.busy(e.target, async () => {
-      const t = await CC.api('POST', '/me/totp');
-      const confirm = el('form', {}, [el('p', {}, 'Add this key to your authenticator app, then enter the code it shows.'),
-        el('p', {}, ['Key: ', el('code', {}, t.secret)]), el('p', { class: 'cca-hint' }, t.otpauth_uri),
-        CC.field('Code', code), el('button', { type: 'submit', class: 'cca-primary' }, 'Turn it on')]);
-      confirm.addEventListener('submit', (ev) => { ev.preventDefault(); CC.busy(confirm.querySelector('button'), async () => { await CC.api('POST', '/me/totp/confirm', { code: code.value }); CC.toast('Two-factor login is on.'); totp(box); }); });
-      CC.clear(box).appendChild(confirm);
-    }));
-    CC.append(box, [el('p', {}, 'Two-factor login is off.'), start]);
   }
 
   /* ---- content ---- */

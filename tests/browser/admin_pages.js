@@ -10,6 +10,7 @@
  * "RESULT {json}" with what run.py verifies in the database. */
 'use strict';
 
+const crypto = require('crypto');
 const path = require('path');
 const { chromium } = require('playwright-core');
 const { makeChecks } = require('./checks');
@@ -25,9 +26,10 @@ const results = { passed: 0, failed: 0, test_id: null, session_hash: null, answe
 const checks = makeChecks(results);
 const { expect } = checks;
 let consoleErrors = [];
+let allowFailedLoads = false; // while a check expects 4xx answers
 /* Each check starts with no console errors recorded. */
 function check(name, fn) {
-  return checks.check(name, async () => { consoleErrors = []; await fn(); });
+  return checks.check(name, async () => { consoleErrors = []; allowFailedLoads = false; await fn(); });
 }
 
 const QUIZ_CODE = [
@@ -48,6 +50,19 @@ const QUIZ_CODE = [
 
 const PAGE_HTML = '<h1 class="ui-q">{{question}}</h1>\n<p><label for="ui-answer">Your answer</label>\n' +
   '<input id="ui-answer" name="answer"></p>\n<button type="button" name="next" value="next">Next</button>';
+
+/* The RFC 6238 code (SHA-1, 30 s, 6 digits) of a base32 secret at a step. */
+function totpCode(secret, step) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of secret.replace(/=+$/, '').toUpperCase()) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const mac = crypto.createHmac('sha1', key).update(counter).digest();
+  const o = mac[mac.length - 1] & 15;
+  return String((mac.readUInt32BE(o) & 0x7fffffff) % 1000000).padStart(6, '0');
+}
 
 async function shot(page, name) {
   await page.screenshot({ path: path.join(outDir, 'admin-' + name + '.png'), fullPage: true });
@@ -76,7 +91,6 @@ async function main() {
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
-  let allowFailedLoads = false;
   page.on('pageerror', (e) => consoleErrors.push('page error: ' + e.message));
   page.on('console', (m) => {
     if (m.type() !== 'error') return;
@@ -361,6 +375,34 @@ async function main() {
         expect(err === 0, '/admin/' + section + ' shows an error: ' + (err ? await page.locator('#cc-app .cca-error').first().textContent() : ''));
         noErrors('/admin/' + section);
       }
+    });
+
+    await check('admin_totp_login', async () => {
+      await page.goto(baseUrl + '/admin/');
+      await settled(page);
+      await page.click('text=Set up two-factor login');
+      const secret = (await page.textContent('#cc-totp-secret', { timeout: STEP_MS })).trim();
+      const step = Math.floor(Date.now() / 30000);
+      await page.getByLabel('Code', { exact: true }).fill(totpCode(secret, step));
+      await page.click('text=Turn it on');
+      await page.waitForSelector('text=Two-factor login is on.', { timeout: STEP_MS });
+      await page.click('#cc-logout');
+      await page.waitForURL(/\/admin\/login$/, { timeout: STEP_MS });
+      allowFailedLoads = true; // the first answer is 401 asking for the code
+      await page.fill('#cc-username', 'admin');
+      await page.fill('#cc-password', password);
+      await page.click('#cc-login button[type=submit]');
+      await page.waitForSelector('#cc-totp-field:not([hidden])', { timeout: STEP_MS });
+      const focused = await page.evaluate(() => document.activeElement && document.activeElement.id);
+      expect(focused === 'cc-totp', 'focus on ' + focused + ', not the code field');
+      await shot(page, 'login-totp');
+      // A code is good once: the next step's (accepted as clock drift).
+      await page.fill('#cc-totp', totpCode(secret, step + 1));
+      await page.click('#cc-login button[type=submit]');
+      await page.waitForURL(/\/admin\/$/, { timeout: STEP_MS });
+      allowFailedLoads = false;
+      await settled(page);
+      noErrors('login with a code');
     });
 
     await check('admin_logout', async () => {
