@@ -10,9 +10,11 @@
     const error = document.getElementById('cc-login-error');
     const totpField = document.getElementById('cc-totp-field');
     const totp = document.getElementById('cc-totp');
+    let shown = 0;
     function show(message) {
       error.textContent = message;
       error.hidden = false;
+      error.setAttribute('data-n', String(shown++)); // a new answer, even with the same words
     }
     form.addEventListener('submit', async (e) => {
       e.preventDefault();

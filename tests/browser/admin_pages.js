@@ -366,6 +366,23 @@ async function main() {
       noErrors('content page');
     });
 
+    await check('admin_login_lockout_message', async () => {
+      const other = await browser.newContext();
+      const p = await other.newPage();
+      await p.goto(baseUrl + '/admin/login');
+      let text = '';
+      for (let i = 0; i < 4 && !/locked/i.test(text); i++) {
+        await p.fill('#cc-username', 'ui_author');
+        await p.fill('#cc-password', 'wrong-' + i);
+        await p.click('#cc-login button[type=submit]');
+        await p.waitForFunction((prev) => { const e = document.getElementById('cc-login-error'); return !e.hidden && e.getAttribute('data-n') !== prev; }, String(i - 1), { timeout: STEP_MS });
+        text = await p.textContent('#cc-login-error');
+      }
+      expect(/locked/i.test(text) && /try again in \d+ second/.test(text), 'after wrong passwords: ' + text);
+      await p.screenshot({ path: path.join(outDir, 'admin-login-locked.png'), fullPage: true });
+      await other.close();
+    });
+
     await check('admin_every_list_page_loads', async () => {
       for (const section of ['', 'tests', 'templates', 'tables', 'sessions', 'users', 'settings', 'content']) {
         const resp = await page.goto(baseUrl + '/admin/' + section);
