@@ -75,7 +75,7 @@
     const name = el('input', { value: t.name, required: true, maxlength: 64 });
     const slug = el('input', { value: t.slug || '', maxlength: 64 });
     const description = el('textarea', { rows: 3 }, t.description || '');
-    const visibility = CC.select([[0, 'Regular (can be started at its address)'], [1, 'Featured'], [2, 'Subtest only (not started directly)']], t.visibility);
+    const visibility = CC.select([[0, 'Regular (can be started at its address)'], [2, 'Subtest (runs only inside other tests)']], t.visibility);
     const template = CC.select([['', '(none)']], t.base_template_id || '');
     const access = CC.select(CC.ACCESS, t.accessibility || 0);
     const groups = el('input', { value: t.object_groups || '' });
@@ -324,8 +324,10 @@
       const fillPorts = (nodeSel, portSel, wantInputs) => {
         const n = nodes.filter((q) => String(q.id) === nodeSel.value)[0];
         CC.clear(portSel);
+        const ports = ((n && n.ports) || []).filter((p) => (Number(p.type) === 0) === wantInputs);
         if (wantInputs) portSel.appendChild(el('option', { value: '' }, '(the node itself: run it next)'));
-        ((n && n.ports) || []).filter((p) => (Number(p.type) === 0) === wantInputs).forEach((p) => portSel.appendChild(el('option', { value: String(p.id) }, p.name + ' (' + PORT_TYPES[Number(p.type)] + ')')));
+        else if (!ports.length) portSel.appendChild(el('option', { value: '' }, '(the node has no ports)'));
+        ports.forEach((p) => portSel.appendChild(el('option', { value: String(p.id) }, p.name + ' (' + PORT_TYPES[Number(p.type)] + ')')));
       };
       from.addEventListener('change', () => fillPorts(from, fromPort, false));
       to.addEventListener('change', () => fillPorts(to, toPort, true));
