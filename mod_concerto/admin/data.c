@@ -86,6 +86,7 @@ apr_status_t cc_admin_data_handle(cc_db *db, apr_pool_t *pool, const cc_rest_req
     memset(answer, 0, sizeof(*answer));
     if (req->nsegs < 1 || req->nsegs > 2)
         return cc_admin_fail(err, 404, NULL, "the data API is /api/data/{table}[/{row id}]");
+    cc_admin_fresh_statements(db);
     if (table_id(db, pool, req->segs[0], &id, err) != APR_SUCCESS ||
         cc_admin_table_open(db, pool, id, req->actor, &dt, err) != APR_SUCCESS)
         return APR_EGENERAL;

@@ -32,6 +32,12 @@ int cc_admin_actor_allows(const cc_admin_actor *actor, long owner_id, int access
     return actor->allows(actor->baton, owner_id, accessibility, object_groups);
 }
 
+void cc_admin_fresh_statements(cc_db *db)
+{
+    if (db->dialect == CC_DIALECT_SQLITE && db->statements && !db->in_transaction)
+        apr_hash_clear(db->statements);
+}
+
 long cc_admin_number(const char *text)
 {
     return text ? strtol(text, NULL, 10) : 0;

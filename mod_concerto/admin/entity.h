@@ -165,6 +165,13 @@ typedef apr_status_t cc_admin_txn_fn(cc_db *db, apr_pool_t *pool, void *baton, c
 apr_status_t cc_admin_in_transaction(cc_db *db, apr_pool_t *pool, cc_admin_txn_fn *fn, void *baton,
                                      cc_admin_error *err);
 
+/* At the start of an admin request: on SQLite, forget the connection's
+ * prepared statements. The admin API makes and alters data tables from
+ * any child, and SQLite's legacy prepare leaves the other connections'
+ * cached statements failing ("database schema has changed") inside a
+ * transaction, where store/db.c does not retry them. */
+void cc_admin_fresh_statements(cc_db *db);
+
 /* A number from database text (NULL and junk: 0). */
 long cc_admin_number(const char *text);
 

@@ -861,5 +861,6 @@ apr_status_t cc_rest_handle(cc_db *db, apr_pool_t *pool, const cc_rest_request *
     memset(answer, 0, sizeof(*answer));
     if (k == NULL)
         return no_such(pool, req, err);
+    cc_admin_fresh_statements(db);
     return k->handle(db, pool, req, answer, err);
 }

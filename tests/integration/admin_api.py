@@ -112,6 +112,9 @@ def t_tests_crud(ctx):
     admin_error(admin.call("GET", "/tests/999999"), 404)
     admin_error(admin.call("GET", "/tests/abc"), 404)
     admin_error(admin.call("GET", "/nosuchkind"), 404)
+    resp = admin.call("GET", "/me/totp")  # auth's path, another method: 405 naming its methods
+    admin_error(resp, 405)
+    check(resp[1].get("Allow") == "POST, DELETE", "Allow %r" % resp[1].get("Allow"))
     # Children: a code test with a parameter, run in a node of the flow.
     inner = admin.ok("POST", "/tests", {"name": "Rest Inner", "code": "x <- 1"}, 201)
     var = admin.ok("POST", "/tests/%d/variables" % inner["id"],

@@ -222,6 +222,17 @@ START_TEST(ids_and_times)
 }
 END_TEST
 
+START_TEST(fresh_statements_on_sqlite)
+{
+    cc_db *db = admin_fixture_db(cc_test_pool);
+
+    ck_assert_ptr_nonnull(cc_test_value(db, cc_test_pool, "SELECT COUNT(*) FROM test"));
+    ck_assert_uint_gt(apr_hash_count(db->statements), 0);
+    cc_admin_fresh_statements(db);
+    ck_assert_uint_eq(apr_hash_count(db->statements), 0);
+}
+END_TEST
+
 TCase *tcase_admin_entity(void)
 {
     TCase *tc = cc_test_tcase("admin/entity");
@@ -232,5 +243,6 @@ TCase *tcase_admin_entity(void)
     tcase_add_test(tc, crud_with_revision_and_access);
     tcase_add_test(tc, paging_cuts_the_list);
     tcase_add_test(tc, ids_and_times);
+    tcase_add_test(tc, fresh_statements_on_sqlite);
     return tc;
 }
