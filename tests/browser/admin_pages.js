@@ -202,15 +202,16 @@ async function main() {
       await page.waitForFunction(() => document.querySelectorAll('[role=tabpanel]:not([hidden]) table.cca-table tbody tr').length === 2, null, { timeout: STEP_MS });
       // CSV import (append) through the file field.
       await page.click('role=tab[name="CSV import"]');
-      await page.setInputFiles('input[type=file]', { name: 'more.csv', mimeType: 'text/csv', buffer: Buffer.from('question,answer\n"Colour of the sky, by day?",blue\n') });
+      await page.setInputFiles('input[type=file]', { name: 'more.csv', mimeType: 'text/csv', buffer: Buffer.from('question,answer\n"<b>Colour</b> of the sky, by day?",blue\n') });
       await page.click('button:text-is("Import")');
       await page.waitForSelector('text=CSV imported.', { timeout: STEP_MS });
       await page.click('role=tab[name="Rows"]');
-      await page.waitForSelector('td:text-is("Colour of the sky, by day?")', { timeout: STEP_MS });
+      await page.waitForSelector('td:text-is("<b>Colour</b> of the sky, by day?")', { timeout: STEP_MS });
+      expect(await page.locator('td b').count() === 0, 'markup from the table became HTML');
       await shot(page, 'table');
       // Deleted again (the quiz asks two questions).
-      await page.locator('tr:has(td:text-is("Colour of the sky, by day?")) button:text-is("Delete")').click();
-      await page.waitForSelector('td:text-is("Colour of the sky, by day?")', { state: 'detached', timeout: STEP_MS });
+      await page.locator('tr:has(td:text-is("<b>Colour</b> of the sky, by day?")) button:text-is("Delete")').click();
+      await page.waitForSelector('td:text-is("<b>Colour</b> of the sky, by day?")', { state: 'detached', timeout: STEP_MS });
       const csv = await page.evaluate(async (u) => (await fetch(u)).text(), baseUrl + '/api/admin/tables/' + tableId + '/csv');
       expect(/question/.test(csv) && /Paris/.test(csv) && /2 \+ 3 \?/.test(csv), 'CSV export: ' + csv.slice(0, 200));
       noErrors('table page');
