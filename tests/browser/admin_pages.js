@@ -294,7 +294,9 @@ async function main() {
       await page.click('table.cca-table a[href*="/admin/sessions/"]');
       await page.waitForURL(/\/admin\/sessions\/\d+$/, { timeout: STEP_MS });
       const sid = /(\d+)$/.exec(page.url())[1];
-      const got = JSON.parse((await api(page, 'GET', '/sessions/' + sid)).text);
+      const answer = await api(page, 'GET', '/sessions/' + sid);
+      expect(answer.status === 200, 'GET /api/admin/sessions/' + sid + ' answered ' + answer.status + ': ' + answer.text.slice(0, 300));
+      const got = JSON.parse(answer.text);
       expect((got.responses || []).length === 2, 'GET /api/admin/sessions/' + sid + ' has ' + (got.responses || []).length +
         ' responses; ui_responses holds the 2 the R code wrote with session_id ' + sid + ' (the plain id, as the starter R tests write it)');
       await settled(page);
