@@ -73,10 +73,11 @@ apr_status_t cc_admin_wizard_get(cc_db *db, apr_pool_t *pool, long id, const cc_
     json_object *steps = NULL, *params = NULL;
 
     if (cc_entity_get(db, pool, &cc_kind_wizard, 0, id, actor, out, err) != APR_SUCCESS ||
-        children(db, pool, &cc_kind_wizard_step, id, "order_num", &steps, err) != APR_SUCCESS ||
-        children(db, pool, &cc_kind_wizard_param, id, "order_index", &params, err) != APR_SUCCESS)
+        children(db, pool, &cc_kind_wizard_step, id, "order_num", &steps, err) != APR_SUCCESS)
         return APR_EGENERAL;
     json_object_object_add(*out, "steps", steps);
+    if (children(db, pool, &cc_kind_wizard_param, id, "order_index", &params, err) != APR_SUCCESS)
+        return APR_EGENERAL;
     json_object_object_add(*out, "params", params);
     return APR_SUCCESS;
 }
