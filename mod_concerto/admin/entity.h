@@ -36,6 +36,7 @@ typedef struct cc_admin_actor {
     const char *username;
     cc_admin_allows_fn *allows; /* NULL: everything is allowed */
     void *baton;
+    int super_admin; /* ROLE_SUPER_ADMIN: what only super admins may do */
 } cc_admin_actor;
 
 int cc_admin_actor_allows(const cc_admin_actor *actor, long owner_id, int accessibility,

@@ -564,6 +564,13 @@ static apr_status_t handle_sessions(cc_db *db, apr_pool_t *pool, const cc_rest_r
     cc_list_query lq;
     long id = 0;
 
+    if (req->nsegs == 2 && is(req, "DELETE")) {
+        if (seg_id(pool, req, 1, &id, err) ||
+            cc_admin_test_session_delete(db, pool, id, req->data_dir, req->actor, err))
+            return APR_EGENERAL;
+        answer_empty(answer);
+        return APR_SUCCESS;
+    }
     if (!is(req, "GET"))
         return not_allowed(pool, req, err);
     if (req->nsegs == 1) {

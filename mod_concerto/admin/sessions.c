@@ -1,5 +1,6 @@
 #include "sessions.h"
 
+#include "core/files.h"
 #include "core/json_pool.h"
 #include "store/datatable.h"
 #include "store/sessions.h"
@@ -191,6 +192,32 @@ apr_status_t cc_admin_session_get(cc_db *db, apr_pool_t *pool, long id, const cc
         json_object_array_add(list, e);
     }
     json_object_object_add(*out, "log", list);
+    return APR_SUCCESS;
+}
+
+apr_status_t cc_admin_test_session_delete(cc_db *db, apr_pool_t *pool, long id,
+                                          const char *data_dir, const cc_admin_actor *actor,
+                                          cc_admin_error *err)
+{
+    const char *args[] = {apr_ltoa(pool, id)};
+    const char *hash = NULL, *p;
+
+    if (actor == NULL || !actor->super_admin)
+        return cc_admin_fail(err, 403, NULL, "only a super admin may delete sessions");
+    if (cc_db_select_value(db, pool, &hash, "SELECT hash FROM test_session WHERE id = %s", 1,
+                           args) != APR_SUCCESS)
+        return cc_admin_db_fail(err, db, pool, "reading the session");
+    if (hash == NULL)
+        return cc_admin_fail(err, 404, NULL,
+                             apr_psprintf(pool, "there is no session with id %ld", id));
+    if (cc_db_query(db, pool, NULL, "DELETE FROM test_session WHERE id = %s", 1, args) !=
+        APR_SUCCESS)
+        return cc_admin_db_fail(err, db, pool, "deleting the session");
+    /* The hash is ours (hex), but a path is only ever made of checked text. */
+    for (p = hash; *p && strchr("0123456789abcdefABCDEF", *p); p++)
+        ;
+    if (data_dir && *data_dir && *hash && *p == '\0')
+        cc_remove_tree(pool, apr_pstrcat(pool, data_dir, "/files/sessions/", hash, NULL));
     return APR_SUCCESS;
 }
 

@@ -2,7 +2,7 @@
  * caller may see), one session with its responses (the rows of the test's
  * response table, spec 8.2, theta and sem among them) and its log, a
  * test's responses as CSV, the session counts over time and the
- * dashboard's figures. Read only. */
+ * dashboard's figures. Read only, but for a super admin's delete. */
 #ifndef CC_ADMIN_SESSIONS_H
 #define CC_ADMIN_SESSIONS_H
 
@@ -16,6 +16,12 @@ apr_status_t cc_admin_sessions_list(cc_db *db, apr_pool_t *pool, const cc_list_q
 /* The session, "responses" and "log". */
 apr_status_t cc_admin_session_get(cc_db *db, apr_pool_t *pool, long id, const cc_admin_actor *actor,
                                   json_object **out, cc_admin_error *err);
+/* Super admins only (403 otherwise): the session goes, with its log and
+ * its uploaded files (DATA/files/sessions/HASH); its responses stay in
+ * the response table. */
+apr_status_t cc_admin_test_session_delete(cc_db *db, apr_pool_t *pool, long id,
+                                          const char *data_dir, const cc_admin_actor *actor,
+                                          cc_admin_error *err);
 /* Every response of the test's sessions as CSV (the response table's
  * columns); a test without a response table gives the header "id" only. */
 apr_status_t cc_admin_test_responses_csv(cc_db *db, apr_pool_t *pool, long test_id,

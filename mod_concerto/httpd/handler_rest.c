@@ -144,6 +144,7 @@ int cc_handle_rest(cc_request *req)
     actor.username = who->username;
     actor.allows = principal_allows;
     actor.baton = (void *)who;
+    actor.super_admin = (who->roles & CC_ROLE_SUPER_ADMIN) != 0;
     call.method = r->method;
     call.query = r->args;
     call.content_type = apr_table_get(r->headers_in, "Content-Type");

@@ -322,6 +322,11 @@ def t_sessions(ctx):
     check(not any(e["test_name"] == "Rest CAT" for e in tester.ok("GET", "/dashboard")["recent_errors"]),
           "dashboard shows another user's private test")
     admin_error(admin.call("GET", "/sessions/999999"), 404)
+    # Deleting a session: super admins only.
+    failed = int(ctx.sql(datadir, "rest", "SELECT id FROM test_session WHERE hash = '%s'" % ("b" * 40)).strip())
+    admin_error(tester.call("DELETE", "/sessions/%d" % failed), 403)
+    check_status(admin.call("DELETE", "/sessions/%d" % failed), 204)
+    admin_error(admin.call("GET", "/sessions/%d" % failed), 404)
 
 
 @test("rest_users_wizards_settings_tasks")

@@ -19,9 +19,9 @@ static int admin_fixture_allows(void *baton, long owner_id, int accessibility, c
 static long admin_fixture_ids[2] = {1, 2};
 
 static const cc_admin_actor admin_fixture_alice = {1, "alice", admin_fixture_allows,
-                                                   &admin_fixture_ids[0]};
+                                                   &admin_fixture_ids[0], 1};
 static const cc_admin_actor admin_fixture_bob = {2, "bob", admin_fixture_allows,
-                                                 &admin_fixture_ids[1]};
+                                                 &admin_fixture_ids[1], 0};
 
 static inline cc_db *admin_fixture_db(apr_pool_t *pool)
 {

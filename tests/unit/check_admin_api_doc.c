@@ -97,7 +97,7 @@ START_TEST(every_rest_line_has_a_handler)
     apr_array_header_t *lines = doc_lines(cc_test_pool);
     cc_db *db = admin_fixture_db(cc_test_pool);
     const char *data_dir = cc_test_tmpdir(cc_test_pool);
-    cc_admin_actor super = {1, "alice", NULL, NULL};
+    cc_admin_actor super = {1, "alice", NULL, NULL, 1};
     int i, checked = 0;
 
     for (i = 0; i < lines->nelts; i++) {

@@ -6,6 +6,9 @@
 #include "admin/tests.h"
 #include "store/datatable.h"
 
+#include <apr_file_info.h>
+#include <apr_file_io.h>
+
 static long setup_sessions(cc_db *db, long *sid)
 {
     static const cc_dt_column cols[] = {{"item_id", CC_DT_BIGINT, 0, 0, 1, NULL},
@@ -123,11 +126,41 @@ START_TEST(counts_and_dashboard)
 }
 END_TEST
 
+START_TEST(delete_by_super_admin_only)
+{
+    cc_db *db = admin_fixture_db(cc_test_pool);
+    const char *dir = cc_test_tmpdir(cc_test_pool);
+    const char *files = apr_pstrcat(cc_test_pool, dir, "/files/sessions/ab12", NULL);
+    cc_admin_error err = {0, NULL, NULL};
+    apr_finfo_t fi;
+    long sid = 0;
+
+    setup_sessions(db, &sid);
+    cc_test_exec(db, "UPDATE test_session SET hash = 'ab12' WHERE hash = 'h1'");
+    ck_assert_int_eq(apr_dir_make_recursive(files, APR_FPROT_OS_DEFAULT, cc_test_pool),
+                     APR_SUCCESS);
+    ck_assert_int_ne(
+        cc_admin_test_session_delete(db, cc_test_pool, sid, dir, &admin_fixture_bob, &err),
+        APR_SUCCESS);
+    ck_assert_int_eq(err.status, 403);
+    ck_assert_int_eq(
+        cc_admin_test_session_delete(db, cc_test_pool, sid, dir, &admin_fixture_alice, &err),
+        APR_SUCCESS);
+    ck_assert_int_eq(cc_test_count(db, cc_test_pool, "test_session_log", NULL), 0);
+    ck_assert_int_ne(apr_stat(&fi, files, APR_FINFO_TYPE, cc_test_pool), APR_SUCCESS);
+    ck_assert_int_ne(
+        cc_admin_test_session_delete(db, cc_test_pool, sid, dir, &admin_fixture_alice, &err),
+        APR_SUCCESS);
+    ck_assert_int_eq(err.status, 404);
+}
+END_TEST
+
 TCase *tcase_admin_sessions(void)
 {
     TCase *tc = cc_test_tcase("admin/sessions");
 
     tcase_add_test(tc, list_get_and_csv);
     tcase_add_test(tc, counts_and_dashboard);
+    tcase_add_test(tc, delete_by_super_admin_only);
     return tc;
 }
