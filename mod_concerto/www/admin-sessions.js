@@ -54,7 +54,13 @@
     const responses = s.responses || [];
     CC.append(app, [
       el('p', { class: 'cca-toolbar' }, [el('a', { class: 'cca-button', href: CC.adminUrl('sessions' + (s.test_id ? '?test_id=' + s.test_id : '')) }, '← Sessions'),
-        s.test_id ? CC.downloadLink('All responses of this test as CSV', '/tests/' + s.test_id + '/responses.csv') : null]),
+        s.test_id ? CC.downloadLink('All responses of this test as CSV', '/tests/' + s.test_id + '/responses.csv') : null,
+        // Super administrators (who see the Users section) may delete a session.
+        (boot.sections || []).indexOf('users') >= 0 ? CC.button('Delete this session', (e) => CC.busy(e.target, async () => {
+          if (!window.confirm('Delete session ' + s.id + ' with its log and uploaded files? Rows in the response table stay.')) return;
+          await CC.api('DELETE', '/sessions/' + s.id);
+          window.location.assign(CC.adminUrl('sessions' + (s.test_id ? '?test_id=' + s.test_id : '')));
+        }), 'cca-danger') : null]),
       el('section', { class: 'cca-card', 'aria-label': 'Session' }, el('dl', { class: 'cca-props' }, [
         el('dt', {}, 'Test'), el('dd', {}, s.test_name || String(s.test_id)),
         el('dt', {}, 'Status'), el('dd', {}, statusBadge(s.status)),

@@ -22,7 +22,7 @@ if (!baseUrl || !outDir || !password) {
 }
 
 const STEP_MS = 15000;
-const results = { passed: 0, failed: 0, test_id: null, session_hash: null, answers: [] };
+const results = { passed: 0, failed: 0, test_id: null, session_hash: null, session_id: null, answers: [] };
 const checks = makeChecks(results);
 const { expect } = checks;
 let consoleErrors = [];
@@ -313,6 +313,19 @@ async function main() {
       const csv = await page.evaluate(async (u) => (await fetch(u)).text(), baseUrl + exportHref);
       expect(/Rome/.test(csv) && csv.trim().split('\n').length >= 3, 'responses CSV: ' + csv.slice(0, 200));
       noErrors('session page');
+    });
+
+    await check('admin_session_delete', async () => {
+      await page.goto(baseUrl + '/admin/sessions?test_id=' + results.test_id);
+      await settled(page);
+      await page.click('table.cca-table a[href*="/admin/sessions/"]');
+      await page.waitForURL(/\/admin\/sessions\/\d+$/, { timeout: STEP_MS });
+      results.session_id = Number(/(\d+)$/.exec(page.url())[1]);
+      await settled(page);
+      await page.click('button:text-is("Delete this session")');
+      await page.waitForURL(/\/admin\/sessions\?test_id=\d+$/, { timeout: STEP_MS });
+      await page.waitForSelector('td:text-is("No sessions match.")', { timeout: STEP_MS });
+      noErrors('session deleted');
     });
 
     await check('admin_flow_test_graph', async () => {
