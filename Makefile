@@ -21,7 +21,7 @@ DEB_PACKAGES := build-essential pkg-config apache2 apache2-dev libapr1-dev libap
                 mariadb-server mariadb-client libaprutil1-dbd-odbc unixodbc odbc-postgresql \
                 libjson-c-dev libssl-dev libyaml-dev zlib1g-dev check \
                 libsubunit-dev sqlite3 postgresql postgresql-client curl python3 prometheus \
-                clang-format clang-tidy cppcheck clang chromium \
+                clang-format clang-tidy cppcheck clang chromium libjs-codemirror \
                 r-base-core r-base-dev r-cran-jsonlite r-cran-dbi r-cran-rsqlite \
                 rpm
 
@@ -69,7 +69,11 @@ GLUE_SRC  := $(sort $(wildcard mod_concerto/httpd/*.c))
 CLI_SRC   := $(sort $(wildcard mod_concerto/cli/*.c))
 UNIT_SRC  := $(sort $(wildcard tests/unit/*.c))
 MIGRATIONS := $(sort $(wildcard mod_concerto/store/migrations/[0-9]*.sql))
-ASSETS     := mod_concerto/www/runner.css mod_concerto/www/runner.js
+# The admin pages' code editor (mod_concerto/www/bundle-codemirror.sh).
+CODEMIRROR_DIR ?= /usr/share/javascript/codemirror
+ADMIN_ASSETS := $(sort $(wildcard mod_concerto/www/admin*.js mod_concerto/www/admin*.css))
+ASSETS     := mod_concerto/www/runner.css mod_concerto/www/runner.js $(ADMIN_ASSETS) \
+              $(BUILD)/gen/www/codemirror.js $(BUILD)/gen/www/codemirror.css
 
 CORE_OBJ  := $(CORE_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/migrations.o \
              $(BUILD)/obj/gen/assets.o
@@ -85,6 +89,10 @@ all: $(BUILD)/mod_concerto.so $(BUILD)/concertoctl
 $(BUILD)/gen/migrations.c: $(MIGRATIONS) mod_concerto/store/migrations/embed.sh
 	@mkdir -p $(@D)
 	sh mod_concerto/store/migrations/embed.sh $@ $(MIGRATIONS)
+
+$(BUILD)/gen/www/codemirror.css: $(BUILD)/gen/www/codemirror.js
+$(BUILD)/gen/www/codemirror.js: mod_concerto/www/bundle-codemirror.sh
+	sh mod_concerto/www/bundle-codemirror.sh $(@D) $(CODEMIRROR_DIR)
 
 $(BUILD)/gen/assets.c: $(ASSETS) mod_concerto/www/embed.sh
 	@mkdir -p $(@D)

@@ -54,6 +54,11 @@
     X(CC_EP_TEST_UPLOAD, "test_upload", "POST", "/test/session/*/upload")                          \
     X(CC_EP_TEST_PAGE, "test_page", "GET", "/test/*")                                              \
     X(CC_EP_SESSION_PAGE, "session_page", "GET", "/test/session/*")                                \
+    X(CC_EP_ADMIN_PAGE_LOGIN, "admin_page_login", "GET", "/admin/login")                           \
+    X(CC_EP_ADMIN_PAGE_ROOT, "admin_page_root", "GET", "/admin")                                   \
+    X(CC_EP_ADMIN_PAGE_HOME, "admin_page_home", "GET", "/admin/")                                  \
+    X(CC_EP_ADMIN_PAGE_LIST, "admin_page_list", "GET", "/admin/*")                                 \
+    X(CC_EP_ADMIN_PAGE_ITEM, "admin_page_item", "GET", "/admin/*/*")                               \
     X(CC_EP_ASSET, "asset", "GET", "/assets/*")
 
 typedef enum {

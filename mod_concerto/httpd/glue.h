@@ -164,4 +164,10 @@ int cc_handle_test_page(cc_request *req);
 int cc_handle_session_page(cc_request *req);
 int cc_handle_asset(cc_request *req);
 
+/* handler_admin_ui.c: the administrators' pages under /admin/ (shells that
+ * admin*.js fills from the REST API). */
+int cc_handle_admin_page_login(cc_request *req);
+int cc_handle_admin_page_root(cc_request *req);
+int cc_handle_admin_page(cc_request *req);
+
 #endif

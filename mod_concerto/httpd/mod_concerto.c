@@ -253,6 +253,14 @@ static int dispatch(cc_request *req)
         return cc_handle_test_page(req);
     case CC_EP_SESSION_PAGE:
         return cc_handle_session_page(req);
+    case CC_EP_ADMIN_PAGE_LOGIN:
+        return cc_handle_admin_page_login(req);
+    case CC_EP_ADMIN_PAGE_ROOT:
+        return cc_handle_admin_page_root(req);
+    case CC_EP_ADMIN_PAGE_HOME:
+    case CC_EP_ADMIN_PAGE_LIST:
+    case CC_EP_ADMIN_PAGE_ITEM:
+        return cc_handle_admin_page(req);
     case CC_EP_ASSET:
         return cc_handle_asset(req);
     case CC_EP_TEST_UPLOAD:

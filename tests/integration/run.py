@@ -1677,6 +1677,8 @@ import content  # noqa: E402,F401
 import admin_auth  # noqa: E402,F401
 # The admin REST API (tests/integration/admin_api.py).
 import admin_api  # noqa: E402,F401
+# The admin pages' shells, roles and assets (tests/integration/admin_pages.py).
+import admin_pages  # noqa: E402,F401
 
 
 @test("no_child_died")

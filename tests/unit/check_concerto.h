@@ -18,6 +18,7 @@ TCase *tcase_core_multipart(void);
 TCase *tcase_core_token(void);
 TCase *tcase_core_template(void);
 TCase *tcase_core_page(void);
+TCase *tcase_core_admin_page(void);
 TCase *tcase_core_shared_pool(void);
 TCase *tcase_core_json_pool(void);
 TCase *tcase_core_files(void);

@@ -111,6 +111,28 @@ START_TEST(page_routes)
 }
 END_TEST
 
+/* The admin pages: the login page before the generic section route. */
+START_TEST(admin_page_routes)
+{
+    cc_route_match m;
+
+    ck_assert_int_eq(cc_route(cc_test_pool, "GET", "/admin/login", &m), CC_ROUTE_FOUND);
+    ck_assert_int_eq(m.endpoint, CC_EP_ADMIN_PAGE_LOGIN);
+    ck_assert_int_eq(cc_route(cc_test_pool, "GET", "/admin", &m), CC_ROUTE_FOUND);
+    ck_assert_int_eq(m.endpoint, CC_EP_ADMIN_PAGE_ROOT);
+    ck_assert_int_eq(cc_route(cc_test_pool, "GET", "/admin/", &m), CC_ROUTE_FOUND);
+    ck_assert_int_eq(m.endpoint, CC_EP_ADMIN_PAGE_HOME);
+    ck_assert_int_eq(cc_route(cc_test_pool, "GET", "/admin/tables", &m), CC_ROUTE_FOUND);
+    ck_assert_int_eq(m.endpoint, CC_EP_ADMIN_PAGE_LIST);
+    ck_assert_str_eq(m.params[0], "tables");
+    ck_assert_int_eq(cc_route(cc_test_pool, "GET", "/admin/tests/12", &m), CC_ROUTE_FOUND);
+    ck_assert_int_eq(m.endpoint, CC_EP_ADMIN_PAGE_ITEM);
+    ck_assert_str_eq(m.params[1], "12");
+    ck_assert_int_eq(cc_route(cc_test_pool, "GET", "/admin/tests/12/x", &m), CC_ROUTE_NOT_FOUND);
+    ck_assert_int_eq(cc_route(cc_test_pool, "POST", "/admin/tests", &m), CC_ROUTE_BAD_METHOD);
+}
+END_TEST
+
 START_TEST(not_found)
 {
     static const char *const paths[] = {"/",
@@ -200,6 +222,7 @@ TCase *tcase_core_router(void)
     tcase_add_test(tc, every_route);
     tcase_add_test(tc, known_routes);
     tcase_add_test(tc, page_routes);
+    tcase_add_test(tc, admin_page_routes);
     tcase_add_test(tc, not_found);
     tcase_add_test(tc, bad_method_allow);
     tcase_add_test(tc, path_below);

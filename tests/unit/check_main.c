@@ -163,6 +163,7 @@ int main(void)
     suite_add_tcase(suite, tcase_core_random());
     suite_add_tcase(suite, tcase_core_router());
     suite_add_tcase(suite, tcase_core_page());
+    suite_add_tcase(suite, tcase_core_admin_page());
     suite_add_tcase(suite, tcase_core_shared_pool());
     suite_add_tcase(suite, tcase_core_json_pool());
     suite_add_tcase(suite, tcase_core_files());
