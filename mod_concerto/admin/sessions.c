@@ -136,6 +136,40 @@ static apr_status_t response_table(cc_db *db, apr_pool_t *pool, long test_id, cc
     return APR_SUCCESS;
 }
 
+/* How a response row names session id: the native runner writes "i<id>"
+ * into its text column, R code usually the plain id, into a column of any
+ * type. A number column can only hold the plain id (PostgreSQL refuses
+ * "i4" for a bigint). NULL-terminated. */
+static const char *const *session_keys(apr_pool_t *pool, const cc_datatable *dt,
+                                       const char *session_column, long id)
+{
+    const char **keys = apr_pcalloc(pool, 3 * sizeof(*keys));
+    int c, numeric = 0;
+
+    for (c = 0; c < dt->ncols; c++) {
+        if (strcmp(dt->cols[c].name, session_column) != 0)
+            continue;
+        switch (dt->cols[c].type) {
+        case CC_DT_BIGINT:
+        case CC_DT_INTEGER:
+        case CC_DT_SMALLINT:
+        case CC_DT_DECIMAL:
+        case CC_DT_FLOAT:
+            numeric = 1;
+            break;
+        default:
+            break;
+        }
+    }
+    if (numeric) {
+        keys[0] = apr_ltoa(pool, id);
+    } else {
+        keys[0] = apr_psprintf(pool, "i%ld", id);
+        keys[1] = apr_ltoa(pool, id);
+    }
+    return keys;
+}
+
 apr_status_t cc_admin_session_get(cc_db *db, apr_pool_t *pool, long id, const cc_admin_actor *actor,
                                   json_object **out, cc_admin_error *err)
 {
@@ -165,11 +199,16 @@ apr_status_t cc_admin_session_get(cc_db *db, apr_pool_t *pool, long id, const cc
     if (response_table(db, pool, test_id, &dt, &session_column, err) != APR_SUCCESS)
         return APR_EGENERAL;
     if (dt) {
-        const char *names[] = {session_column}, *ops[] = {"="};
-        const char *values[] = {apr_psprintf(pool, "i%ld", id)};
-        if (cc_datatable_select(db, pool, dt, 1, names, ops, values, RESPONSES_MAX, &responses,
-                                &errmsg) != APR_SUCCESS)
-            return cc_admin_fail(err, 500, NULL, errmsg);
+        const char *names[] = {session_column}, *ops[] = {"="}, *values[1];
+        const char *const *key;
+        for (key = session_keys(pool, dt, session_column, id); *key; key++) {
+            values[0] = *key;
+            if (cc_datatable_select(db, pool, dt, 1, names, ops, values, RESPONSES_MAX, &responses,
+                                    &errmsg) != APR_SUCCESS)
+                return cc_admin_fail(err, 500, NULL, errmsg);
+            if (responses->nrows > 0)
+                break;
+        }
     }
     json_object_object_add(*out, "responses",
                            responses ? cc_admin_table_rows_json(responses)
@@ -274,9 +313,12 @@ apr_status_t cc_admin_test_responses_csv(cc_db *db, apr_pool_t *pool, long test_
                      args) != APR_SUCCESS)
         return cc_admin_db_fail(err, db, pool, "reading the test's sessions");
     mine = apr_hash_make(pool);
-    for (i = 0; i < sessions->nrows; i++)
-        apr_hash_set(mine, apr_pstrcat(pool, "i", sessions->values[i][0], NULL),
-                     APR_HASH_KEY_STRING, "");
+    for (i = 0; i < sessions->nrows; i++) {
+        const char *const *key =
+            session_keys(pool, dt, session_column, cc_admin_number(sessions->values[i][0]));
+        for (; *key; key++)
+            apr_hash_set(mine, *key, APR_HASH_KEY_STRING, "");
+    }
     if (cc_datatable_select(db, pool, dt, 0, NULL, NULL, NULL, RESPONSES_MAX, &rows, &errmsg) !=
         APR_SUCCESS)
         return cc_admin_fail(err, 500, NULL, errmsg);

@@ -94,6 +94,51 @@ START_TEST(list_get_and_csv)
 }
 END_TEST
 
+/* R code writes the plain session id, here into a bigint column (on
+ * PostgreSQL "i<id>" would not even be comparable with it). */
+START_TEST(responses_with_plain_session_ids)
+{
+    static const cc_dt_column cols[] = {{"session_id", CC_DT_BIGINT, 0, 0, 1, NULL},
+                                        {"theta", CC_DT_FLOAT, 0, 0, 1, NULL}};
+    cc_db *db = admin_fixture_db(cc_test_pool);
+    cc_admin_error err = {0, NULL, NULL};
+    json_object *out = NULL, *list = NULL;
+    const char *csv = NULL, *filename = NULL, *errmsg = NULL;
+    long tid = 0, sid;
+
+    ck_assert_int_eq(cc_datatable_create(db, cc_test_pool, "rresp", NULL, cols, 2, NULL, &errmsg),
+                     APR_SUCCESS);
+    ck_assert_int_eq(
+        cc_admin_test_create(db, cc_test_pool,
+                             admin_fixture_json(cc_test_pool,
+                                                "{\"name\":\"rcat\",\"type\":0,\"settings\":"
+                                                "\"{\\\"responseBank\\\":{\\\"table\\\":"
+                                                "\\\"rresp\\\"}}\"}"),
+                             &admin_fixture_alice, 1000, &tid, &err),
+        APR_SUCCESS);
+    cc_test_exec(db, apr_psprintf(cc_test_pool,
+                                  "INSERT INTO test_session (hash, test_id, status, created, "
+                                  "updated) VALUES ('r1', %ld, 2, 10, 20)",
+                                  tid));
+    sid = cc_admin_number(
+        cc_test_value(db, cc_test_pool, "SELECT id FROM test_session WHERE hash = 'r1'"));
+    cc_test_exec(db, apr_psprintf(cc_test_pool,
+                                  "INSERT INTO rresp (session_id, theta) VALUES (%ld, 0.25), "
+                                  "(%ld, 0.75), (%ld, 9)",
+                                  sid, sid, sid + 100));
+    ck_assert_int_eq(cc_admin_session_get(db, cc_test_pool, sid, &admin_fixture_alice, &out, &err),
+                     APR_SUCCESS);
+    json_object_object_get_ex(out, "responses", &list);
+    ck_assert_int_eq((int)json_object_array_length(list), 2);
+    ck_assert_str_eq(admin_fixture_str(json_object_array_get_idx(list, 1), "theta"), "0.75");
+    ck_assert_int_eq(cc_admin_test_responses_csv(db, cc_test_pool, tid, &admin_fixture_alice, &csv,
+                                                 &filename, &err),
+                     APR_SUCCESS);
+    ck_assert_str_eq(
+        csv, apr_psprintf(cc_test_pool, "id,session_id,theta\n1,%ld,0.25\n2,%ld,0.75\n", sid, sid));
+}
+END_TEST
+
 START_TEST(counts_and_dashboard)
 {
     cc_db *db = admin_fixture_db(cc_test_pool);
@@ -160,6 +205,7 @@ TCase *tcase_admin_sessions(void)
     TCase *tc = cc_test_tcase("admin/sessions");
 
     tcase_add_test(tc, list_get_and_csv);
+    tcase_add_test(tc, responses_with_plain_session_ids);
     tcase_add_test(tc, counts_and_dashboard);
     tcase_add_test(tc, delete_by_super_admin_only);
     return tc;
