@@ -195,9 +195,15 @@ Take the demo tests in a browser:
   $URL/api/check/session_count
   $URL/api/check/prometheus
 
+Author tests, templates and data tables, and read the results, in the
+admin pages:
+
+  $URL/admin/
+
 Log in as user admin with $pwhint;
 set a new one with: $BUILD/concertoctl -d var passwd admin
-  curl -s -H 'Content-Type: application/json' \\
+Scripts use the REST API (docs/api.md), e.g.
+  curl -s -c cookies -H 'Content-Type: application/json' \\
        -d '{"username":"admin","password":"PASSWORD"}' $URL/api/admin/login
 
 Press Ctrl-C to stop.
