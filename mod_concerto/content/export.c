@@ -8,6 +8,7 @@
 #include "store/datatable.h"
 
 #include <apr_hash.h>
+#include <apr_lib.h>
 #include <apr_strings.h>
 #include <string.h>
 
@@ -467,9 +468,67 @@ static void want_from_settings(apr_pool_t *pool, wanted *w, json_object *setting
     }
 }
 
-static void want_dependencies(apr_pool_t *pool, wanted *w, int kind, json_object *obj)
+/* R code names the templates, tables and tests it uses as text
+ * (concerto.template.show("page"), SQL naming a table), which no reference
+ * records, so an export of the test alone would lack them. Each word of the
+ * code (quotes and SQL inside strings included) and each whole quoted
+ * string (a name with blanks) equal to an existing object's name brings
+ * that object: a word that only happens to be a name brings one object too
+ * many, never one too few. existing[kind]: the names in the database. */
+static void want_name(apr_pool_t *pool, wanted *w, apr_hash_t *const *existing, const char *from,
+                      const char *to)
 {
-    json_object *list, *settings = NULL;
+    const char *word = apr_pstrmemdup(pool, from, (apr_size_t)(to - from));
+    int kind;
+
+    for (kind = 0; kind < K_COUNT; kind++)
+        if (kind != K_WIZARD && apr_hash_get(existing[kind], word, APR_HASH_KEY_STRING))
+            want(pool, w, kind, word);
+}
+
+static int name_char(char c)
+{
+    return apr_isalnum(c) || c == '_' || c == '-' || c == '.';
+}
+
+static void want_from_code(apr_pool_t *pool, wanted *w, apr_hash_t *const *existing,
+                           const char *code)
+{
+    const char *p, *start;
+
+    if (code == NULL || existing == NULL)
+        return;
+    for (p = code; *p;) {
+        if (!name_char(*p)) {
+            p++;
+            continue;
+        }
+        for (start = p; name_char(*p); p++)
+            ;
+        want_name(pool, w, existing, start, p);
+    }
+    for (p = code; *p; p++) {
+        if (*p == '#') { /* an R comment: its quotes are no strings */
+            while (*p && *p != '\n')
+                p++;
+            if (!*p)
+                break;
+        } else if (*p == '"' || *p == '\'') {
+            char quote = *p;
+            for (start = ++p; *p && *p != quote; p++)
+                if (*p == '\\' && p[1])
+                    p++;
+            if (*p != quote)
+                break; /* unbalanced: nothing more to trust */
+            want_name(pool, w, existing, start, p);
+        }
+    }
+}
+
+static void want_dependencies(apr_pool_t *pool, wanted *w, apr_hash_t *const *existing, int kind,
+                              json_object *obj)
+{
+    json_object *list, *vars, *settings = NULL;
     size_t i, k;
 
     if (kind == K_TEST) {
@@ -481,6 +540,17 @@ static void want_dependencies(apr_pool_t *pool, wanted *w, int kind, json_object
                  cc_member_text(pool, json_object_array_get_idx(list, i), "sourceTestName"));
         if (json_object_object_get_ex(obj, "settings", &settings))
             want_from_settings(pool, w, settings);
+        want_from_code(pool, w, existing, cc_member_text(pool, obj, "code"));
+        vars = cc_member_array(obj, "variables"); /* defaults may name a table */
+        for (i = 0; vars && i < json_object_array_length(vars); i++)
+            want_from_code(pool, w, existing,
+                           cc_member_text(pool, json_object_array_get_idx(vars, i), "value"));
+        for (i = 0; list && i < json_object_array_length(list); i++) {
+            json_object *ports = cc_member_array(json_object_array_get_idx(list, i), "ports");
+            for (k = 0; ports && k < json_object_array_length(ports); k++)
+                want_from_code(pool, w, existing,
+                               cc_member_text(pool, json_object_array_get_idx(ports, k), "value"));
+        }
         /* A wizard test's values name objects as its wizard's params do. */
     } else if (kind == K_TEMPLATE) {
         /* Templates it embeds ({{template:NAME}}) would be missing elsewhere. */
@@ -526,6 +596,8 @@ apr_status_t cc_content_export(cc_db *db, apr_pool_t *pool, const cc_content_sel
 {
     exporter x = {db, pool, errmsg};
     wanted w;
+    apr_hash_t *existing_names[K_COUNT];
+    apr_hash_t **existing = NULL; /* only for a selection: everything goes otherwise */
     json_object *lists[K_COUNT], *collection;
     apr_status_t rv;
     int kind, i;
@@ -552,6 +624,19 @@ apr_status_t cc_content_export(cc_db *db, apr_pool_t *pool, const cc_content_sel
         for (kind = 0; kind < K_COUNT; kind++)
             for (i = 0; given[kind] && i < given[kind]->nelts; i++)
                 want(pool, &w, kind, APR_ARRAY_IDX(given[kind], i, const char *));
+        /* What R code may name (want_from_code). */
+        existing = existing_names;
+        for (kind = 0; kind < K_COUNT; kind++) {
+            cc_rows *r;
+            existing[kind] = apr_hash_make(pool);
+            rv =
+                query(&x, &r, apr_pstrcat(pool, "SELECT name FROM ", kind_table[kind], NULL), NULL);
+            if (rv != APR_SUCCESS)
+                return rv;
+            for (i = 0; i < r->nrows; i++)
+                if (r->values[i][0])
+                    apr_hash_set(existing[kind], r->values[i][0], APR_HASH_KEY_STRING, "");
+        }
     }
     for (i = 0; i < w.queue->nelts; i++) {
         pending p = APR_ARRAY_IDX(w.queue, i, pending);
@@ -577,7 +662,7 @@ apr_status_t cc_content_export(cc_db *db, apr_pool_t *pool, const cc_content_sel
             return rv;
         if (obj == NULL)
             continue;
-        want_dependencies(pool, &w, p.kind, obj);
+        want_dependencies(pool, &w, existing, p.kind, obj);
         json_object_object_add(obj, "hash", json_object_new_string(cc_content_hash(pool, obj)));
         json_object_array_add(lists[p.kind], json_object_get(obj));
     }

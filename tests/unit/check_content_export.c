@@ -95,6 +95,30 @@ START_TEST(a_selection_brings_what_it_uses)
 }
 END_TEST
 
+/* A code test names its templates and tables in its R code only: a
+ * selection of it brings them (a word that is no object's name, nothing). */
+START_TEST(a_selection_brings_what_its_r_code_names)
+{
+    cc_db *db = cc_test_db_starter(cc_test_pool, NOW);
+    cc_content_selection sel;
+    json_object *doc = NULL, *c;
+    const char *errmsg = NULL;
+
+    memset(&sel, 0, sizeof(sel));
+    sel.tests = apr_array_make(cc_test_pool, 1, sizeof(const char *));
+    APR_ARRAY_PUSH(sel.tests, const char *) = "r-questionnaire";
+    ck_assert_msg(cc_content_export(db, cc_test_pool, &sel, &doc, &errmsg) == APR_SUCCESS, "%s",
+                  errmsg);
+    c = collection_of(doc);
+    ck_assert(has(c, "Test", "r-questionnaire"));
+    ck_assert(has(c, "ViewTemplate", "cc-start") && has(c, "ViewTemplate", "cc-item-page") &&
+              has(c, "ViewTemplate", "cc-feedback"));
+    ck_assert(has(c, "DataTable", "r_questionnaire_responses"));
+    ck_assert(has(c, "DataTable", "number_attitude_items")); /* a variable's default */
+    ck_assert(!has(c, "Test", "demo-cat") && !has(c, "DataTable", "demo_cat_items"));
+}
+END_TEST
+
 START_TEST(template_inserts_in_concerto_syntax)
 {
     cc_db *db = cc_test_db_migrated(cc_test_pool);
@@ -123,6 +147,7 @@ TCase *tcase_content_export(void)
     TCase *tc = cc_test_tcase("content/export");
     tcase_add_test(tc, exports_everything_sorted_with_hashes);
     tcase_add_test(tc, a_selection_brings_what_it_uses);
+    tcase_add_test(tc, a_selection_brings_what_its_r_code_names);
     tcase_add_test(tc, template_inserts_in_concerto_syntax);
     return tc;
 }
