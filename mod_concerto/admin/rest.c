@@ -155,52 +155,84 @@ static void answer_empty(cc_rest_answer *answer)
     answer->text = "";
 }
 
-/* ---- generic kinds (templates) ---- */
+/* ---- the collection and the items of a kind ---- */
 
-static apr_status_t handle_generic(cc_db *db, apr_pool_t *pool, const cc_rest_request *req,
-                                   const cc_kind *kind, cc_rest_answer *answer, cc_admin_error *err)
+/* What a kind does for GET/POST on its collection and GET/PUT/DELETE on an
+ * item; a NULL operation is the generic entity code on ops->kind. */
+typedef struct kind_ops {
+    const cc_kind *kind;
+    apr_status_t (*list)(cc_db *db, apr_pool_t *pool, const cc_list_query *lq,
+                         const cc_admin_actor *actor, json_object **out, cc_admin_error *err);
+    apr_status_t (*create)(cc_db *db, apr_pool_t *pool, json_object *in,
+                           const cc_admin_actor *actor, long now, long *id, cc_admin_error *err);
+    apr_status_t (*get)(cc_db *db, apr_pool_t *pool, long id, const cc_admin_actor *actor,
+                        json_object **out, cc_admin_error *err);
+    apr_status_t (*update)(cc_db *db, apr_pool_t *pool, long id, json_object *in,
+                           const cc_admin_actor *actor, long now, cc_admin_error *err);
+    apr_status_t (*remove)(cc_db *db, apr_pool_t *pool, long id, const cc_admin_actor *actor,
+                           cc_admin_error *err);
+} kind_ops;
+
+static apr_status_t ops_get(cc_db *db, apr_pool_t *pool, const kind_ops *ops, long id,
+                            const cc_admin_actor *actor, json_object **out, cc_admin_error *err)
+{
+    return ops->get ? ops->get(db, pool, id, actor, out, err)
+                    : cc_entity_get(db, pool, ops->kind, 0, id, actor, out, err);
+}
+
+static apr_status_t handle_collection(cc_db *db, apr_pool_t *pool, const cc_rest_request *req,
+                                      const kind_ops *ops, cc_rest_answer *answer,
+                                      cc_admin_error *err)
 {
     json_object *in = NULL, *out = NULL;
     cc_list_query lq;
     long id = 0;
 
-    if (req->nsegs == 1) {
-        if (is(req, "GET")) {
-            if (list_query(pool, req, &lq, err) ||
-                cc_entity_list(db, pool, kind, 0, &lq, req->actor, &out, err))
-                return APR_EGENERAL;
-            answer_json(answer, 200, out);
-            return APR_SUCCESS;
-        }
-        if (!is(req, "POST"))
-            return not_allowed(pool, req, err);
-        if (body_object(pool, req, &in, err) ||
-            cc_entity_create(db, pool, kind, 0, in, req->actor, req->now, &id, err) ||
-            cc_entity_get(db, pool, kind, 0, id, req->actor, &out, err))
+    if (is(req, "GET")) {
+        if (list_query(pool, req, &lq, err) ||
+            (ops->list ? ops->list(db, pool, &lq, req->actor, &out, err)
+                       : cc_entity_list(db, pool, ops->kind, 0, &lq, req->actor, &out, err)))
             return APR_EGENERAL;
-        answer_json(answer, 201, out);
+        answer_json(answer, 200, out);
         return APR_SUCCESS;
     }
-    if (req->nsegs != 2)
-        return no_such(pool, req, err);
-    if (seg_id(pool, req, 1, &id, err))
+    if (!is(req, "POST"))
+        return not_allowed(pool, req, err);
+    if (body_object(pool, req, &in, err) ||
+        (ops->create
+             ? ops->create(db, pool, in, req->actor, req->now, &id, err)
+             : cc_entity_create(db, pool, ops->kind, 0, in, req->actor, req->now, &id, err)) ||
+        ops_get(db, pool, ops, id, req->actor, &out, err))
         return APR_EGENERAL;
+    answer_json(answer, 201, out);
+    return APR_SUCCESS;
+}
+
+static apr_status_t handle_item(cc_db *db, apr_pool_t *pool, const cc_rest_request *req,
+                                const kind_ops *ops, long id, cc_rest_answer *answer,
+                                cc_admin_error *err)
+{
+    json_object *in = NULL, *out = NULL;
+
     if (is(req, "GET")) {
-        if (cc_entity_get(db, pool, kind, 0, id, req->actor, &out, err))
+        if (ops_get(db, pool, ops, id, req->actor, &out, err))
             return APR_EGENERAL;
         answer_json(answer, 200, out);
         return APR_SUCCESS;
     }
     if (is(req, "PUT")) {
         if (body_object(pool, req, &in, err) ||
-            cc_entity_update(db, pool, kind, 0, id, in, req->actor, req->now, err) ||
-            cc_entity_get(db, pool, kind, 0, id, req->actor, &out, err))
+            (ops->update
+                 ? ops->update(db, pool, id, in, req->actor, req->now, err)
+                 : cc_entity_update(db, pool, ops->kind, 0, id, in, req->actor, req->now, err)) ||
+            ops_get(db, pool, ops, id, req->actor, &out, err))
             return APR_EGENERAL;
         answer_json(answer, 200, out);
         return APR_SUCCESS;
     }
     if (is(req, "DELETE")) {
-        if (cc_entity_delete(db, pool, kind, 0, id, req->actor, err))
+        if (ops->remove ? ops->remove(db, pool, id, req->actor, err)
+                        : cc_entity_delete(db, pool, ops->kind, 0, id, req->actor, err))
             return APR_EGENERAL;
         answer_empty(answer);
         return APR_SUCCESS;
@@ -208,13 +240,29 @@ static apr_status_t handle_generic(cc_db *db, apr_pool_t *pool, const cc_rest_re
     return not_allowed(pool, req, err);
 }
 
+/* /{kind} and /{kind}/{id}; a kind with parts below its items handles
+ * those before coming here. */
+static apr_status_t handle_crud(cc_db *db, apr_pool_t *pool, const cc_rest_request *req,
+                                const kind_ops *ops, cc_rest_answer *answer, cc_admin_error *err)
+{
+    long id = 0;
+
+    if (req->nsegs == 1)
+        return handle_collection(db, pool, req, ops, answer, err);
+    if (req->nsegs != 2)
+        return no_such(pool, req, err);
+    if (seg_id(pool, req, 1, &id, err))
+        return APR_EGENERAL;
+    return handle_item(db, pool, req, ops, id, answer, err);
+}
+
+static const kind_ops template_ops = {&cc_kind_template, NULL, NULL, NULL, NULL, NULL};
+
 static apr_status_t handle_templates(cc_db *db, apr_pool_t *pool, const cc_rest_request *req,
                                      cc_rest_answer *answer, cc_admin_error *err)
 {
-    return handle_generic(db, pool, req, &cc_kind_template, answer, err);
+    return handle_crud(db, pool, req, &template_ops, answer, err);
 }
-
-/* ---- tests ---- */
 
 static const cc_kind *test_child_kind(const char *name)
 {
@@ -296,30 +344,17 @@ static apr_status_t handle_test_children(cc_db *db, apr_pool_t *pool, const cc_r
     return not_allowed(pool, req, err);
 }
 
+static const kind_ops test_ops = {&cc_kind_test,        NULL,
+                                  cc_admin_test_create, cc_admin_test_get,
+                                  cc_admin_test_update, cc_admin_test_delete};
+
 static apr_status_t handle_tests(cc_db *db, apr_pool_t *pool, const cc_rest_request *req,
                                  cc_rest_answer *answer, cc_admin_error *err)
 {
-    json_object *in = NULL, *out = NULL;
-    cc_list_query lq;
     long id = 0;
 
-    if (req->nsegs == 1) {
-        if (is(req, "GET")) {
-            if (list_query(pool, req, &lq, err) ||
-                cc_entity_list(db, pool, &cc_kind_test, 0, &lq, req->actor, &out, err))
-                return APR_EGENERAL;
-            answer_json(answer, 200, out);
-            return APR_SUCCESS;
-        }
-        if (!is(req, "POST"))
-            return not_allowed(pool, req, err);
-        if (body_object(pool, req, &in, err) ||
-            cc_admin_test_create(db, pool, in, req->actor, req->now, &id, err) ||
-            cc_admin_test_get(db, pool, id, req->actor, &out, err))
-            return APR_EGENERAL;
-        answer_json(answer, 201, out);
-        return APR_SUCCESS;
-    }
+    if (req->nsegs < 3)
+        return handle_crud(db, pool, req, &test_ops, answer, err);
     if (seg_id(pool, req, 1, &id, err))
         return APR_EGENERAL;
     if (req->nsegs == 3 && !strcmp(req->segs[2], "responses.csv")) {
@@ -333,32 +368,8 @@ static apr_status_t handle_tests(cc_db *db, apr_pool_t *pool, const cc_rest_requ
         answer->content_type = "text/csv; charset=utf-8";
         return APR_SUCCESS;
     }
-    if (req->nsegs >= 3)
-        return handle_test_children(db, pool, req, id, answer, err);
-    if (is(req, "GET")) {
-        if (cc_admin_test_get(db, pool, id, req->actor, &out, err))
-            return APR_EGENERAL;
-        answer_json(answer, 200, out);
-        return APR_SUCCESS;
-    }
-    if (is(req, "PUT")) {
-        if (body_object(pool, req, &in, err) ||
-            cc_admin_test_update(db, pool, id, in, req->actor, req->now, err) ||
-            cc_admin_test_get(db, pool, id, req->actor, &out, err))
-            return APR_EGENERAL;
-        answer_json(answer, 200, out);
-        return APR_SUCCESS;
-    }
-    if (is(req, "DELETE")) {
-        if (cc_admin_test_delete(db, pool, id, req->actor, err))
-            return APR_EGENERAL;
-        answer_empty(answer);
-        return APR_SUCCESS;
-    }
-    return not_allowed(pool, req, err);
+    return handle_test_children(db, pool, req, id, answer, err);
 }
-
-/* ---- tables ---- */
 
 apr_status_t cc_rest_csv_body(apr_pool_t *pool, const cc_rest_request *req, const char **csv,
                               apr_size_t *len, cc_admin_error *err)
@@ -504,55 +515,20 @@ static apr_status_t handle_table_parts(cc_db *db, apr_pool_t *pool, const cc_res
     return not_allowed(pool, req, err);
 }
 
+static const kind_ops table_ops = {&cc_kind_table,        cc_admin_table_list,
+                                   cc_admin_table_create, cc_admin_table_get,
+                                   cc_admin_table_update, cc_admin_table_delete};
+
 static apr_status_t handle_tables(cc_db *db, apr_pool_t *pool, const cc_rest_request *req,
                                   cc_rest_answer *answer, cc_admin_error *err)
 {
-    json_object *in = NULL, *out = NULL;
-    cc_list_query lq;
     long id = 0;
 
-    if (req->nsegs == 1) {
-        if (is(req, "GET")) {
-            if (list_query(pool, req, &lq, err) ||
-                cc_admin_table_list(db, pool, &lq, req->actor, &out, err))
-                return APR_EGENERAL;
-            answer_json(answer, 200, out);
-            return APR_SUCCESS;
-        }
-        if (!is(req, "POST"))
-            return not_allowed(pool, req, err);
-        if (body_object(pool, req, &in, err) ||
-            cc_admin_table_create(db, pool, in, req->actor, req->now, &id, err) ||
-            cc_admin_table_get(db, pool, id, req->actor, &out, err))
-            return APR_EGENERAL;
-        answer_json(answer, 201, out);
-        return APR_SUCCESS;
-    }
+    if (req->nsegs < 3)
+        return handle_crud(db, pool, req, &table_ops, answer, err);
     if (seg_id(pool, req, 1, &id, err))
         return APR_EGENERAL;
-    if (req->nsegs >= 3)
-        return handle_table_parts(db, pool, req, id, answer, err);
-    if (is(req, "GET")) {
-        if (cc_admin_table_get(db, pool, id, req->actor, &out, err))
-            return APR_EGENERAL;
-        answer_json(answer, 200, out);
-        return APR_SUCCESS;
-    }
-    if (is(req, "PUT")) {
-        if (body_object(pool, req, &in, err) ||
-            cc_admin_table_update(db, pool, id, in, req->actor, req->now, err) ||
-            cc_admin_table_get(db, pool, id, req->actor, &out, err))
-            return APR_EGENERAL;
-        answer_json(answer, 200, out);
-        return APR_SUCCESS;
-    }
-    if (is(req, "DELETE")) {
-        if (cc_admin_table_delete(db, pool, id, req->actor, err))
-            return APR_EGENERAL;
-        answer_empty(answer);
-        return APR_SUCCESS;
-    }
-    return not_allowed(pool, req, err);
+    return handle_table_parts(db, pool, req, id, answer, err);
 }
 
 /* ---- sessions, counts, dashboard (read only) ---- */
@@ -627,54 +603,28 @@ static apr_status_t handle_dashboard(cc_db *db, apr_pool_t *pool, const cc_rest_
 
 /* ---- users ---- */
 
+/* Users are the super admin's: the access rule does not apply to them. */
+static apr_status_t user_list(cc_db *db, apr_pool_t *pool, const cc_list_query *lq,
+                              const cc_admin_actor *actor, json_object **out, cc_admin_error *err)
+{
+    (void)actor;
+    return cc_admin_user_list(db, pool, lq, out, err);
+}
+
+static apr_status_t user_get(cc_db *db, apr_pool_t *pool, long id, const cc_admin_actor *actor,
+                             json_object **out, cc_admin_error *err)
+{
+    (void)actor;
+    return cc_admin_user_get(db, pool, id, out, err);
+}
+
+static const kind_ops user_ops = {
+    NULL, user_list, cc_admin_user_create, user_get, cc_admin_user_update, cc_admin_user_delete};
+
 static apr_status_t handle_users(cc_db *db, apr_pool_t *pool, const cc_rest_request *req,
                                  cc_rest_answer *answer, cc_admin_error *err)
 {
-    json_object *in = NULL, *out = NULL;
-    cc_list_query lq;
-    long id = 0;
-
-    if (req->nsegs == 1) {
-        if (is(req, "GET")) {
-            if (list_query(pool, req, &lq, err) || cc_admin_user_list(db, pool, &lq, &out, err))
-                return APR_EGENERAL;
-            answer_json(answer, 200, out);
-            return APR_SUCCESS;
-        }
-        if (!is(req, "POST"))
-            return not_allowed(pool, req, err);
-        if (body_object(pool, req, &in, err) ||
-            cc_admin_user_create(db, pool, in, req->actor, req->now, &id, err) ||
-            cc_admin_user_get(db, pool, id, &out, err))
-            return APR_EGENERAL;
-        answer_json(answer, 201, out);
-        return APR_SUCCESS;
-    }
-    if (req->nsegs != 2)
-        return no_such(pool, req, err);
-    if (seg_id(pool, req, 1, &id, err))
-        return APR_EGENERAL;
-    if (is(req, "GET")) {
-        if (cc_admin_user_get(db, pool, id, &out, err))
-            return APR_EGENERAL;
-        answer_json(answer, 200, out);
-        return APR_SUCCESS;
-    }
-    if (is(req, "PUT")) {
-        if (body_object(pool, req, &in, err) ||
-            cc_admin_user_update(db, pool, id, in, req->actor, req->now, err) ||
-            cc_admin_user_get(db, pool, id, &out, err))
-            return APR_EGENERAL;
-        answer_json(answer, 200, out);
-        return APR_SUCCESS;
-    }
-    if (is(req, "DELETE")) {
-        if (cc_admin_user_delete(db, pool, id, req->actor, err))
-            return APR_EGENERAL;
-        answer_empty(answer);
-        return APR_SUCCESS;
-    }
-    return not_allowed(pool, req, err);
+    return handle_crud(db, pool, req, &user_ops, answer, err);
 }
 
 /* ---- wizards ---- */
@@ -739,38 +689,19 @@ static apr_status_t handle_wizard_children(cc_db *db, apr_pool_t *pool, const cc
     return not_allowed(pool, req, err);
 }
 
+static const kind_ops wizard_ops = {&cc_kind_wizard,     NULL, cc_admin_wizard_create,
+                                    cc_admin_wizard_get, NULL, NULL};
+
 static apr_status_t handle_wizards(cc_db *db, apr_pool_t *pool, const cc_rest_request *req,
                                    cc_rest_answer *answer, cc_admin_error *err)
 {
-    json_object *in = NULL, *out = NULL;
     long id = 0;
 
-    if (req->nsegs >= 3) {
-        if (seg_id(pool, req, 1, &id, err))
-            return APR_EGENERAL;
-        return handle_wizard_children(db, pool, req, id, answer, err);
-    }
-    if (req->nsegs == 1 && is(req, "POST")) {
-        if (body_object(pool, req, &in, err) ||
-            cc_admin_wizard_create(db, pool, in, req->actor, req->now, &id, err) ||
-            cc_admin_wizard_get(db, pool, id, req->actor, &out, err))
-            return APR_EGENERAL;
-        answer_json(answer, 201, out);
-        return APR_SUCCESS;
-    }
-    if (req->nsegs == 2 && (is(req, "GET") || is(req, "PUT"))) {
-        if (seg_id(pool, req, 1, &id, err))
-            return APR_EGENERAL;
-        if (is(req, "PUT") &&
-            (body_object(pool, req, &in, err) ||
-             cc_entity_update(db, pool, &cc_kind_wizard, 0, id, in, req->actor, req->now, err)))
-            return APR_EGENERAL;
-        if (cc_admin_wizard_get(db, pool, id, req->actor, &out, err))
-            return APR_EGENERAL;
-        answer_json(answer, 200, out);
-        return APR_SUCCESS;
-    }
-    return handle_generic(db, pool, req, &cc_kind_wizard, answer, err);
+    if (req->nsegs < 3)
+        return handle_crud(db, pool, req, &wizard_ops, answer, err);
+    if (seg_id(pool, req, 1, &id, err))
+        return APR_EGENERAL;
+    return handle_wizard_children(db, pool, req, id, answer, err);
 }
 
 /* ---- settings, tasks ---- */
@@ -795,32 +726,43 @@ static apr_status_t handle_settings(cc_db *db, apr_pool_t *pool, const cc_rest_r
     return APR_SUCCESS;
 }
 
+/* Tasks are read whole (no access rule: super admin only) and made pending. */
+static apr_status_t task_create(cc_db *db, apr_pool_t *pool, json_object *in,
+                                const cc_admin_actor *actor, long now, long *id,
+                                cc_admin_error *err)
+{
+    (void)actor;
+    return cc_admin_task_create(db, pool, in, now, id, err);
+}
+
+static apr_status_t task_get(cc_db *db, apr_pool_t *pool, long id, const cc_admin_actor *actor,
+                             json_object **out, cc_admin_error *err)
+{
+    (void)actor;
+    return cc_entity_get(db, pool, &cc_kind_task, 0, id, NULL, out, err);
+}
+
+static const kind_ops task_ops = {&cc_kind_task, NULL, task_create, task_get, NULL, NULL};
+
 static apr_status_t handle_tasks(cc_db *db, apr_pool_t *pool, const cc_rest_request *req,
                                  cc_rest_answer *answer, cc_admin_error *err)
 {
-    json_object *in = NULL, *out = NULL;
+    json_object *out = NULL;
     long id = 0;
 
-    if (req->nsegs == 1 && is(req, "POST")) {
-        if (body_object(pool, req, &in, err) ||
-            cc_admin_task_create(db, pool, in, req->now, &id, err) ||
-            cc_entity_get(db, pool, &cc_kind_task, 0, id, NULL, &out, err))
-            return APR_EGENERAL;
-        answer_json(answer, 201, out);
-        return APR_SUCCESS;
-    }
     if (req->nsegs == 3 && !strcmp(req->segs[2], "cancel")) {
         if (!is(req, "POST"))
             return not_allowed(pool, req, err);
         if (seg_id(pool, req, 1, &id, err) || cc_admin_task_cancel(db, pool, id, req->now, err) ||
-            cc_entity_get(db, pool, &cc_kind_task, 0, id, NULL, &out, err))
+            task_get(db, pool, id, NULL, &out, err))
             return APR_EGENERAL;
         answer_json(answer, 200, out);
         return APR_SUCCESS;
     }
-    if (req->nsegs <= 2 && !is(req, "GET"))
+    /* Only made (POST on the list) and read: no PUT or DELETE of a task. */
+    if (req->nsegs <= 2 && !is(req, "GET") && !(req->nsegs == 1 && is(req, "POST")))
         return not_allowed(pool, req, err);
-    return handle_generic(db, pool, req, &cc_kind_task, answer, err);
+    return handle_crud(db, pool, req, &task_ops, answer, err);
 }
 
 /* ---- files ---- */
