@@ -13,7 +13,7 @@ import io
 import json
 
 import harness
-from harness import admin_error, check, check_status, concertoctl, make_data_dir, test
+from harness import admin_error, check, check_status, test
 
 PASSWORD = "Rest-Test-Secret-9"
 BASE = "/rest"
@@ -22,36 +22,8 @@ JSON_CT = {"Content-Type": "application/json"}
 
 
 def rest_site(ctx):
-    """(apache, datadir) of this database's REST site, with three users:
-    admin (super admin), tester (ROLE_TEST) and plain (no role)."""
-    site = getattr(ctx, "_rest_site", None)
-    if site:
-        return site
-    ctx.prepare()
-    datadir = make_data_dir(ctx.tmp, "rest")
-    if ctx.served:
-        ctx.server.create_database(ctx.db_name("rest"))
-    code, out, err = concertoctl(ctx.db_args(datadir, "rest") + ["setup", "--owner", "www-data"],
-                                 env={"CONCERTO_PASSWORD": PASSWORD})
-    check(code == 0, "setup exited %d: %s%s" % (code, out, err))
-    for name, role in (("tester", "ROLE_TEST"), ("plain", None)):
-        ctx.sql(datadir, "rest", "INSERT INTO concerto_user (username, password_hash, created, updated) "
-                "SELECT '%s', password_hash, 0, 0 FROM concerto_user WHERE username = 'admin'" % name)
-        if role:
-            ctx.sql(datadir, "rest", "INSERT INTO user_role (user_id, role_id) SELECT u.id, r.id "
-                    "FROM concerto_user u, role r WHERE u.username = '%s' AND r.role = '%s'"
-                    % (name, role))
-    harness.chown_www(datadir)
-    body = """
-<Location {base}>
-    SetHandler concerto
-    {db}
-</Location>
-""".format(base=BASE, db=ctx.db_conf(datadir, "rest"))
-    a = ctx.new_apache("rest", body)
-    a.start()
-    ctx._rest_site = (a, datadir)
-    return ctx._rest_site
+    """(apache, datadir): this database's site below /rest (harness.admin_site)."""
+    return harness.admin_site(ctx, "rest", BASE, PASSWORD)
 
 
 class Client:

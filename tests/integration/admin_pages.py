@@ -13,7 +13,7 @@ import re
 import urllib.parse
 
 import harness
-from harness import check, check_status, concertoctl, make_data_dir, test
+from harness import check, check_status, test
 
 PASSWORD = "Ui-Test-Secret-7"
 BASE = "/ui"
@@ -21,36 +21,8 @@ SECTIONS = ["", "tests", "templates", "tables", "sessions", "users", "settings",
 
 
 def ui_site(ctx):
-    """(apache, datadir) with admin (super admin), tester (ROLE_TEST) and
-    plain (no role)."""
-    site = getattr(ctx, "_ui_site", None)
-    if site:
-        return site
-    ctx.prepare()
-    datadir = make_data_dir(ctx.tmp, "ui")
-    if ctx.served:
-        ctx.server.create_database(ctx.db_name("ui"))
-    code, out, err = concertoctl(ctx.db_args(datadir, "ui") + ["setup", "--owner", "www-data"],
-                                 env={"CONCERTO_PASSWORD": PASSWORD})
-    check(code == 0, "setup exited %d: %s%s" % (code, out, err))
-    for name, role in (("tester", "ROLE_TEST"), ("plain", None)):
-        ctx.sql(datadir, "ui", "INSERT INTO concerto_user (username, password_hash, created, updated) "
-                "SELECT '%s', password_hash, 0, 0 FROM concerto_user WHERE username = 'admin'" % name)
-        if role:
-            ctx.sql(datadir, "ui", "INSERT INTO user_role (user_id, role_id) SELECT u.id, r.id "
-                    "FROM concerto_user u, role r WHERE u.username = '%s' AND r.role = '%s'"
-                    % (name, role))
-    harness.chown_www(datadir)
-    body = """
-<Location {base}>
-    SetHandler concerto
-    {db}
-</Location>
-""".format(base=BASE, db=ctx.db_conf(datadir, "ui"))
-    a = ctx.new_apache("ui", body)
-    a.start()
-    ctx._ui_site = (a, datadir)
-    return ctx._ui_site
+    """(apache, datadir): this database's site below /ui (harness.admin_site)."""
+    return harness.admin_site(ctx, "ui", BASE, PASSWORD)
 
 
 def login(a, username):

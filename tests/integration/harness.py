@@ -995,6 +995,40 @@ def admin_error(resp, status):
     return msg
 
 
+
+def admin_site(ctx, name, base, password):
+    """(apache, datadir) of an Apache serving the platform below base on
+    ctx's database, set up with three users sharing password: admin (super
+    admin), tester (ROLE_TEST) and plain (no role). Made once per name."""
+    sites = ctx.__dict__.setdefault("_admin_sites", {})
+    if name in sites:
+        return sites[name]
+    ctx.prepare()
+    datadir = make_data_dir(ctx.tmp, name)
+    if ctx.served:
+        ctx.server.create_database(ctx.db_name(name))
+    code, out, err = concertoctl(ctx.db_args(datadir, name) + ["setup", "--owner", "www-data"],
+                                 env={"CONCERTO_PASSWORD": password})
+    check(code == 0, "setup exited %d: %s%s" % (code, out, err))
+    for user, role in (("tester", "ROLE_TEST"), ("plain", None)):
+        ctx.sql(datadir, name, "INSERT INTO concerto_user (username, password_hash, created, updated) "
+                "SELECT '%s', password_hash, 0, 0 FROM concerto_user WHERE username = 'admin'" % user)
+        if role:
+            ctx.sql(datadir, name, "INSERT INTO user_role (user_id, role_id) SELECT u.id, r.id "
+                    "FROM concerto_user u, role r WHERE u.username = '%s' AND r.role = '%s'"
+                    % (user, role))
+    chown_www(datadir)
+    body = """
+<Location {base}>
+    SetHandler concerto
+    {db}
+</Location>
+""".format(base=base, db=ctx.db_conf(datadir, name))
+    a = ctx.new_apache(name, body)
+    a.start()
+    sites[name] = (a, datadir)
+    return sites[name]
+
 def multipart(fields, boundary="cc-test-boundary-42"):
     """A multipart/form-data body: fields maps a name to text or to
     (filename, bytes)."""
