@@ -137,6 +137,13 @@ struct cc_admin_error;
 /* An answer of the core's dispatcher; an error as {"error"[, "field"]}. */
 int cc_rest_send_answer(cc_request *req, const struct cc_rest_answer *answer);
 int cc_rest_send_error(cc_request *req, const struct cc_admin_error *err);
+struct cc_principal;
+struct cc_admin_actor;
+struct cc_rest_request;
+/* The caller (who, as cc_admin_require found) and the request's method,
+ * query, Content-Type and time, for the core's dispatchers. */
+void cc_rest_call_init(cc_request *req, const struct cc_principal *who,
+                       struct cc_admin_actor *actor, struct cc_rest_request *call);
 /* handler_rest_data.c: /api/data/{table}[/{id}] (spec 4.5). */
 int cc_handle_rest_data(cc_request *req);
 

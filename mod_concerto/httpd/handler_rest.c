@@ -34,6 +34,23 @@ static int principal_allows(void *baton, long owner_id, int accessibility, const
     return cc_access_allows(baton, owner_id, accessibility, groups);
 }
 
+void cc_rest_call_init(cc_request *req, const cc_principal *who, cc_admin_actor *actor,
+                       cc_rest_request *call)
+{
+    request_rec *r = req->r;
+
+    actor->user_id = who->user_id;
+    actor->username = who->username;
+    actor->allows = principal_allows;
+    actor->baton = (void *)who;
+    actor->super_admin = (who->roles & CC_ROLE_SUPER_ADMIN) != 0;
+    call->method = r->method;
+    call->query = r->args;
+    call->content_type = apr_table_get(r->headers_in, "Content-Type");
+    call->actor = actor;
+    call->now = (long)apr_time_sec(r->request_time);
+}
+
 /* {"error": message[, "field": name]} with a tagged log line. */
 static int send_rest_error(cc_request *req, const cc_admin_error *err)
 {
@@ -140,16 +157,7 @@ int cc_handle_rest(cc_request *req)
     rc = cc_request_db(req, &db);
     if (rc != OK)
         return rc;
-    actor.user_id = who->user_id;
-    actor.username = who->username;
-    actor.allows = principal_allows;
-    actor.baton = (void *)who;
-    actor.super_admin = (who->roles & CC_ROLE_SUPER_ADMIN) != 0;
-    call.method = r->method;
-    call.query = r->args;
-    call.content_type = apr_table_get(r->headers_in, "Content-Type");
-    call.actor = &actor;
-    call.now = (long)apr_time_sec(r->request_time);
+    cc_rest_call_init(req, who, &actor, &call);
     call.data_dir = cc_config_data_dir(req->cfg);
     /* The window of /api/check/session_count: idle time, capped by the max. */
     call.idle_seconds = cc_config_session_idle_time(req->cfg) < cc_config_session_max_idle(req->cfg)

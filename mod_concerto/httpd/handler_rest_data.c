@@ -7,11 +7,6 @@
 
 #include <apr_strings.h>
 
-static int principal_allows(void *baton, long owner_id, int accessibility, const char *groups)
-{
-    return cc_access_allows(baton, owner_id, accessibility, groups);
-}
-
 int cc_handle_rest_data(cc_request *req)
 {
     request_rec *r = req->r;
@@ -39,16 +34,7 @@ int cc_handle_rest_data(cc_request *req)
     rc = cc_request_db(req, &db);
     if (rc != OK)
         return rc;
-    actor.user_id = who->user_id;
-    actor.username = who->username;
-    actor.allows = principal_allows;
-    actor.baton = (void *)who;
-    actor.super_admin = (who->roles & CC_ROLE_SUPER_ADMIN) != 0;
-    call.method = r->method;
-    call.query = r->args;
-    call.content_type = apr_table_get(r->headers_in, "Content-Type");
-    call.actor = &actor;
-    call.now = (long)apr_time_sec(r->request_time);
+    cc_rest_call_init(req, who, &actor, &call);
     if (cc_admin_data_handle(db, r->pool, &call, &answer, &err) != APR_SUCCESS)
         return cc_rest_send_error(req, &err);
     return cc_rest_send_answer(req, &answer);
