@@ -1,87 +1,35 @@
 /* Template inserts between Concerto's syntax and ours. */
 #include "inserts.h"
 
+#include "core/template.h"
+
 #include <apr_strings.h>
 #include <string.h>
 
-typedef enum { NONE, PARAM, RAW, OTHER } insert_kind;
+typedef enum { NONE, PARAM, RAW, EMBED, OTHER } insert_kind;
 
-static int is_blank(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-static int is_name_char(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-           c == '.' || c == '-';
-}
-
-static const char *skip_blank(const char *p)
-{
-    while (is_blank(*p))
-        p++;
-    return p;
-}
-
-static const char *skip_name(const char *p)
-{
-    while (is_name_char(*p))
-        p++;
-    return p;
-}
-
-/* As core/template.c's parser: at s ("{{..."), the kind of insert and its
- * length, the name in [*name, *name + *name_len). */
+/* At s, what the renderer (core/template.c) reads: the kind of insert, its
+ * length and its name (a {{template:}}'s: the template's). */
 static insert_kind scan(const char *s, apr_size_t *len, const char **name, apr_size_t *name_len)
 {
-    const char *p, *start;
+    cc_insert ins;
 
-    if (s[0] != '{' || s[1] != '{')
+    if (s[0] != '{' || s[1] != '{' || !cc_template_scan_insert(s, &ins))
         return NONE;
-    if (s[2] == '{') {
-        p = skip_blank(s + 3);
-        start = p;
-        p = skip_name(p);
-        if (p == start)
-            return NONE;
-        *name = start;
-        *name_len = (apr_size_t)(p - start);
-        p = skip_blank(p);
-        if (p[0] != '}' || p[1] != '}' || p[2] != '}')
-            return NONE;
-        *len = (apr_size_t)(p + 3 - s);
+    *len = ins.len;
+    *name = ins.name;
+    *name_len = ins.name_len;
+    switch (ins.kind) {
+    case CC_INSERT_PARAM:
+        return PARAM;
+    case CC_INSERT_RAW:
         return RAW;
+    case CC_INSERT_TEMPLATE:
+        return EMBED;
+    case CC_INSERT_TRANS:
+        break;
     }
-    p = skip_blank(s + 2);
-    start = p;
-    p = skip_name(p);
-    if (p == start)
-        return NONE;
-    if (*p == ':') {
-        apr_size_t word = (apr_size_t)(p - start);
-        if (!((word == 8 && !memcmp(start, "template", 8)) ||
-              (word == 5 && !memcmp(start, "trans", 5))))
-            return NONE;
-        p = skip_blank(p + 1);
-        start = p;
-        p = skip_name(p);
-        if (p == start)
-            return NONE;
-        while (is_name_char(*p) || is_blank(*p) || *p == ',' || *p == '=')
-            p++;
-        if (p[0] != '}' || p[1] != '}')
-            return NONE;
-        *len = (apr_size_t)(p + 2 - s);
-        return OTHER;
-    }
-    *name = start;
-    *name_len = (apr_size_t)(p - start);
-    p = skip_blank(p);
-    if (p[0] != '}' || p[1] != '}')
-        return NONE;
-    *len = (apr_size_t)(p + 2 - s);
-    return PARAM;
+    return OTHER;
 }
 
 static void put(apr_array_header_t *out, const char *data, apr_size_t len)
@@ -193,11 +141,8 @@ void cc_inserts_embedded_templates(apr_pool_t *pool, const char *text, apr_array
             p++;
             continue;
         }
-        if (kind == OTHER && !strncmp(skip_blank(p + 2), "template", 8)) {
-            const char *start = skip_blank(skip_blank(p + 2) + 9);
-            APR_ARRAY_PUSH(names, const char *) =
-                apr_pstrmemdup(pool, start, (apr_size_t)(skip_name(start) - start));
-        }
+        if (kind == EMBED)
+            APR_ARRAY_PUSH(names, const char *) = apr_pstrmemdup(pool, name, name_len);
         p += len;
     }
 }

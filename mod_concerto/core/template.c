@@ -30,17 +30,6 @@ typedef struct render_ctx {
     const char *errmsg;
 } render_ctx;
 
-typedef enum { INS_PARAM, INS_RAW, INS_TEMPLATE, INS_TRANS } ins_kind;
-
-typedef struct insert {
-    ins_kind kind;
-    const char *name; /* parameter name, template name or key (not terminated) */
-    apr_size_t name_len;
-    const char *opts; /* {{template:}}: the text between the name and "}}" */
-    apr_size_t opts_len;
-    apr_size_t len; /* of the whole insert, braces included */
-} insert;
-
 static int is_name_char(char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
@@ -66,12 +55,10 @@ static const char *skip_name(const char *p)
     return p;
 }
 
-/* s starts with "{{". Fills *ins and returns 1 when an insert starts there;
- * 0 when it is text (the caller then moves on by one character). Every
- * character scanned is a blank, a name character, ':', ',' or '=', none of
- * which can start another "{{", so a text of n bytes is scanned O(n) times
- * in all. */
-static int parse_insert(const char *s, insert *ins)
+/* Every character scanned is a blank, a name character, ':', ',' or '=',
+ * none of which can start another "{{", so a text of n bytes is scanned
+ * O(n) times in all. */
+int cc_template_scan_insert(const char *s, cc_insert *ins)
 {
     const char *p, *name;
 
@@ -81,7 +68,7 @@ static int parse_insert(const char *s, insert *ins)
         p = skip_name(p);
         if (p == name)
             return 0;
-        ins->kind = INS_RAW;
+        ins->kind = CC_INSERT_RAW;
         ins->name = name;
         ins->name_len = (apr_size_t)(p - name);
         p = skip_blank(p);
@@ -100,9 +87,9 @@ static int parse_insert(const char *s, insert *ins)
     if (*p == ':') {
         apr_size_t word = (apr_size_t)(p - name);
         if (word == 8 && memcmp(name, "template", 8) == 0)
-            ins->kind = INS_TEMPLATE;
+            ins->kind = CC_INSERT_TEMPLATE;
         else if (word == 5 && memcmp(name, "trans", 5) == 0)
-            ins->kind = INS_TRANS;
+            ins->kind = CC_INSERT_TRANS;
         else
             return 0;
         p = skip_blank(p + 1);
@@ -112,7 +99,7 @@ static int parse_insert(const char *s, insert *ins)
             return 0;
         ins->name = name;
         ins->name_len = (apr_size_t)(p - name);
-        if (ins->kind == INS_TEMPLATE) {
+        if (ins->kind == CC_INSERT_TEMPLATE) {
             ins->opts = p;
             while (is_name_char(*p) || is_blank(*p) || *p == ',' || *p == '=')
                 p++;
@@ -121,7 +108,7 @@ static int parse_insert(const char *s, insert *ins)
             p = skip_blank(p);
         }
     } else {
-        ins->kind = INS_PARAM;
+        ins->kind = CC_INSERT_PARAM;
         ins->name = name;
         ins->name_len = (apr_size_t)(p - name);
         p = skip_blank(p);
@@ -241,7 +228,7 @@ static int parse_bool(const char *s, apr_size_t n, int *value)
 }
 
 /* ",html=false, css = 0" after the name of a {{template:}} insert. */
-static apr_status_t parse_template_opts(render_ctx *ctx, const insert *ins, int show[3])
+static apr_status_t parse_template_opts(render_ctx *ctx, const cc_insert *ins, int show[3])
 {
     static const char *const parts[3] = {"html", "css", "js"};
     const char *p = ins->opts, *end = ins->opts + ins->opts_len;
@@ -296,7 +283,7 @@ static int in_chain(const render_ctx *ctx, const char *name)
 
 static apr_status_t render_part(render_ctx *ctx, tbuf *b, const char *text);
 
-static apr_status_t embed(render_ctx *ctx, tbuf *b, const insert *ins)
+static apr_status_t embed(render_ctx *ctx, tbuf *b, const cc_insert *ins)
 {
     int show[3];
     const char *name = apr_pstrmemdup(ctx->scratch, ins->name, ins->name_len);
@@ -368,24 +355,24 @@ static apr_status_t embed(render_ctx *ctx, tbuf *b, const insert *ins)
     return APR_SUCCESS;
 }
 
-static apr_status_t do_insert(render_ctx *ctx, tbuf *b, const char *at, const insert *ins)
+static apr_status_t do_insert(render_ctx *ctx, tbuf *b, const char *at, const cc_insert *ins)
 {
     const char *value;
 
     switch (ins->kind) {
-    case INS_PARAM:
-    case INS_RAW:
+    case CC_INSERT_PARAM:
+    case CC_INSERT_RAW:
         value = apr_hash_get(ctx->params, ins->name, (apr_ssize_t)ins->name_len);
         if (value != NULL)
-            return ins->kind == INS_RAW ? emit_str(ctx, b, value) : emit_html(ctx, b, value);
+            return ins->kind == CC_INSERT_RAW ? emit_str(ctx, b, value) : emit_html(ctx, b, value);
         return ctx->keep_missing ? emit(ctx, b, at, ins->len) : APR_SUCCESS;
-    case INS_TRANS:
+    case CC_INSERT_TRANS:
         value = NULL;
         if (ctx->opts != NULL && ctx->opts->trans != NULL)
             value = ctx->opts->trans(ctx->opts->trans_baton, ctx->scratch,
                                      apr_pstrmemdup(ctx->scratch, ins->name, ins->name_len));
         return value != NULL ? emit_str(ctx, b, value) : emit(ctx, b, ins->name, ins->name_len);
-    case INS_TEMPLATE:
+    case CC_INSERT_TEMPLATE:
     default:
         return embed(ctx, b, ins);
     }
@@ -401,12 +388,12 @@ static apr_status_t render_part(render_ctx *ctx, tbuf *b, const char *text)
     run = p = text;
     for (;;) {
         const char *brace = strchr(p, '{');
-        insert ins;
+        cc_insert ins;
 
         if (brace == NULL)
             return emit(ctx, b, run, strlen(run));
         p = brace + 1;
-        if (*p != '{' || !parse_insert(brace, &ins))
+        if (*p != '{' || !cc_template_scan_insert(brace, &ins))
             continue;
         if ((rv = emit(ctx, b, run, (apr_size_t)(brace - run))) != APR_SUCCESS ||
             (rv = do_insert(ctx, b, brace, &ins)) != APR_SUCCESS)

@@ -122,4 +122,26 @@ char *cc_html_escape(apr_pool_t *pool, const char *text);
  * source; bytes that are not valid UTF-8 become \ufffd. NULL gives "". */
 char *cc_json_escape(apr_pool_t *pool, const char *text);
 
+/* One insert as the renderer reads it (see above); other code that rewrites
+ * or inspects templates (content import/export) reads them the same way. */
+typedef enum {
+    CC_INSERT_PARAM,    /* {{name}} */
+    CC_INSERT_RAW,      /* {{{name}}} */
+    CC_INSERT_TEMPLATE, /* {{template:NAME[,options]}} */
+    CC_INSERT_TRANS     /* {{trans:KEY}} */
+} cc_insert_kind;
+
+typedef struct cc_insert {
+    cc_insert_kind kind;
+    const char *name; /* parameter name, template name or key (not terminated) */
+    apr_size_t name_len;
+    const char *opts; /* {{template:}}: the text between the name and "}}" */
+    apr_size_t opts_len;
+    apr_size_t len; /* of the whole insert, braces included */
+} cc_insert;
+
+/* s starts with "{{": 1 and *ins when an insert starts there; 0 when it is
+ * text (move on by one character). */
+int cc_template_scan_insert(const char *s, cc_insert *ins);
+
 #endif

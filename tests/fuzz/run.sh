@@ -40,7 +40,7 @@ multipart)
     ;;
 content)
     CFLAGS="$(apr-1-config --cppflags --includes) $(pkg-config --cflags json-c yaml-0.1 zlib libcrypto)"
-    SOURCES="mod_concerto/content/format.c mod_concerto/content/inserts.c mod_concerto/content/ids.c mod_concerto/core/json_pool.c"
+    SOURCES="mod_concerto/content/format.c mod_concerto/content/inserts.c mod_concerto/core/template.c mod_concerto/content/ids.c mod_concerto/core/json_pool.c"
     LIBS="$(apr-1-config --link-ld --libs) $(pkg-config --libs json-c yaml-0.1 zlib libcrypto)"
     CORPUS=$OUT/corpus_content
     OPTIONS="-max_len=4096"
