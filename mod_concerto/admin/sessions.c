@@ -260,31 +260,6 @@ apr_status_t cc_admin_test_session_delete(cc_db *db, apr_pool_t *pool, long id,
     return APR_SUCCESS;
 }
 
-/* One CSV field (RFC 4180): quoted when it needs to be; NULL is empty. */
-static const char *csv_field(apr_pool_t *pool, const char *v)
-{
-    const char *p;
-    char *out, *o;
-
-    if (v == NULL)
-        return "";
-    if (*v == '\0')
-        return "\"\"";
-    if (strpbrk(v, ",\"\r\n") == NULL)
-        return v;
-    out = apr_palloc(pool, strlen(v) * 2 + 3);
-    o = out;
-    *o++ = '"';
-    for (p = v; *p; p++) {
-        if (*p == '"')
-            *o++ = '"';
-        *o++ = *p;
-    }
-    *o++ = '"';
-    *o = '\0';
-    return out;
-}
-
 apr_status_t cc_admin_test_responses_csv(cc_db *db, apr_pool_t *pool, long test_id,
                                          const cc_admin_actor *actor, const char **csv,
                                          const char **filename, cc_admin_error *err)
@@ -329,7 +304,7 @@ apr_status_t cc_admin_test_responses_csv(cc_db *db, apr_pool_t *pool, long test_
         const char *header = NULL;
         for (c = 0; c < rows->ncols; c++)
             header = apr_pstrcat(pool, header ? header : "", c ? "," : "",
-                                 csv_field(pool, rows->names[c]), NULL);
+                                 cc_csv_field(pool, rows->names[c]), NULL);
         APR_ARRAY_PUSH(lines, const char *) = header;
     }
     for (i = 0; i < rows->nrows; i++) {
@@ -339,7 +314,7 @@ apr_status_t cc_admin_test_responses_csv(cc_db *db, apr_pool_t *pool, long test_
             continue;
         for (c = 0; c < rows->ncols; c++)
             line = apr_pstrcat(pool, line ? line : "", c ? "," : "",
-                               csv_field(pool, rows->values[i][c]), NULL);
+                               cc_csv_field(pool, rows->values[i][c]), NULL);
         APR_ARRAY_PUSH(lines, const char *) = line;
     }
     APR_ARRAY_PUSH(lines, const char *) = "";

@@ -2152,29 +2152,36 @@ static void csv_bytes(csv_writer *w, const char *s, apr_size_t n)
     }
 }
 
-/* NULL is an empty field; an empty string is "". */
-static void csv_field_out(csv_writer *w, const char *v)
+const char *cc_csv_field(apr_pool_t *pool, const char *v)
 {
     const char *p;
+    char *out, *o;
 
     if (v == NULL)
-        return;
-    if (*v != '\0' && strpbrk(v, ",\"\r\n") == NULL) {
-        csv_bytes(w, v, strlen(v));
-        return;
-    }
-    csv_bytes(w, "\"", 1);
+        return "";
+    if (*v == '\0')
+        return "\"\"";
+    if (strpbrk(v, ",\"\r\n") == NULL)
+        return v;
+    out = apr_palloc(pool, strlen(v) * 2 + 3);
+    o = out;
+    *o++ = '"';
     for (p = v; *p; p++) {
-        const char *q = strchr(p, '"');
-        if (q == NULL) {
-            csv_bytes(w, p, strlen(p));
-            break;
-        }
-        csv_bytes(w, p, (apr_size_t)(q - p + 1));
-        csv_bytes(w, "\"", 1);
-        p = q;
+        if (*p == '"')
+            *o++ = '"';
+        *o++ = *p;
     }
-    csv_bytes(w, "\"", 1);
+    *o++ = '"';
+    *o = '\0';
+    return out;
+}
+
+/* Only a field that needs quotes is copied (into pool). */
+static void csv_field_out(csv_writer *w, apr_pool_t *pool, const char *v)
+{
+    const char *field = cc_csv_field(pool, v);
+
+    csv_bytes(w, field, strlen(field));
 }
 
 apr_status_t cc_datatable_export(cc_db *db, apr_pool_t *pool, const char *name,
@@ -2203,7 +2210,7 @@ apr_status_t cc_datatable_export(cc_db *db, apr_pool_t *pool, const char *name,
     for (i = 0; i < dt->ncols; i++) {
         if (i)
             csv_bytes(&w, ",", 1);
-        csv_field_out(&w, dt->cols[i].name);
+        csv_field_out(&w, pool, dt->cols[i].name);
     }
     csv_bytes(&w, eol, strlen(eol));
     /* keyset paging: each batch starts after the last id written */
@@ -2239,7 +2246,7 @@ apr_status_t cc_datatable_export(cc_db *db, apr_pool_t *pool, const char *name,
             for (i = 0; i < dt->ncols; i++) {
                 if (i)
                     csv_bytes(&w, ",", 1);
-                csv_field_out(&w, page->values[r][i]);
+                csv_field_out(&w, batch, page->values[r][i]);
             }
             csv_bytes(&w, eol, strlen(eol));
         }

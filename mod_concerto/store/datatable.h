@@ -217,6 +217,9 @@ typedef apr_status_t cc_csv_write_fn(void *baton, const char *data, apr_size_t l
 /* Adapters for an open apr_file_t (baton = the apr_file_t *). */
 apr_status_t cc_csv_read_file(void *baton, char *buf, apr_size_t *len);
 apr_status_t cc_csv_write_file(void *baton, const char *data, apr_size_t len);
+/* One CSV field (RFC 4180): v itself when it needs no quotes, else quoted
+ * with its quotes doubled; NULL is an empty field, "" is written "". */
+const char *cc_csv_field(apr_pool_t *pool, const char *v);
 
 typedef struct cc_dt_import_options {
     cc_dt_preset create;    /* create the table with a preset's columns first */
